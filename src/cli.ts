@@ -1,0 +1,119 @@
+// The `motcua` command line (api-v1.md, Operations).
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { ConfigError, loadConfig } from './config.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { isDemoLoaded, seedDemo } from './db/seed/demo.ts';
+import { seedSyntheticProcedures } from './db/seed/synthetic.ts';
+import { systemClock } from './domain/time.ts';
+import { openFromConfig, serve } from './main.ts';
+import { bumpCatalogRevision } from './modules/catalog/catalog.queries.ts';
+import { AccountError, AccountsService } from './modules/accounts/accounts.service.ts';
+import { UnitsService } from './modules/units/units.service.ts';
+
+const usage = `Usage: motcua <command>
+
+  serve [--demo]                     start the portal (migrates first; --demo loads the demo data into an empty database)
+  migrate                            apply the database migrations
+  seed --demo [--reload]             load the demo data: Tiền Giang's organisation, administrative areas, the procedure catalogue
+  seed --synthetic --procedures N    add synthetic procedures until the catalogue holds N (2408 is the 2017 plan's scale)
+  user add --username U --password P --name "Full Name" --role ROLE [--unit UNIT_ID] [--subtree]
+                                     create an account; --unit is required for every role but citizen
+
+Environment: DATABASE_URL (postgres://…; SQLite at $DATA_DIR/motcua.db when unset), DATA_DIR, PORT, HOST, PUBLIC_URL, LOG_LEVEL.`;
+
+class UsageError extends Error {}
+
+async function withDatabase<T>(work: (handle: ReturnType<typeof openFromConfig>) => Promise<T>): Promise<T> {
+  const handle = openFromConfig(loadConfig());
+  try {
+    await migrateToLatest(handle.db);
+    return await work(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+function positiveInt(value: string | undefined, flag: string): number {
+  if (!value || !/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} needs a positive whole number`);
+  return Number(value);
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve': {
+      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean', default: false } } });
+      await serve({ demo: values.demo ?? false });
+      return;
+    }
+    case 'migrate': {
+      const applied = await withDatabase((h) => migrateToLatest(h.db));
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+      return;
+    }
+    case 'seed': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { demo: { type: 'boolean' }, reload: { type: 'boolean' }, synthetic: { type: 'boolean' }, procedures: { type: 'string' }, dossiers: { type: 'string' } },
+      });
+      if (!values.demo && !values.synthetic) throw new UsageError('seed needs --demo or --synthetic');
+      if (values.dossiers) throw new UsageError('--dossiers: synthetic dossiers are not available yet (they come with the dossier module)');
+      await withDatabase(async (h) => {
+        if (values.demo) {
+          if ((await isDemoLoaded(h.db)) && !values.reload) console.log('The demo data is already loaded (use --reload to load it again).');
+          else console.log('Demo data loaded:', await seedDemo(h.db, systemClock.now()));
+        }
+        if (values.synthetic) {
+          const n = positiveInt(values.procedures, '--procedures');
+          if (!(await isDemoLoaded(h.db))) await seedDemo(h.db, systemClock.now());
+          const bar = new cliProgress.SingleBar({ format: 'procedures [{bar}] {value}/{total}', stream: process.stderr }, cliProgress.Presets.shades_classic);
+          let started = false;
+          const result = await seedSyntheticProcedures(h.db, n, systemClock.now(), (done, of) => {
+            if (!started) bar.start(of, 0);
+            started = true;
+            bar.update(done);
+          });
+          if (started) bar.stop();
+          await bumpCatalogRevision(h.db, systemClock.now().toISOString());
+          console.log(`Synthetic procedures: ${result.created} added; the catalogue holds ${result.total}.`);
+        }
+      });
+      return;
+    }
+    case 'user': {
+      const [sub, ...args] = rest;
+      if (sub !== 'add') throw new UsageError('user: the only subcommand is "add"');
+      const { values } = parseArgs({
+        args,
+        options: {
+          username: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' },
+          unit: { type: 'string' }, subtree: { type: 'boolean' },
+        },
+      });
+      for (const flag of ['username', 'password', 'name', 'role'] as const) if (!values[flag]) throw new UsageError(`user add needs --${flag}`);
+      const created = await withDatabase((h) =>
+        new AccountsService(h.db, new UnitsService(h.db), systemClock).addUser({
+          username: values.username!, password: values.password!, name: values.name!, role: values.role!, unitId: values.unit, subtree: values.subtree,
+        }),
+      );
+      console.log(`Account created: ${created.username} (${created.role}${created.unitId ? ` at ${created.unitId}` : ''}), id ${created.id}`);
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(usage);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+run(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(`motcua: configuration error: ${err.message}`);
+  else if (err instanceof UsageError || err instanceof AccountError) console.error(`motcua: ${err.message}\n\n${err instanceof UsageError ? usage : ''}`.trimEnd());
+  else if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS')) console.error(`motcua: ${err.message}\n\n${usage}`);
+  else console.error('motcua:', err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,63 @@
+// Configuration from the environment, validated once at start: a bad value stops the server
+// with one line that names the variable.
+import path from 'node:path';
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** `postgres://…` selects PostgreSQL; otherwise SQLite at `$DATA_DIR/motcua.db`. */
+  databaseUrl: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The public address of the portal, used in links and QR codes. */
+  publicUrl: string;
+  /** How often an instance checks whether another instance changed the catalogue, in ms. */
+  catalogRefreshMs: number;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function intVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `expected a number from ${min} to ${max}, got ${n}`);
+  return n;
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = intVar(env, 'PORT', 3000, 0, 65535);
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'expected a postgres:// URL (leave it unset for the embedded SQLite)');
+  }
+  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!logLevels.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `expected one of ${logLevels.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    const u = new URL(publicUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new ConfigError('PUBLIC_URL', `expected an http(s) URL, got "${env.PUBLIC_URL}"`);
+  }
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR ?? 'data'),
+    databaseUrl,
+    logLevel,
+    publicUrl,
+    catalogRefreshMs: intVar(env, 'CATALOG_REFRESH_MS', 10_000, 0, 3_600_000),
+  };
+}

@@ -1,0 +1,175 @@
+// Builds the Fastify application: plugins, language, the one error handler, OpenAPI, and every
+// feature's routes. main.ts and the tests both build it here, so what is tested is what runs.
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import { format, isLang, langFromHeader, messages, type Lang } from '../web/i18n/index.ts';
+import { errorPage, notFoundPage } from '../web/pages.ts';
+import { AppError, type FieldProblem } from './errors.ts';
+import type { Services } from '../services.ts';
+import { healthRoutes } from '../modules/health/health.routes.ts';
+import { unitsRoutes } from '../modules/units/units.routes.ts';
+import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    lang: Lang;
+    /** Whether the request is for the JSON API (errors answer in JSON) or a page (errors answer in HTML). */
+    isApi: boolean;
+  }
+}
+
+export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+
+const staticDir = fileURLToPath(new URL('../web/static/', import.meta.url));
+
+export type AppOptions = { services: Services; logger: Logger | false; publicUrl: string };
+
+export async function buildApp({ services, logger, publicUrl }: AppOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: logger || undefined,
+    // A long query string is answered by the schema (q is at most 200 characters), not by the socket.
+    routerOptions: { maxParamLength: 300 },
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
+    frameworkErrors: (err, req, reply) => {
+      const isApi = req.url.startsWith('/api/');
+      const lang = langFromHeader(req.headers['accept-language']);
+      sendError(reply, isApi, lang, err.code === 'FST_ERR_BAD_URL' ? new AppError('bad_encoding', 400) : new AppError('bad_request', 400));
+    },
+    clientErrorHandler: (err, socket) => {
+      // Headers too large (a huge query string) or malformed: a clean 400, never a raw socket reset.
+      if (!socket.writable) return socket.destroy();
+      const tooLong = (err as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW';
+      const body = JSON.stringify({ error: { code: tooLong ? 'request_too_long' : 'bad_request', message: messages('vi').errors[tooLong ? 'request_too_long' : 'bad_request'] } });
+      socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('lang', 'vi');
+  app.decorateRequest('isApi', false);
+  app.addHook('onRequest', async (req, reply) => {
+    req.isApi = req.url.startsWith('/api/') || req.url === '/openapi.json';
+    const rawQuery = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
+    if (req.isApi) {
+      req.lang = langFromHeader(req.headers['accept-language']);
+    } else {
+      const asked = /(?:^|&)lang=(vi|en)(?:&|$)/.exec(rawQuery)?.[1];
+      const kept = req.headers.cookie && /(?:^|;\s*)lang=(vi|en)/.exec(req.headers.cookie)?.[1];
+      req.lang = isLang(asked) ? asked : isLang(kept) ? kept : 'vi';
+      if (asked) reply.header('set-cookie', `lang=${asked}; Path=/; Max-Age=31536000; SameSite=Lax`);
+    }
+    try {
+      decodeURIComponent(rawQuery.replace(/\+/g, ' '));
+    } catch {
+      throw new AppError('bad_encoding', 400);
+    }
+  });
+
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'"], scriptSrc: ["'self'"], formAction: ["'self'"] },
+    },
+  });
+  await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1d' });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Một Cửa API',
+        version: '1',
+        description: 'The HTTP API of Một Cửa, an open-source platform for a Vietnamese province’s online public services.',
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      servers: [{ url: publicUrl }],
+      components: { schemas: {} },
+    },
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const appError = toAppError(err);
+    if (appError.status >= 500) req.log.error({ err }, 'request failed');
+    sendError(reply, req.isApi, req.lang, appError);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.isApi) return sendError(reply, true, req.lang, new AppError('route_not_found', 404));
+    return reply.code(404).type('text/html; charset=utf-8').send(notFoundPage(req.lang, req.url).value);
+  });
+
+  await app.register(healthRoutes(services));
+  await app.register(unitsRoutes(services));
+  await app.register(catalogRoutes(services));
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+const frameworkStatuses: Record<string, AppError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: new AppError('too_large', 413),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: new AppError('unsupported_media_type', 415),
+  FST_ERR_BAD_URL: new AppError('bad_encoding', 400),
+};
+
+function toAppError(err: FastifyError): AppError {
+  if (err instanceof AppError) return err;
+  if (err.validation) return new AppError('validation', 400, fieldsFromValidation(err));
+  const known = err.code && frameworkStatuses[err.code];
+  if (known) return known;
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new AppError(err.statusCode === 404 ? 'not_found' : 'bad_request', err.statusCode);
+  return new AppError('internal', 500);
+}
+
+/** Turns JSON-schema errors into the API's `fields`, keyed by the parameter's path. */
+function fieldsFromValidation(err: FastifyError): Record<string, FieldProblem> {
+  const fields: Record<string, FieldProblem> = {};
+  for (const v of err.validation ?? []) {
+    const params = v.params as Record<string, unknown>;
+    const missing = v.keyword === 'required' ? String(params.missingProperty) : null;
+    const at = [v.instancePath.replace(/^\//, '').replace(/\//g, '.'), missing].filter(Boolean).join('.') || (err.validationContext ?? 'request');
+    if (fields[at]) continue;
+    fields[at] = problemOf(v.keyword, params, (v as { parentSchema?: Record<string, unknown> }).parentSchema);
+  }
+  return fields;
+}
+
+function problemOf(keyword: string, params: Record<string, unknown>, schema: Record<string, unknown> | undefined): FieldProblem {
+  switch (keyword) {
+    case 'required': return { key: 'required' };
+    case 'maxLength': return { key: 'tooLong', params: { max: Number(params.limit) } };
+    case 'minLength': return { key: 'tooShort', params: { min: Number(params.limit) } };
+    case 'maximum': return { key: 'tooBig', params: { max: Number(params.limit) } };
+    case 'minimum': return { key: 'tooSmall', params: { min: Number(params.limit) } };
+    case 'enum': return { key: 'notAllowed', params: { allowed: ((params.allowedValues ?? schema?.enum ?? []) as unknown[]).join(', ') } };
+    case 'type': return params.type === 'integer' ? { key: 'notInteger' } : { key: 'invalid' };
+    case 'format': return params.format === 'date' ? { key: 'badDate' } : { key: 'invalid' };
+    case 'additionalProperties': return { key: 'notAllowedHere' };
+    default: return { key: 'invalid' };
+  }
+}
+
+/** The error body of api-v1.md, or an HTML page; never a stack trace. */
+export function errorBody(lang: Lang, e: AppError): { error: { code: string; message: string; fields?: Record<string, string> } } {
+  const m = messages(lang);
+  const body: { code: string; message: string; fields?: Record<string, string> } = { code: e.code, message: m.errors[e.code] };
+  if (e.fields) {
+    body.fields = Object.fromEntries(Object.entries(e.fields).map(([k, p]) => [k, format(m.fieldErrors[p.key], p.params ?? {})]));
+  }
+  return { error: body };
+}
+
+function sendError(reply: FastifyReply, isApi: boolean, lang: Lang, e: AppError): FastifyReply {
+  reply.code(e.status);
+  if (isApi) return reply.type('application/json; charset=utf-8').send(errorBody(lang, e));
+  const req: FastifyRequest = reply.request;
+  if (e.status === 404) return reply.type('text/html; charset=utf-8').send(notFoundPage(lang, req.url).value);
+  return reply.type('text/html; charset=utf-8').send(errorPage(lang, e).value);
+}
+

@@ -1,0 +1,59 @@
+// Starting and stopping the server: configuration, database, migrations, services, HTTP.
+import pino, { type Logger } from 'pino';
+import path from 'node:path';
+import { loadConfig, type Config } from './config.ts';
+import { openDatabase, type DbHandle } from './db/connection.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { isDemoLoaded, seedDemo } from './db/seed/demo.ts';
+import { systemClock } from './domain/time.ts';
+import { buildApp } from './http/app.ts';
+import { createServices } from './services.ts';
+
+export function openFromConfig(config: Config): DbHandle {
+  return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'motcua.db') });
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, base: { service: 'motcua' } });
+}
+
+export async function serve(opts: { demo: boolean }): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config);
+  const handle = openFromConfig(config);
+  const applied = await migrateToLatest(handle.db);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+  if (opts.demo && !(await isDemoLoaded(handle.db))) {
+    log.info('loading the demo data (first start)');
+    log.info(await seedDemo(handle.db, systemClock.now()), 'demo data loaded');
+  }
+  const services = createServices(handle, systemClock, log);
+  await services.catalog.load();
+  const app = await buildApp({ services, logger: log, publicUrl: config.publicUrl });
+  const refresh = config.catalogRefreshMs
+    ? setInterval(() => services.catalog.refreshIfChanged().catch((err) => log.warn({ err }, 'catalogue refresh failed')), config.catalogRefreshMs)
+    : undefined;
+  refresh?.unref();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing requests in flight');
+    clearInterval(refresh);
+    const force = setTimeout(() => {
+      log.error('shutdown took over 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    await app.close();
+    await handle.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  log.info({ database: handle.location, dialect: handle.dialect, procedures: services.catalog.size }, `Một Cửa is serving ${config.publicUrl}`);
+}

@@ -1,0 +1,192 @@
+// Portal pages of the catalogue: home, search results with filters, the procedure page.
+import { errorSummary, formatVnd, searchForm } from '../../web/components.ts';
+import { html, type Html } from '../../web/html.ts';
+import { format, formatNumber, messages, type Lang, type Messages } from '../../web/i18n/index.ts';
+import { page } from '../../web/layout.ts';
+import type { AppError } from '../../http/errors.ts';
+import { adminLevels, onlineClasses } from '../../domain/catalog.ts';
+import type { CatalogService, ProcedureDetail, ProcedureSummary, SearchParams } from './catalog.service.ts';
+
+const nameOf = (lang: Lang, p: { name: string; nameEn: string }) => (lang === 'en' ? p.nameEn : p.name);
+
+function badge(m: Messages, p: ProcedureSummary): Html {
+  return html`<span class="badge badge-${p.onlineClass}">${m.onlineClasses[p.onlineClass]}</span>`;
+}
+
+function processingTime(m: Messages, days: number): string {
+  return days === 0 ? m.procedure.sameDay : format(m.procedure.workingDays, { days });
+}
+
+function feeText(lang: Lang, m: Messages, fee: number | null): string {
+  if (fee === null) return m.procedure.feeByCouncil;
+  return fee === 0 ? m.procedure.free : formatVnd(lang, fee);
+}
+
+function procedureItem(lang: Lang, m: Messages, p: ProcedureSummary): Html {
+  return html`<li class="result">
+  <h3 class="result-title"><a href="/thu-tuc/${p.id}">${nameOf(lang, p)}</a></h3>
+  <p class="result-meta">${badge(m, p)} <span>${m.levels[p.level]}</span> · <span>${lang === 'en' ? p.fieldNameEn : p.fieldName}</span></p>
+  <p class="result-meta">${processingTime(m, p.processingDays)} · ${feeText(lang, m, p.feeVnd)}</p>
+</li>`;
+}
+
+export function homePage(lang: Lang, url: string, catalog: CatalogService): Html {
+  const m = messages(lang);
+  return page({
+    lang,
+    url,
+    title: m.home.title,
+    body: html`<h1>${m.home.title}</h1>
+<p class="lead">${m.home.lead}</p>
+${searchForm(lang, '')}
+<p class="hint">${format(m.home.catalogueSize, { count: formatNumber(lang, catalog.size) })}</p>
+<h2>${m.home.mostUsed}</h2>
+<ul class="results">${catalog.mostUsed(10).map((p) => procedureItem(lang, m, p))}</ul>
+<h2>${m.home.byLevel}</h2>
+<ul class="link-list">${adminLevels.map((l) => html`<li><a href="/thu-tuc?level=${l}">${m.levels[l]}</a></li>`)}</ul>`,
+  });
+}
+
+function select(id: string, label: string, value: string | number | undefined, options: Array<{ value: string; text: string }>, anyText: string): Html {
+  return html`<div class="form-group">
+  <label class="label" for="${id}">${label}</label>
+  <select class="select" id="${id}" name="${id}">
+    <option value="">${anyText}</option>
+    ${options.map((o) => html`<option value="${o.value}"${String(value ?? '') === o.value ? html` selected` : ''}>${o.text}</option>`)}
+  </select>
+</div>`;
+}
+
+function pageLink(params: SearchParams, pageNo: number): string {
+  const qs = new URLSearchParams();
+  for (const k of ['q', 'field', 'level', 'unitId', 'onlineClass', 'onlineLevel', 'audience'] as const) {
+    const v = params[k];
+    if (v !== undefined && v !== '') qs.set(k, String(v));
+  }
+  if (pageNo > 1) qs.set('trang', String(pageNo));
+  return `/thu-tuc?${qs.toString()}`;
+}
+
+export function resultsPage(
+  lang: Lang,
+  url: string,
+  catalog: CatalogService,
+  params: SearchParams,
+  found: { total: number; items: ProcedureSummary[] },
+  error?: AppError,
+): Html {
+  const m = messages(lang);
+  const q = params.q ?? '';
+  const problems = Object.entries(error?.fields ?? {}).map(([k, p]) => ({
+    href: `#${k === 'q' ? 'q' : k}`,
+    text: format(m.fieldErrors[p.key], p.params ?? {}),
+  }));
+  const qError = problems.find((p) => p.href === '#q')?.text;
+  const title = q ? m.search.title : m.search.titleAll;
+  const pages = Math.max(1, Math.ceil(found.total / params.limit));
+  const current = Math.floor(params.offset / params.limit) + 1;
+  const units = catalog.handlingUnits();
+  return page({
+    lang,
+    url,
+    title,
+    hasErrors: problems.length > 0,
+    body: html`${errorSummary(lang, problems)}
+<h1>${title}</h1>
+${searchForm(lang, q, qError)}
+<details class="filters"${params.field || params.level || params.onlineClass || params.audience || params.unitId ? html` open` : ''}>
+  <summary>${m.search.filters}</summary>
+  <form action="/thu-tuc" method="get">
+    <input type="hidden" name="q" value="${q}">
+    ${select('field', m.search.field, params.field, catalog.fields().map((f) => ({ value: f.key, text: lang === 'en' ? f.nameEn : f.name })), m.search.any)}
+    ${select('level', m.search.level, params.level, adminLevels.map((l) => ({ value: l, text: m.levels[l] })), m.search.any)}
+    ${select('onlineClass', m.search.onlineClass, params.onlineClass, onlineClasses.map((c) => ({ value: c, text: m.onlineClasses[c] })), m.search.any)}
+    ${select('audience', m.search.audience, params.audience, (['citizen', 'business'] as const).map((a) => ({ value: a, text: m.audiences[a] })), m.search.any)}
+    ${select('unitId', m.search.unit, params.unitId, units.map((u) => ({ value: u.id, text: lang === 'en' ? u.nameEn : u.name })), m.search.any)}
+    <button class="button button-secondary" type="submit">${m.search.applyFilters}</button>
+    <a href="${q ? `/thu-tuc?q=${encodeURIComponent(q)}` : '/thu-tuc'}">${m.search.clearFilters}</a>
+  </form>
+</details>
+${error
+  ? ''
+  : found.total === 0
+    ? html`<h2>${format(m.search.noResults, { q })}</h2><p>${m.search.noResultsHelp}</p>`
+    : html`<h2 class="results-count">${q ? format(m.search.resultsFor, { count: found.total, q }) : format(m.search.resultsAll, { count: found.total })}</h2>
+<ul class="results">${found.items.map((p) => procedureItem(lang, m, p))}</ul>
+${pages > 1
+  ? html`<nav class="pagination" aria-label="${m.search.pagination}">
+  ${current > 1 ? html`<a rel="prev" href="${pageLink(params, current - 1)}">${m.search.previous}</a>` : ''}
+  <span>${format(m.search.pageOf, { page: current, pages })}</span>
+  ${current < pages ? html`<a rel="next" href="${pageLink(params, current + 1)}">${m.search.next}</a>` : ''}
+</nav>`
+  : ''}`}`,
+  });
+}
+
+function whereToFile(lang: Lang, m: Messages, catalog: CatalogService, p: ProcedureDetail): Html {
+  if (p.unitScope === 'all-communes') return html`<p>${m.procedure.allCommunes}</p>`;
+  if (p.unitScope === 'all-districts') return html`<p>${m.procedure.allDistricts}</p>`;
+  return html`<ul class="list">${p.unitIds.map((id) => catalog.unit(id)).filter((u) => u !== undefined).map((u) => html`<li>${nameOf(lang, u)}</li>`)}</ul>`;
+}
+
+export function procedurePage(lang: Lang, url: string, catalog: CatalogService, p: ProcedureDetail): Html {
+  const m = messages(lang);
+  const name = nameOf(lang, p);
+  const fieldsBySection = p.form.sections.map((s) => ({ title: lang === 'en' ? s.titleEn : s.title, fields: p.form.fields.filter((f) => f.section === s.key) }));
+  return page({
+    lang,
+    url,
+    title: name,
+    body: html`<nav class="breadcrumbs" aria-label="${m.procedure.breadcrumbLabel}"><a href="/thu-tuc">${m.procedure.breadcrumb}</a></nav>
+<h1>${name}</h1>
+${lang === 'en' ? html`<p class="hint" lang="vi">${p.name}</p>` : ''}
+<p>${badge(m, p)} <span class="badge">${m.onlineLevels[p.onlineLevel]}</span></p>
+${p.uncertain ? html`<p class="notice">${m.procedure.uncertain}</p>` : ''}
+<dl class="summary-list">
+  <div><dt>${m.procedure.code}</dt><dd>${p.code}</dd></div>
+  <div><dt>${m.procedure.field}</dt><dd>${lang === 'en' ? p.fieldNameEn : p.fieldName}</dd></div>
+  <div><dt>${m.procedure.level}</dt><dd>${m.levels[p.level]}</dd></div>
+  <div><dt>${m.procedure.whoCanFile}</dt><dd>${m.audiences[p.audience]}</dd></div>
+  <div><dt>${m.procedure.processingTime}</dt><dd>${processingTime(m, p.processingDays)}${p.processingNote ? html`<br><span class="hint">${p.processingNote}</span>` : ''}</dd></div>
+  <div><dt>${m.procedure.fees}</dt><dd>${p.fees.map((f) => html`${feeText(lang, m, f.amountVnd)}${f.note ? html`<br><span class="hint">${f.note}</span>` : ''}`)}</dd></div>
+</dl>
+${p.onlineClass === 'none'
+  ? html`<p class="notice">${m.procedure.fileAtCounter}</p>`
+  : html`<p><a class="button button-start" role="button" href="/thu-tuc/${p.id}/nop-ho-so">${m.procedure.fileOnline}</a></p>`}
+<h2>${m.procedure.result}</h2>
+<p>${p.result}</p>
+<h2>${m.procedure.documents}</h2>
+<ol class="documents">${p.documents.map(
+  (d) => html`<li>${d.name}
+  <span class="hint">(${d.original ? m.procedure.original : m.procedure.copy}; ${d.required ? m.procedure.requiredDoc : m.procedure.optionalDoc})</span>
+  ${d.templateUrl ? html`<br><a href="${d.templateUrl}" download>${m.procedure.downloadTemplate}<span class="visually-hidden">: ${d.name}</span></a>` : ''}</li>`,
+)}</ol>
+<h2>${m.procedure.whereToFile}</h2>
+${whereToFile(lang, m, catalog, p)}
+<h2>${m.procedure.postal}</h2>
+<ul class="list">
+  <li>${p.postal.submit ? m.procedure.postalSubmit : m.procedure.postalNoSubmit}</li>
+  <li>${p.postal.return ? m.procedure.postalReturn : m.procedure.postalNoReturn}</li>
+</ul>
+<h2>${m.procedure.legalBasis}</h2>
+<ul class="list">${p.legalBasis.map((l) => html`<li>${l}</li>`)}</ul>
+<details>
+  <summary>${m.procedure.formFields}</summary>
+  ${fieldsBySection.map((s) => html`<h3>${s.title}</h3><ul class="list">${s.fields.map((f) => html`<li>${lang === 'en' ? f.labelEn : f.label}${f.required ? '' : html` <span class="hint">(${m.procedure.optionalDoc})</span>`}</li>`)}</ul>`)}
+</details>
+<p class="hint">${format(m.procedure.version, { version: p.version.number, date: p.version.publishedAt.slice(0, 10) })}</p>`,
+  });
+}
+
+export function filingPlaceholderPage(lang: Lang, url: string, p: ProcedureDetail): Html {
+  const m = messages(lang);
+  return page({
+    lang,
+    url,
+    title: m.filing.title,
+    body: html`<h1>${m.filing.title}</h1>
+<p class="lead">${format(m.filing.comingSoon, { name: nameOf(lang, p) })}</p>
+<p>${m.filing.meanwhile}</p>
+<p><a href="/thu-tuc/${p.id}">${m.filing.back}</a></p>`,
+  });
+}

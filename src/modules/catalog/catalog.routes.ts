@@ -1,0 +1,188 @@
+// The catalogue's API (procedures, fields) and its portal pages (home, search, procedure, template).
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { adminLevels, audiences, onlineClasses } from '../../domain/catalog.ts';
+import { AppError } from '../../http/errors.ts';
+import { Limit, Offset, Page, StringEnum, errors } from '../../http/schemas.ts';
+import type { Services } from '../../services.ts';
+import { maxQueryLength, type SearchParams } from './catalog.service.ts';
+import { filingPlaceholderPage, homePage, procedurePage, resultsPage } from './catalog.pages.ts';
+import { templatePdf } from './catalog.templates.ts';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+export const ProcedureSummary = Type.Object(
+  {
+    id: Type.String(),
+    code: Type.String(),
+    name: Type.String(),
+    nameEn: Type.String(),
+    field: Type.String({ description: 'Field key (lĩnh vực)' }),
+    fieldName: Type.String(),
+    fieldNameEn: Type.String(),
+    level: StringEnum(adminLevels),
+    onlineClass: StringEnum(onlineClasses),
+    onlineLevel: Type.Integer({ minimum: 2, maximum: 4 }),
+    audience: StringEnum(audiences),
+    processingDays: Type.Number({ description: 'Working days; 0 means within the day' }),
+    feeVnd: Type.Union([Type.Integer(), Type.Null()], { description: 'null when the provincial council sets the fee' }),
+    unitScope: Type.String(),
+    unitIds: Type.Array(Type.String()),
+  },
+  { $id: 'ProcedureSummary' },
+);
+
+const ProcedureDetail = Type.Object({
+    ...ProcedureSummary.properties,
+    documents: Type.Array(
+      Type.Object({
+        key: Type.String(), name: Type.String(), required: Type.Boolean(), original: Type.Boolean(), copies: Type.Integer(),
+        templateUrl: Nullable(Type.String()),
+      }),
+    ),
+    form: Type.Object({
+      version: Type.Integer(),
+      legalForm: Nullable(Type.String()),
+      sections: Type.Array(Type.Object({ key: Type.String(), title: Type.String(), titleEn: Type.String() })),
+      fields: Type.Array(
+        Type.Object(
+          { key: Type.String(), label: Type.String(), labelEn: Type.String(), type: Type.String(), required: Type.Boolean(), section: Type.String() },
+          { additionalProperties: true },
+        ),
+      ),
+    }),
+    fees: Type.Array(
+      Type.Object({
+        kind: Type.String(), amountVnd: Type.Union([Type.Integer(), Type.Null()]), collect: Type.String(), note: Nullable(Type.String()),
+      }),
+    ),
+    legalBasis: Type.Array(Type.String()),
+    result: Type.String(),
+    processingNote: Nullable(Type.String()),
+    postal: Type.Object({ submit: Type.Boolean(), return: Type.Boolean() }),
+    uncertain: Type.Boolean(),
+    version: Type.Object({ number: Type.Integer(), publishedAt: Type.String() }),
+});
+
+export const ProceduresQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: maxQueryLength, description: 'Words to search for; tone marks optional, small typos tolerated' })),
+  field: Type.Optional(Type.String({ maxLength: 100, description: 'Field key (see /api/v1/fields) or its name' })),
+  level: Type.Optional(StringEnum(adminLevels)),
+  unitId: Type.Optional(Type.String({ maxLength: 100 })),
+  onlineClass: Type.Optional(StringEnum(onlineClasses)),
+  onlineLevel: Type.Optional(Type.Integer({ enum: [2, 3, 4] })),
+  audience: Type.Optional(StringEnum(['citizen', 'business'] as const)),
+  limit: Limit,
+  offset: Offset,
+});
+type ProceduresQuery = Static<typeof ProceduresQuery>;
+
+const pageSize = 20;
+
+/** Page query strings come from people: read leniently, then checked by the same service rules. */
+function pageParams(query: Record<string, unknown>): SearchParams {
+  const str = (k: string) => (typeof query[k] === 'string' && query[k] !== '' ? (query[k] as string) : undefined);
+  const page = Math.min(Math.max(Number.parseInt(str('trang') ?? '1', 10) || 1, 1), 10_000);
+  const onlineLevel = Number(str('onlineLevel'));
+  return {
+    q: str('q'),
+    field: str('field'),
+    level: adminLevels.find((l) => l === str('level')),
+    unitId: str('unitId'),
+    onlineClass: onlineClasses.find((c) => c === str('onlineClass')),
+    onlineLevel: [2, 3, 4].includes(onlineLevel) ? onlineLevel : undefined,
+    audience: ['citizen', 'business'].find((a) => a === str('audience')),
+    limit: pageSize,
+    offset: (page - 1) * pageSize,
+  };
+}
+
+const html = 'text/html; charset=utf-8';
+
+export function catalogRoutes(services: Services): FastifyPluginAsync {
+  const { catalog } = services;
+  return async (base) => {
+    const app = base.withTypeProvider<TypeBoxTypeProvider>();
+
+    app.get(
+      '/api/v1/procedures',
+      {
+        schema: {
+          tags: ['catalogue'],
+          summary: 'Search and filter the procedure catalogue',
+          description: 'With `q`, items are ranked by relevance; the search ignores tone marks, treats đ as d and tolerates small typos.',
+          querystring: ProceduresQuery,
+          response: { 200: Page(ProcedureSummary), ...errors(400) },
+        },
+      },
+      async (req) => catalog.search(req.query as ProceduresQuery & SearchParams),
+    );
+
+    app.get(
+      '/api/v1/procedures/:id',
+      {
+        schema: {
+          tags: ['catalogue'],
+          summary: 'One procedure, as currently published',
+          params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
+          response: { 200: ProcedureDetail, ...errors(404) },
+        },
+      },
+      async (req) => catalog.get(req.params.id),
+    );
+
+    app.get(
+      '/api/v1/fields',
+      {
+        schema: {
+          tags: ['catalogue'],
+          summary: 'Fields (lĩnh vực) of the catalogue, with their procedure counts',
+          response: { 200: Page(Type.Object({ key: Type.String(), name: Type.String(), nameEn: Type.String(), count: Type.Integer() })) },
+        },
+      },
+      async () => {
+        const items = catalog.fields();
+        return { total: items.length, items };
+      },
+    );
+
+    // Pages. Their query strings are read leniently; schema errors would show people JSON terms.
+    const pageSchema = { schema: { hide: true } };
+
+    app.get('/', pageSchema, async (req, reply) => reply.type(html).send(homePage(req.lang, req.url, catalog).value));
+
+    app.get('/thu-tuc', pageSchema, async (req, reply) => {
+      const params = pageParams(req.query as Record<string, unknown>);
+      try {
+        const found = catalog.search(params);
+        return reply.type(html).send(resultsPage(req.lang, req.url, catalog, params, found).value);
+      } catch (err) {
+        if (!(err instanceof AppError) || !err.fields) throw err;
+        return reply.code(400).type(html).send(resultsPage(req.lang, req.url, catalog, params, { total: 0, items: [] }, err).value);
+      }
+    });
+
+    app.get<{ Params: { id: string } }>('/thu-tuc/:id', pageSchema, async (req, reply) => {
+      const detail = await catalog.get(req.params.id);
+      return reply.type(html).send(procedurePage(req.lang, req.url, catalog, detail).value);
+    });
+
+    app.get<{ Params: { id: string } }>('/thu-tuc/:id/nop-ho-so', pageSchema, async (req, reply) => {
+      const detail = await catalog.get(req.params.id);
+      return reply.type(html).send(filingPlaceholderPage(req.lang, req.url, detail).value);
+    });
+
+    app.get<{ Params: { id: string; doc: string } }>('/thu-tuc/:id/mau/:doc', pageSchema, async (req, reply) => {
+      const detail = await catalog.get(req.params.id);
+      const key = req.params.doc.replace(/\.pdf$/, '');
+      const doc = detail.documents.find((d) => d.key === key && d.templateUrl);
+      if (!doc) throw new AppError('not_found', 404);
+      const pdf = await templatePdf(req.lang, detail, doc, await catalog.formDefinition(detail.id));
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${detail.id}-${doc.key}.pdf"`)
+        .send(pdf);
+    });
+  };
+}

@@ -1,0 +1,52 @@
+// SQL for the organisation tree.
+import type { Db } from '../../db/connection.ts';
+
+export type UnitRow = {
+  id: string; code: string; name: string; name_en: string; kind: string; subkind: string | null; parent_id: string | null;
+  valid_from: string | null; valid_to: string | null; successor_ids: string; agency_name: string | null; agency_name_en: string | null;
+};
+
+export type UnitFilter = { kind?: string; parentId?: string; at?: string; limit: number; offset: number };
+
+function filtered(db: Db, f: Omit<UnitFilter, 'limit' | 'offset'>) {
+  let q = db.selectFrom('units');
+  if (f.kind) q = q.where('kind', '=', f.kind);
+  if (f.parentId) q = q.where('parent_id', '=', f.parentId);
+  if (f.at) {
+    const at = f.at;
+    q = q
+      .where((eb) => eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', at)]))
+      .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', at)]));
+  }
+  return q;
+}
+
+export async function listUnits(db: Db, f: UnitFilter): Promise<{ total: number; rows: UnitRow[] }> {
+  const [{ total } = { total: 0 }] = await filtered(db, f).select((eb) => eb.fn.countAll<number>().as('total')).execute();
+  const rows = await filtered(db, f)
+    .select(['id', 'code', 'name', 'name_en', 'kind', 'subkind', 'parent_id', 'valid_from', 'valid_to', 'successor_ids', 'agency_name', 'agency_name_en'])
+    .orderBy('sort_order')
+    .orderBy('id')
+    .limit(f.limit)
+    .offset(f.offset)
+    .execute();
+  return { total: Number(total), rows };
+}
+
+export async function findUnit(db: Db, id: string): Promise<UnitRow | undefined> {
+  return db
+    .selectFrom('units')
+    .select(['id', 'code', 'name', 'name_en', 'kind', 'subkind', 'parent_id', 'valid_from', 'valid_to', 'successor_ids', 'agency_name', 'agency_name_en'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Every unit, for the in-memory tree the catalogue resolves its scopes against. */
+export async function allUnits(db: Db): Promise<UnitRow[]> {
+  return db
+    .selectFrom('units')
+    .select(['id', 'code', 'name', 'name_en', 'kind', 'subkind', 'parent_id', 'valid_from', 'valid_to', 'successor_ids', 'agency_name', 'agency_name_en'])
+    .orderBy('sort_order')
+    .orderBy('id')
+    .execute();
+}

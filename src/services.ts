@@ -1,0 +1,22 @@
+// Wires the features' services to one database and clock. Routes and the CLI receive this.
+import type { Logger } from 'pino';
+import type { DbHandle } from './db/connection.ts';
+import type { Clock } from './domain/time.ts';
+import { CatalogService } from './modules/catalog/catalog.service.ts';
+import { recordMiss } from './modules/catalog/catalog.queries.ts';
+import { UnitsService } from './modules/units/units.service.ts';
+
+export type Services = {
+  handle: DbHandle;
+  clock: Clock;
+  units: UnitsService;
+  catalog: CatalogService;
+};
+
+export function createServices(handle: DbHandle, clock: Clock, log?: Logger): Services {
+  const units = new UnitsService(handle.db);
+  const catalog = new CatalogService(handle.db, units, clock, (query) => {
+    recordMiss(handle.db, query, clock.now().toISOString()).catch((err) => log?.warn({ err }, 'could not record a search miss'));
+  });
+  return { handle, clock, units, catalog };
+}

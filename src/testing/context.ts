@@ -1,0 +1,62 @@
+// A test's world: a fresh database on the dialect under test (SQLite in memory, or a new
+// PostgreSQL database when DATABASE_URL is set), migrated and loaded with the demo data, and the
+// application built on it. Tests call the real HTTP layer through app.inject or a real port.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type DbHandle } from '../db/connection.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { seedDemo } from '../db/seed/demo.ts';
+import type { Clock } from '../domain/time.ts';
+import { buildApp, type App } from '../http/app.ts';
+import { createServices, type Services } from '../services.ts';
+
+export const testDialect = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
+
+/** A fresh, empty database for one test file; dropped again by the returned handle's close(). */
+export async function freshDatabase(): Promise<DbHandle> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return openDatabase({ databaseUrl: null, sqliteFile: ':memory:' });
+  const name = `motcua_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const dbUrl = new URL(url);
+  dbUrl.pathname = `/${name}`;
+  const handle = openDatabase({ databaseUrl: dbUrl.toString(), sqliteFile: '' });
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export type TestContext = { handle: DbHandle; services: Services; app: App; clock: Clock & { set(iso: string): void }; close(): Promise<void> };
+
+export function fixedClock(iso = '2026-11-29T03:00:00.000Z'): Clock & { set(iso: string): void } {
+  let now = new Date(iso);
+  return { now: () => new Date(now), set: (v: string) => void (now = new Date(v)) };
+}
+
+export async function createTestContext(opts: { demo?: boolean } = {}): Promise<TestContext> {
+  const handle = await freshDatabase();
+  await migrateToLatest(handle.db);
+  const clock = fixedClock();
+  if (opts.demo !== false) await seedDemo(handle.db, clock.now());
+  const services = createServices(handle, clock);
+  await services.catalog.load();
+  const app = await buildApp({ services, logger: false, publicUrl: 'http://localhost:3000' });
+  await app.ready();
+  return {
+    handle, services, app, clock,
+    close: async () => {
+      await app.close();
+      await handle.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// Picks the language of a request: an explicit choice (?lang= or the cookie) for pages,
+// Accept-Language for the API; Vietnamese when nothing says otherwise.
+import { en } from './en.ts';
+import { vi, type Messages } from './vi.ts';
+
+export type Lang = 'vi' | 'en';
+export type { Messages };
+
+const catalogs: Record<Lang, Messages> = { vi, en };
+
+export function messages(lang: Lang): Messages {
+  return catalogs[lang];
+}
+
+export function isLang(value: unknown): value is Lang {
+  return value === 'vi' || value === 'en';
+}
+
+/** The first supported language named in an Accept-Language header, by weight. */
+export function langFromHeader(header: string | undefined): Lang {
+  if (!header) return 'vi';
+  const ranked = header
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = params.find((p) => p.trim().startsWith('q='));
+      return { tag: tag.split('-')[0] ?? '', q: q ? Number(q.trim().slice(2)) || 0 : 1 };
+    })
+    .filter((x) => x.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) if (isLang(tag)) return tag;
+  return 'vi';
+}
+
+/** Fills `{name}` placeholders. */
+export function format(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in params ? String(params[key]) : whole));
+}
+
+const numberFormats: Record<Lang, Intl.NumberFormat> = { vi: new Intl.NumberFormat('vi-VN'), en: new Intl.NumberFormat('en-GB') };
+
+export function formatNumber(lang: Lang, n: number): string {
+  return numberFormats[lang].format(n);
+}

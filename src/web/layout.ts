@@ -1,0 +1,57 @@
+// The page frame every portal page shares: skip link, header with the language switch, main, footer.
+import { html, type Html } from './html.ts';
+import { messages, type Lang } from './i18n/index.ts';
+
+export type PageOptions = {
+  lang: Lang;
+  title: string;
+  /** The current path and query, for the language switch. */
+  url: string;
+  body: Html;
+  /** True when the page shows an error summary: the title gets the "Lỗi: " prefix (GOV.UK). */
+  hasErrors?: boolean;
+};
+
+function switchUrl(url: string, to: 'vi' | 'en'): string {
+  const [pathname = '/', query = ''] = url.split('?');
+  const params = new URLSearchParams(query);
+  params.set('lang', to);
+  return `${pathname}?${params.toString()}`;
+}
+
+export function page({ lang, title, url, body, hasErrors }: PageOptions): Html {
+  const m = messages(lang);
+  const other = lang === 'vi' ? 'en' : 'vi';
+  const fullTitle = `${hasErrors ? m.errorPage.errorPrefix : ''}${title} – ${m.site.name}`;
+  return html`<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${fullTitle}</title>
+<link rel="stylesheet" href="/static/app.css">
+<script src="/static/app.js" defer></script>
+</head>
+<body>
+<a class="skip-link" href="#main">${m.site.skipLink}</a>
+<header class="site-header">
+  <div class="container header-row">
+    <a class="site-name" href="/">${m.site.name}<span class="site-province">${m.site.province}</span></a>
+    <a class="lang-switch" href="${switchUrl(url, other)}" hreflang="${other}" lang="${other}" aria-label="${m.site.switchLanguageLabel}">${m.site.switchLanguage}</a>
+  </div>
+  <nav class="container site-nav" aria-label="${m.site.nav}">
+    <a href="/">${m.site.navHome}</a>
+    <a href="/thu-tuc">${m.site.navProcedures}</a>
+  </nav>
+</header>
+<main id="main" class="container" tabindex="-1">
+${body}
+</main>
+<footer class="site-footer">
+  <div class="container">
+    <p>${m.site.footer} <a href="/openapi.json">${m.site.footerApi}</a></p>
+  </div>
+</footer>
+</body>
+</html>`;
+}

@@ -1,0 +1,33 @@
+// Pages that belong to no feature: not found, and the generic error page.
+import type { AppError } from '../http/errors.ts';
+import { html, type Html } from './html.ts';
+import { messages, type Lang } from './i18n/index.ts';
+import { page } from './layout.ts';
+import { searchForm } from './components.ts';
+
+export function notFoundPage(lang: Lang, url: string): Html {
+  const m = messages(lang);
+  return page({
+    lang,
+    url,
+    title: m.notFound.title,
+    body: html`<h1>${m.notFound.title}</h1>
+<p class="lead">${m.notFound.lead}</p>
+<p>${m.notFound.help}</p>
+${searchForm(lang, '')}
+<p><a href="/">${m.notFound.home}</a></p>`,
+  });
+}
+
+export function errorPage(lang: Lang, e: AppError): Html {
+  const m = messages(lang);
+  const title = e.status < 500 ? m.errorPage.badRequest : m.errorPage.title;
+  return page({
+    lang,
+    url: '/',
+    title,
+    body: html`<h1>${title}</h1>
+<p class="lead">${e.status < 500 ? m.errors[e.code] : m.errorPage.lead}</p>
+<p><a href="/">${m.notFound.home}</a></p>`,
+  });
+}
