@@ -37,7 +37,7 @@ export function page({ lang, title, url, body, hasErrors }: PageOptions): Html {
 <header class="site-header">
   <div class="container header-row">
     <a class="site-name" href="/">${m.site.name}<span class="site-province">${m.site.province}</span></a>
-    <a class="lang-switch" href="${switchUrl(url, other)}" hreflang="${other}" lang="${other}" aria-label="${m.site.switchLanguageLabel}">${m.site.switchLanguage}</a>
+    <a class="lang-switch" href="${switchUrl(url, other)}" hreflang="${other}" lang="${other}">${m.site.switchLanguage}</a>
   </div>
   <nav class="container site-nav" aria-label="${m.site.nav}">
     <a href="/">${m.site.navHome}</a>

@@ -8,7 +8,6 @@ export const en: Messages = {
     province: 'Tiền Giang Province',
     skipLink: 'Skip to main content',
     switchLanguage: 'Tiếng Việt',
-    switchLanguageLabel: 'Xem bằng tiếng Việt',
     nav: 'Main navigation',
     navHome: 'Home',
     navProcedures: 'Procedures',

@@ -6,7 +6,6 @@ export const vi = {
     province: 'Tỉnh Tiền Giang',
     skipLink: 'Bỏ qua, đến nội dung chính',
     switchLanguage: 'English',
-    switchLanguageLabel: 'Xem bằng tiếng Anh',
     nav: 'Điều hướng chính',
     navHome: 'Trang chủ',
     navProcedures: 'Thủ tục hành chính',
