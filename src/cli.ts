@@ -24,10 +24,10 @@ Environment: DATABASE_URL (postgres://…; SQLite at $DATA_DIR/motcua.db when un
 
 class UsageError extends Error {}
 
-async function withDatabase<T>(work: (handle: ReturnType<typeof openFromConfig>) => Promise<T>): Promise<T> {
+async function withDatabase<T>(work: (handle: ReturnType<typeof openFromConfig>) => Promise<T>, opts = { migrate: true }): Promise<T> {
   const handle = openFromConfig(loadConfig());
   try {
-    await migrateToLatest(handle.db);
+    if (opts.migrate) await migrateToLatest(handle.db);
     return await work(handle);
   } finally {
     await handle.close();
@@ -48,7 +48,7 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     case 'migrate': {
-      const applied = await withDatabase((h) => migrateToLatest(h.db));
+      const applied = await withDatabase((h) => migrateToLatest(h.db), { migrate: false });
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
       return;
     }
@@ -67,7 +67,11 @@ async function run(argv: string[]): Promise<void> {
         if (values.synthetic) {
           const n = positiveInt(values.procedures, '--procedures');
           if (!(await isDemoLoaded(h.db))) await seedDemo(h.db, systemClock.now());
-          const bar = new cliProgress.SingleBar({ format: 'procedures [{bar}] {value}/{total}', stream: process.stderr }, cliProgress.Presets.shades_classic);
+          // Progress goes to stderr, redrawn on a terminal and written every second in a log.
+          const bar = new cliProgress.SingleBar(
+            { format: 'procedures [{bar}] {value}/{total}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000 },
+            cliProgress.Presets.shades_classic,
+          );
           let started = false;
           const result = await seedSyntheticProcedures(h.db, n, systemClock.now(), (done, of) => {
             if (!started) bar.start(of, 0);

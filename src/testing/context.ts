@@ -12,26 +12,37 @@ import { createServices, type Services } from '../services.ts';
 
 export const testDialect = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
 
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new, empty PostgreSQL database named after this test process, or null on SQLite. */
+export async function freshDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const base = process.env.DATABASE_URL;
+  if (!base) return null;
+  const name = `motcua_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`create database ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
+}
+
 /** A fresh, empty database for one test file; dropped again by the returned handle's close(). */
 export async function freshDatabase(): Promise<DbHandle> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return openDatabase({ databaseUrl: null, sqliteFile: ':memory:' });
-  const name = `motcua_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const dbUrl = new URL(url);
-  dbUrl.pathname = `/${name}`;
-  const handle = openDatabase({ databaseUrl: dbUrl.toString(), sqliteFile: '' });
+  const fresh = await freshDatabaseUrl();
+  if (!fresh) return openDatabase({ databaseUrl: null, sqliteFile: ':memory:' });
+  const handle = openDatabase({ databaseUrl: fresh.url, sqliteFile: '' });
   return {
     ...handle,
     close: async () => {
       await handle.close();
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      await fresh.drop();
     },
   };
 }

@@ -44,6 +44,13 @@ export async function seedSyntheticProcedures(db: Db, total: number, now: Date, 
   // The whole catalogue should follow the plan's split; count what the real procedures already cover.
   const want = planSplit(total);
   for (const p of existing) want[p.online_level as OnlineLevel] = Math.max(0, want[p.online_level as OnlineLevel] - 1);
+  // Where the real procedures already exceed a level's share, the surplus comes out of level 2.
+  let surplus = want[2] + want[3] + want[4] - need;
+  for (const l of [2, 3, 4] as const) {
+    const cut = Math.min(surplus, want[l]);
+    want[l] -= cut;
+    surplus -= cut;
+  }
   const levels: OnlineLevel[] = [];
   for (const l of [2, 3, 4] as const) for (let i = 0; i < want[l]; i++) levels.push(l);
   while (levels.length < need) levels.push(2);

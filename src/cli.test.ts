@@ -1,0 +1,127 @@
+// The motcua command as an administrator runs it: real processes, a real database on the dialect under test.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase, type DbHandle } from './db/connection.ts';
+import { planSplit } from './domain/catalog.ts';
+import { freshDatabaseUrl } from './testing/context.ts';
+
+const bin = fileURLToPath(new URL('../bin/motcua.js', import.meta.url));
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-cli-'));
+let pgDb: Awaited<ReturnType<typeof freshDatabaseUrl>>;
+let env: Record<string, string>;
+let handle: DbHandle;
+
+before(async () => {
+  pgDb = await freshDatabaseUrl();
+  const { DATABASE_URL: _ignored, ...rest } = process.env as Record<string, string>;
+  env = { ...rest, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(pgDb ? { DATABASE_URL: pgDb.url } : {}) };
+  handle = openDatabase({ databaseUrl: pgDb?.url ?? null, sqliteFile: path.join(dataDir, 'motcua.db') });
+});
+after(async () => {
+  await handle.close();
+  await pgDb?.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+function motcua(args: string[], extraEnv: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('migrate applies the migrations once, then reports the database is up to date', () => {
+  const first = motcua(['migrate']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /Applied: 0001_foundation/);
+  const again = motcua(['migrate']);
+  assert.match(again.stdout, /up to date/);
+});
+
+test('seed --demo loads the organisation, areas and catalogue, and does not load them twice', async () => {
+  const r = motcua(['seed', '--demo']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /units: 214/);
+  assert.match(r.stdout, /procedures: 90/);
+  const again = motcua(['seed', '--demo']);
+  assert.match(again.stdout, /already loaded/);
+  const areas = await handle.db.selectFrom('admin_areas').select((eb) => eb.fn.countAll<number>().as('n')).where('scheme', '=', '2026-07').where('level', '=', 'commune').executeTakeFirstOrThrow();
+  assert.equal(Number(areas.n), 3321, 'the two-tier list has 3,321 communes');
+});
+
+test('seed --synthetic --procedures N shows progress and brings the catalogue to N in the plan’s level split', async () => {
+  const r = motcua(['seed', '--synthetic', '--procedures', '2408']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /procedures \[.*\] 2318\/2318/);
+  assert.match(r.stdout, /2318 added; the catalogue holds 2408/);
+  const rows = await handle.db.selectFrom('procedures').select(['online_level']).execute();
+  assert.equal(rows.length, 2408);
+  const counts = Object.fromEntries([2, 3, 4].map((l) => [l, rows.filter((p) => p.online_level === l).length]));
+  assert.deepEqual(counts, { 2: 1500, 3: 795, 4: 113 });
+  assert.deepEqual(planSplit(2408), { 2: 1500, 3: 795, 4: 113 });
+  assert.match(motcua(['seed', '--synthetic', '--procedures', '2408']).stdout, /0 added/);
+});
+
+test('user add creates staff at a unit and citizens without one; the password is stored as an argon2 hash', async () => {
+  const staff = motcua(['user', 'add', '--username', 'tiepnhan@myTho.gov.vn', '--password', 'mat-khau-dai', '--name', 'Nguyễn Văn An', '--role', 'reception', '--unit', 'my-tho']);
+  assert.equal(staff.code, 0, staff.stderr);
+  assert.match(staff.stdout, /Account created: tiepnhan@mytho.gov.vn \(reception at my-tho\)/);
+  const citizen = motcua(['user', 'add', '--username', '0912345678', '--password', 'mat-khau-dai', '--name', 'Trần Thị Bình', '--role', 'citizen']);
+  assert.equal(citizen.code, 0, citizen.stderr);
+  const row = await handle.db.selectFrom('users').innerJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .select(['users.name', 'users.password_hash', 'user_roles.role', 'user_roles.unit_id']).where('username', '=', 'tiepnhan@mytho.gov.vn').executeTakeFirstOrThrow();
+  assert.equal(row.name, 'Nguyễn Văn An');
+  assert.equal(row.role, 'reception');
+  assert.equal(row.unit_id, 'my-tho');
+  assert.match(row.password_hash, /^\$argon2id\$/);
+});
+
+test('user add refuses, with one clear line, what it cannot create', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--username', 'a@b.vn', '--password', 'mat-khau-dai', '--name', 'A', '--role', 'approver'], /--unit is required for the approver role/],
+    [['--username', 'a@b.vn', '--password', 'mat-khau-dai', '--name', 'A', '--role', 'approver', '--unit', 'khong-co'], /--unit khong-co: no such unit/],
+    [['--username', 'a@b.vn', '--password', 'mat-khau-dai', '--name', 'A', '--role', 'king', '--unit', 'my-tho'], /--role must be one of/],
+    [['--username', 'a@b.vn', '--password', 'ngan', '--name', 'A', '--role', 'citizen'], /at least 8 characters/],
+    [['--username', '0912345678', '--password', 'mat-khau-dai', '--name', 'A', '--role', 'citizen'], /already exists/],
+    [['--password', 'mat-khau-dai', '--name', 'A', '--role', 'citizen'], /needs --username/],
+  ];
+  for (const [args, message] of cases) {
+    const r = motcua(['user', 'add', ...args]);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
+
+test('a bad setting stops the server with one line naming the variable', () => {
+  const r = motcua(['serve'], { PORT: 'ba-nghin' });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), 'motcua: configuration error: PORT: expected a whole number, got "ba-nghin"');
+});
+
+test('serve answers /healthz, and SIGTERM lets it finish and exit cleanly', async () => {
+  const child = spawn(process.execPath, [bin, 'serve', '--demo'], { env: { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' } });
+  let log = '';
+  child.stdout.on('data', (c) => (log += c));
+  child.stderr.on('data', (c) => (log += c));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start: ${log}`)), 60_000);
+    child.stdout.on('data', () => {
+      const m = /listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+  });
+  const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+  assert.deepEqual(await health.json(), { status: 'ok' });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  assert.equal(await exit, 0);
+  assert.match(log, /shutting down/);
+  assert.match(log, /"msg":"stopped"/);
+});
