@@ -4,6 +4,7 @@ import { Type, type Static } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { adminLevels, audiences, onlineClasses } from '../../domain/catalog.ts';
 import { AppError } from '../../http/errors.ts';
+import { sendJsonBytes } from '../../http/reply.ts';
 import { Limit, Offset, Page, StringEnum, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import { maxQueryLength, type SearchParams } from './catalog.service.ts';
@@ -116,7 +117,7 @@ export function catalogRoutes(services: Services): FastifyPluginAsync {
           response: { 200: Page(ProcedureSummary), ...errors(400) },
         },
       },
-      async (req) => catalog.search(req.query as ProceduresQuery & SearchParams),
+      async (req, reply) => sendJsonBytes(reply, catalog.searchJson(req.query as ProceduresQuery & SearchParams)),
     );
 
     app.get(

@@ -4,7 +4,7 @@
 import type { Db } from '../../db/connection.ts';
 import type { AdminLevel, Audience, OnlineClass, OnlineLevel, ProcedureDocument, VersionContent } from '../../domain/catalog.ts';
 import type { FormField } from '../../domain/forms.ts';
-import { slugify, viCollator } from '../../domain/text.ts';
+import { slugify, viCollator, words } from '../../domain/text.ts';
 import { vietnamDay, type Clock } from '../../domain/time.ts';
 import { AppError, invalid, notFound, type FieldProblem } from '../../http/errors.ts';
 import { unitsOfKindOn, type Unit, type UnitsService } from '../units/units.service.ts';
@@ -60,6 +60,12 @@ export const maxQueryLength = 200;
 export class CatalogService {
   private model: Model | null = null;
   private readonly details = new Map<string, ProcedureDetail>();
+  /**
+   * Each summary as UTF-8 JSON, made once. A commune procedure's summary names all its communes
+   * (4–5 KB), and encoding a page of them for every request would cost more than the search.
+   */
+  private readonly summaryJson = new Map<string, Buffer>();
+  private readonly answers = new Map<string, Buffer>();
 
   constructor(
     private readonly db: Db,
@@ -108,6 +114,8 @@ export class CatalogService {
     );
     this.model = { revision, byId, ordered: ordered.map(strip), fields, index, units: new Map(units.map((u) => [u.id, u])) };
     this.details.clear();
+    this.summaryJson.clear();
+    this.answers.clear();
   }
 
   /** Reloads when another instance (or a seed) changed the catalogue. */
@@ -161,6 +169,36 @@ export class CatalogService {
   }
 
   search(p: SearchParams): { total: number; items: ProcedureSummary[] } {
+    const { total, page } = this.match(p);
+    return { total, items: page.map(strip) };
+  }
+
+  /**
+   * A search answer as the API's JSON bytes. Summaries are encoded once each, and whole answers
+   * are kept for the most recent distinct requests, until the catalogue changes.
+   */
+  searchJson(p: SearchParams): Buffer {
+    const key = JSON.stringify([p.q ? words(p.q).join(' ') : '', p.field, p.level, p.unitId, p.onlineClass, p.onlineLevel, p.audience, p.limit, p.offset]);
+    const cached = this.answers.get(key);
+    if (cached) return cached;
+    const { total, page } = this.match(p);
+    const parts: Buffer[] = [Buffer.from(`{"total":${total},"items":[`)];
+    page.forEach((item, i) => {
+      let json = this.summaryJson.get(item.id);
+      if (json === undefined) this.summaryJson.set(item.id, (json = Buffer.from(JSON.stringify(strip(item)))));
+      if (i > 0) parts.push(comma);
+      parts.push(json);
+    });
+    parts.push(closing);
+    const answer = Buffer.concat(parts);
+    this.answers.set(key, answer);
+    if (this.answers.size > CatalogService.answerCacheSize) this.answers.delete(this.answers.keys().next().value!);
+    return answer;
+  }
+
+  static readonly answerCacheSize = 256;
+
+  private match(p: SearchParams): { total: number; page: ProcedureSummary[] } {
     const { field } = this.resolveFilters(p);
     const text = p.q?.trim() ?? '';
     const m = this.m;
@@ -179,7 +217,7 @@ export class CatalogService {
       // Numbers long enough to be an ID or a phone, and email addresses, are personal data: not logged.
       if (folded && !/\d{6,}|@/.test(text)) this.onMiss(folded);
     }
-    return { total: matches.length, items: matches.slice(p.offset, p.offset + p.limit).map(strip) };
+    return { total: matches.length, page: matches.slice(p.offset, p.offset + p.limit) };
   }
 
   find(id: string): ProcedureSummary | undefined {
@@ -225,6 +263,9 @@ export class CatalogService {
     return (JSON.parse(version.content) as VersionContent).form;
   }
 }
+
+const comma = Buffer.from(',');
+const closing = Buffer.from(']}');
 
 function strip(p: ProcedureSummary & { popularity?: number; version?: number }): ProcedureSummary {
   const { popularity: _p, version: _v, ...summary } = p;

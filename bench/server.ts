@@ -1,0 +1,26 @@
+// A server for the benchmark, in its own process: `hello` is the bare Fastify baseline, `portal`
+// is Một Cửa on an existing database. Prints "ready <port>" once listening.
+import Fastify from 'fastify';
+import { openDatabase } from '../src/db/connection.ts';
+import { systemClock } from '../src/domain/time.ts';
+import { buildApp } from '../src/http/app.ts';
+import { createServices } from '../src/services.ts';
+
+const [kind, sqliteFile] = process.argv.slice(2);
+
+if (kind === 'hello') {
+  const app = Fastify();
+  app.get('/hello', async () => ({ hello: 'world' }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  console.log(`ready ${(app.server.address() as { port: number }).port}`);
+} else {
+  const handle = openDatabase({ databaseUrl: process.env.DATABASE_URL ?? null, sqliteFile: sqliteFile! });
+  const services = createServices(handle, systemClock);
+  await services.catalog.load();
+  const app = await buildApp({ services, logger: false, publicUrl: 'http://localhost' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  console.log(`ready ${(app.server.address() as { port: number }).port} ${services.catalog.size}`);
+}
+
+// Exit normally on a signal, so `node --cpu-prof` can write its profile.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));

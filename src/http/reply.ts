@@ -1,0 +1,7 @@
+// Sending JSON that a service already encoded. Fastify sends Buffers as they are; the route's
+// response schema still documents the shape in /openapi.json.
+import type { FastifyReply } from 'fastify';
+
+export function sendJsonBytes(reply: FastifyReply, bytes: Buffer): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(bytes);
+}
