@@ -38,7 +38,13 @@ async function load(url: string, paths: string[]): Promise<autocannon.Result> {
 }
 
 function summary(r: autocannon.Result) {
-  return { reqPerSec: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors + r.non2xx };
+  return {
+    reqPerSec: Math.round(r.requests.average),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    bytesPerAnswer: Math.round(r.throughput.average / Math.max(1, r.requests.average)),
+    errors: r.errors + r.non2xx,
+  };
 }
 
 async function main() {
@@ -60,11 +66,17 @@ async function main() {
   results.search = summary(await load(`http://127.0.0.1:${portal.port}`, queries.map((q) => `/api/v1/procedures?q=${encodeURIComponent(q)}`)));
   portal.child.kill();
 
+  // The same bare server answering as many bytes as the search did: what the bytes alone cost.
+  const sized = await startServer(['hello', String(results.search!.bytesPerAnswer)]);
+  results['hello, same bytes'] = summary(await load(`http://127.0.0.1:${sized.port}`, ['/hello']));
+  sized.child.kill();
+
   const ratio = results.search!.reqPerSec / results.hello!.reqPerSec;
   console.log(`\n${connections} connections, ${seconds} s each, on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'})`);
   console.table(results);
   console.log(`search / hello-world throughput ratio: ${ratio.toFixed(2)} (goal ≥ 0.40)`);
   console.log(`search p99 latency: ${results.search!.p99Ms} ms (goal ≤ 20 ms)`);
+  console.log(`search / hello-world with the same answer size: ${(results.search!.reqPerSec / results['hello, same bytes']!.reqPerSec).toFixed(2)}`);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 

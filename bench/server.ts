@@ -9,8 +9,11 @@ import { createServices } from '../src/services.ts';
 const [kind, sqliteFile] = process.argv.slice(2);
 
 if (kind === 'hello') {
+  // With a size, the hello-world answers that many bytes of JSON: the cost of the bytes alone.
+  const size = Number(process.argv[3] ?? 0);
+  const sized = Buffer.from(JSON.stringify({ hello: 'x'.repeat(Math.max(0, size - 12)) }));
   const app = Fastify();
-  app.get('/hello', async () => ({ hello: 'world' }));
+  app.get('/hello', async (_req, reply) => (size ? reply.type('application/json').send(sized) : { hello: 'world' }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   console.log(`ready ${(app.server.address() as { port: number }).port}`);
 } else {

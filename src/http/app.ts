@@ -2,7 +2,6 @@
 // feature's routes. main.ts and the tests both build it here, so what is tested is what runs.
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -11,7 +10,7 @@ import type { Logger } from 'pino';
 import { format, isLang, langFromHeader, messages, type Lang } from '../web/i18n/index.ts';
 import { errorPage, notFoundPage } from '../web/pages.ts';
 import { AppError, type FieldProblem } from './errors.ts';
-import { securityHeaders } from './security.ts';
+import { apiSecurityHeaders, pageSecurityHeaders } from './security.ts';
 import type { Services } from '../services.ts';
 import { healthRoutes } from '../modules/health/health.routes.ts';
 import { unitsRoutes } from '../modules/units/units.routes.ts';
@@ -55,8 +54,8 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   app.decorateRequest('lang', 'vi');
   app.decorateRequest('isApi', false);
   app.addHook('onRequest', async (req, reply) => {
-    reply.headers(securityHeaders);
     req.isApi = req.url.startsWith('/api/') || req.url === '/openapi.json';
+    reply.headers(req.isApi ? apiSecurityHeaders : pageSecurityHeaders);
     const rawQuery = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
     if (req.isApi) {
       req.lang = langFromHeader(req.headers['accept-language']);
@@ -73,7 +72,6 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
     }
   });
 
-  await app.register(cookie);
   await app.register(formbody);
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1d' });
   await app.register(swagger, {

@@ -15,7 +15,8 @@ const contentSecurityPolicy = [
   'upgrade-insecure-requests',
 ].join(';');
 
-export const securityHeaders: Readonly<Record<string, string>> = Object.freeze({
+/** For pages: everything a browser document needs. */
+export const pageSecurityHeaders: Readonly<Record<string, string>> = Object.freeze({
   'content-security-policy': contentSecurityPolicy,
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
@@ -28,4 +29,13 @@ export const securityHeaders: Readonly<Record<string, string>> = Object.freeze({
   'x-frame-options': 'SAMEORIGIN',
   'x-permitted-cross-domain-policies': 'none',
   'x-xss-protection': '0',
+});
+
+/** For JSON answers, which no browser renders as a document: the headers that still apply. */
+export const apiSecurityHeaders: Readonly<Record<string, string>> = Object.freeze({
+  'cross-origin-resource-policy': 'same-origin',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'SAMEORIGIN',
 });

@@ -228,11 +228,7 @@ export class CatalogService {
   async get(id: string): Promise<ProcedureDetail> {
     const cached = this.details.get(id);
     if (cached) return cached;
-    const p = this.m.byId.get(id);
-    if (!p) throw notFound('procedure_not_found');
-    const version = await q.findVersion(this.db, id, p.version);
-    if (!version) throw notFound('procedure_not_found');
-    const c = JSON.parse(version.content) as VersionContent;
+    const { p, version, content: c } = await this.currentVersion(id);
     const detail: ProcedureDetail = {
       ...strip(p),
       documents: c.documents.map(({ hasTemplate, ...d }) => ({ ...d, templateUrl: hasTemplate ? `/thu-tuc/${id}/mau/${d.key}.pdf` : null })),
@@ -254,13 +250,17 @@ export class CatalogService {
     return detail;
   }
 
-  /** The form definition's sections, as published, for rendering. */
+  /** The form definition, as published, for rendering. */
   async formDefinition(id: string): Promise<VersionContent['form']> {
+    return (await this.currentVersion(id)).content.form;
+  }
+
+  private async currentVersion(id: string) {
     const p = this.m.byId.get(id);
     if (!p) throw notFound('procedure_not_found');
     const version = await q.findVersion(this.db, id, p.version);
     if (!version) throw notFound('procedure_not_found');
-    return (JSON.parse(version.content) as VersionContent).form;
+    return { p, version, content: JSON.parse(version.content) as VersionContent };
   }
 }
 

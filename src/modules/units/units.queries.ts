@@ -6,6 +6,8 @@ export type UnitRow = {
   valid_from: string | null; valid_to: string | null; successor_ids: string; agency_name: string | null; agency_name_en: string | null;
 };
 
+const unitColumns = ['id', 'code', 'name', 'name_en', 'kind', 'subkind', 'parent_id', 'valid_from', 'valid_to', 'successor_ids', 'agency_name', 'agency_name_en'] as const;
+
 export type UnitFilter = { kind?: string; parentId?: string; at?: string; limit: number; offset: number };
 
 function filtered(db: Db, f: Omit<UnitFilter, 'limit' | 'offset'>) {
@@ -24,7 +26,7 @@ function filtered(db: Db, f: Omit<UnitFilter, 'limit' | 'offset'>) {
 export async function listUnits(db: Db, f: UnitFilter): Promise<{ total: number; rows: UnitRow[] }> {
   const [{ total } = { total: 0 }] = await filtered(db, f).select((eb) => eb.fn.countAll<number>().as('total')).execute();
   const rows = await filtered(db, f)
-    .select(['id', 'code', 'name', 'name_en', 'kind', 'subkind', 'parent_id', 'valid_from', 'valid_to', 'successor_ids', 'agency_name', 'agency_name_en'])
+    .select(unitColumns)
     .orderBy('sort_order')
     .orderBy('id')
     .limit(f.limit)
@@ -36,7 +38,7 @@ export async function listUnits(db: Db, f: UnitFilter): Promise<{ total: number;
 export async function findUnit(db: Db, id: string): Promise<UnitRow | undefined> {
   return db
     .selectFrom('units')
-    .select(['id', 'code', 'name', 'name_en', 'kind', 'subkind', 'parent_id', 'valid_from', 'valid_to', 'successor_ids', 'agency_name', 'agency_name_en'])
+    .select(unitColumns)
     .where('id', '=', id)
     .executeTakeFirst();
 }
@@ -45,7 +47,7 @@ export async function findUnit(db: Db, id: string): Promise<UnitRow | undefined>
 export async function allUnits(db: Db): Promise<UnitRow[]> {
   return db
     .selectFrom('units')
-    .select(['id', 'code', 'name', 'name_en', 'kind', 'subkind', 'parent_id', 'valid_from', 'valid_to', 'successor_ids', 'agency_name', 'agency_name_en'])
+    .select(unitColumns)
     .orderBy('sort_order')
     .orderBy('id')
     .execute();
