@@ -75,6 +75,8 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   await app.register(formbody);
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1d' });
   await app.register(swagger, {
+    // Shared schemas appear under their own names (ProcedureSummary, Error), not def-0, def-1.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: {

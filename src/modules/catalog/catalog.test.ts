@@ -176,4 +176,8 @@ test('/healthz answers ok once the database answers, and /openapi.json documents
   const q = body.paths['/api/v1/procedures'].get.parameters.find((p: { name: string }) => p.name === 'q');
   assert.equal(q.schema.maxLength, 200);
   assert.ok(!Object.keys(body.paths).some((p) => p.startsWith('/thu-tuc')), 'pages stay out of the API document');
+  const refs = new Set<string>();
+  JSON.stringify(body, (k, v) => (k === '$ref' && refs.add(v), v));
+  assert.ok(refs.has('#/components/schemas/ProcedureSummary'));
+  for (const ref of refs) assert.ok(body.components.schemas[ref.split('/').pop()!], `${ref} resolves`);
 });
