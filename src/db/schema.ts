@@ -102,9 +102,14 @@ export interface AreaMappingTable {
 
 export interface UserTable {
   id: string;
+  /** The email address or the phone number (+84…) the person signs in with, folded. */
   username: string;
   password_hash: string;
   name: string;
+  email: string | null;
+  phone: string | null;
+  /** When the person proved they hold the email or phone; null until then. Staff are verified on creation. */
+  verified_at: string | null;
   created_at: string;
 }
 
@@ -130,4 +135,59 @@ export interface Database {
   area_mappings: AreaMappingTable;
   users: UserTable;
   user_roles: UserRoleTable;
+  sessions: SessionTable;
+  one_time_codes: OneTimeCodeTable;
+  login_throttle: LoginThrottleTable;
+  outbox: OutboxTable;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the token: a stolen database does not hand out live sessions. */
+  token_hash: string;
+  user_id: string;
+  /** `cookie` for pages, `bearer` for the API. */
+  kind: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+}
+
+export interface OneTimeCodeTable {
+  id: string;
+  user_id: string;
+  /** `verify` (confirm the email or phone) or `reset` (password reset). */
+  purpose: string;
+  code_hash: string;
+  attempts: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface LoginThrottleTable {
+  /** The folded username, or `ip:<address>`. */
+  key: string;
+  failures: number;
+  locked_until: string | null;
+  updated_at: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  /** `email` or `sms`. */
+  channel: string;
+  recipient: string;
+  template: string;
+  lang: string;
+  /** JSON object of the template's parameters. */
+  params: string;
+  /** `pending`, `sending`, `sent` or `failed`. */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  /** Until when the worker that claimed it may send it; after that another may. */
+  claimed_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
 }
