@@ -10,6 +10,7 @@ import { openFromConfig, serve } from './main.ts';
 import { bumpCatalogRevision } from './modules/catalog/catalog.queries.ts';
 import { AccountError, AccountsService } from './modules/accounts/accounts.service.ts';
 import { UnitsService } from './modules/units/units.service.ts';
+import { outbox } from './services.ts';
 
 const usage = `Usage: motcua <command>
 
@@ -97,7 +98,7 @@ async function run(argv: string[]): Promise<void> {
       });
       for (const flag of ['username', 'password', 'name', 'role'] as const) if (!values[flag]) throw new UsageError(`user add needs --${flag}`);
       const created = await withDatabase((h) =>
-        new AccountsService(h.db, new UnitsService(h.db), systemClock).addUser({
+        new AccountsService(h.db, new UnitsService(h.db), systemClock, outbox).addUser({
           username: values.username!, password: values.password!, name: values.name!, role: values.role!, unitId: values.unit, subtree: values.subtree,
         }),
       );

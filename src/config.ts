@@ -13,6 +13,12 @@ export type Config = {
   publicUrl: string;
   /** How often an instance checks whether another instance changed the catalogue, in ms. */
   catalogRefreshMs: number;
+  /** `live` sends email over SMTP (SMS to the log provider); `test` sends nothing outside. */
+  notifyMode: 'live' | 'test';
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** How often the outbox worker looks for messages to send, in ms. */
+  outboxPollMs: number;
 };
 
 export class ConfigError extends Error {
@@ -51,6 +57,11 @@ export function loadConfig(env: Env = process.env): Config {
   } catch {
     throw new ConfigError('PUBLIC_URL', `expected an http(s) URL, got "${env.PUBLIC_URL}"`);
   }
+  const smtpUrl = env.SMTP_URL?.trim() || null;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL', `expected smtp://… or smtps://…, got "${smtpUrl}"`);
+  const notifyMode = (env.NOTIFY_MODE?.trim() || (smtpUrl ? 'live' : 'test')) as Config['notifyMode'];
+  if (notifyMode !== 'live' && notifyMode !== 'test') throw new ConfigError('NOTIFY_MODE', `expected live or test, got "${env.NOTIFY_MODE}"`);
+  if (notifyMode === 'live' && !smtpUrl) throw new ConfigError('SMTP_URL', 'required when NOTIFY_MODE=live');
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -59,5 +70,9 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     publicUrl,
     catalogRefreshMs: intVar(env, 'CATALOG_REFRESH_MS', 10_000, 0, 3_600_000),
+    notifyMode,
+    smtpUrl,
+    mailFrom: env.MAIL_FROM?.trim() || 'Một Cửa <no-reply@motcua.local>',
+    outboxPollMs: intVar(env, 'OUTBOX_POLL_MS', 5_000, 100, 3_600_000),
   };
 }

@@ -8,6 +8,8 @@ import { isDemoLoaded, seedDemo } from './db/seed/demo.ts';
 import { systemClock } from './domain/time.ts';
 import { buildApp } from './http/app.ts';
 import { createServices } from './services.ts';
+import { createTransports } from './modules/notifications/notifications.transports.ts';
+import { NotificationWorker } from './modules/notifications/notifications.worker.ts';
 
 export function openFromConfig(config: Config): DbHandle {
   return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'motcua.db') });
@@ -34,6 +36,9 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
     ? setInterval(() => services.catalog.refreshIfChanged().catch((err) => log.warn({ err }, 'catalogue refresh failed')), config.catalogRefreshMs)
     : undefined;
   refresh?.unref();
+  const transports = createTransports({ mode: config.notifyMode, smtpUrl: config.smtpUrl, from: config.mailFrom, log });
+  const worker = new NotificationWorker({ ...transports, db: handle.db, clock: systemClock, log });
+  worker.start(config.outboxPollMs);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -47,6 +52,7 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
     }, 10_000);
     force.unref();
     await app.close();
+    await worker.stop();
     await handle.close();
     log.info('stopped');
     process.exit(0);
@@ -55,5 +61,8 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
-  log.info({ database: handle.location, dialect: handle.dialect, procedures: services.catalog.size }, `Một Cửa is serving ${config.publicUrl}`);
+  log.info(
+    { database: handle.location, dialect: handle.dialect, procedures: services.catalog.size, notifications: config.notifyMode },
+    `Một Cửa is serving ${config.publicUrl}`,
+  );
 }

@@ -5,18 +5,25 @@ import type { Clock } from './domain/time.ts';
 import { CatalogService } from './modules/catalog/catalog.service.ts';
 import { recordMiss } from './modules/catalog/catalog.queries.ts';
 import { UnitsService } from './modules/units/units.service.ts';
+import { AccountsService, type Outbox } from './modules/accounts/accounts.service.ts';
+import { enqueue } from './modules/notifications/notifications.queries.ts';
 
 export type Services = {
   handle: DbHandle;
   clock: Clock;
   units: UnitsService;
   catalog: CatalogService;
+  accounts: AccountsService;
 };
+
+/** Messages leave through the outbox table, in the transaction of the change they report. */
+export const outbox: Outbox = { enqueue };
 
 export function createServices(handle: DbHandle, clock: Clock, log?: Logger): Services {
   const units = new UnitsService(handle.db);
   const catalog = new CatalogService(handle.db, units, clock, (query) => {
     recordMiss(handle.db, query, clock.now().toISOString()).catch((err) => log?.warn({ err }, 'could not record a search miss'));
   });
-  return { handle, clock, units, catalog };
+  const accounts = new AccountsService(handle.db, units, clock, outbox);
+  return { handle, clock, units, catalog, accounts };
 }

@@ -7,14 +7,17 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
-import { format, isLang, langFromHeader, messages, type Lang } from '../web/i18n/index.ts';
+import { isLang, langFromHeader, messages, type Lang } from '../web/i18n/index.ts';
 import { errorPage, notFoundPage } from '../web/pages.ts';
-import { AppError, type FieldProblem } from './errors.ts';
+import { AppError, errorBody, type FieldProblem } from './errors.ts';
 import { apiSecurityHeaders, pageSecurityHeaders } from './security.ts';
 import type { Services } from '../services.ts';
 import { healthRoutes } from '../modules/health/health.routes.ts';
 import { unitsRoutes } from '../modules/units/units.routes.ts';
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
+import { accountsRoutes } from '../modules/accounts/accounts.routes.ts';
+import { authenticate } from './auth.ts';
+import { pageContext } from './csrf.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -97,10 +100,14 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   });
   app.setNotFoundHandler((req, reply) => {
     if (req.isApi) return sendError(reply, true, req.lang, new AppError('route_not_found', 404));
-    return reply.code(404).type('text/html; charset=utf-8').send(notFoundPage(req.lang, req.url).value);
+    return reply.code(404).type('text/html; charset=utf-8').send(notFoundPage(pageContext(req, reply)).value);
   });
 
+  app.decorateRequest('user', null);
+  app.decorateRequest('sessionToken', null);
+  app.addHook('preHandler', authenticate(services.accounts));
   await app.register(healthRoutes(services));
+  await app.register(accountsRoutes(services));
   await app.register(unitsRoutes(services));
   await app.register(catalogRoutes(services));
 
@@ -151,21 +158,14 @@ function problemOf(keyword: string, params: Record<string, unknown>, schema: Rec
   }
 }
 
-/** The error body of api-v1.md, or an HTML page; never a stack trace. */
-export function errorBody(lang: Lang, e: AppError): { error: { code: string; message: string; fields?: Record<string, string> } } {
-  const m = messages(lang);
-  const body: { code: string; message: string; fields?: Record<string, string> } = { code: e.code, message: m.errors[e.code] };
-  if (e.fields) {
-    body.fields = Object.fromEntries(Object.entries(e.fields).map(([k, p]) => [k, format(m.fieldErrors[p.key], p.params ?? {})]));
-  }
-  return { error: body };
-}
-
 function sendError(reply: FastifyReply, isApi: boolean, lang: Lang, e: AppError): FastifyReply {
   reply.code(e.status);
+  if (e.retryAfter) reply.header('retry-after', String(e.retryAfter));
   if (isApi) return reply.type('application/json; charset=utf-8').send(errorBody(lang, e));
   const req: FastifyRequest = reply.request;
-  if (e.status === 404) return reply.type('text/html; charset=utf-8').send(notFoundPage(lang, req.url).value);
-  return reply.type('text/html; charset=utf-8').send(errorPage(lang, e).value);
+  // Framework errors come before the hooks that know the language and the user.
+  const ctx = { lang, url: req.url, user: req.user ? { name: req.user.name } : null, csrf: '' };
+  if (e.status === 404) return reply.type('text/html; charset=utf-8').send(notFoundPage(ctx).value);
+  return reply.type('text/html; charset=utf-8').send(errorPage(ctx, e).value);
 }
 

@@ -31,3 +31,38 @@ export function errorSummary(lang: Lang, errors: Array<{ href: string; text: str
 export function formatVnd(lang: Lang, amount: number): string {
   return format(messages(lang).procedure.feeFixed, { amount: formatNumber(lang, amount) });
 }
+
+export type FieldOptions = {
+  name: string;
+  label: string;
+  hint?: string;
+  type?: 'text' | 'email' | 'tel' | 'password';
+  value?: string;
+  error?: string;
+  autocomplete?: string;
+  inputmode?: 'numeric' | 'email' | 'tel' | 'text';
+  /** Narrow inputs for short answers such as a six-digit code. */
+  width?: 'short';
+};
+
+/** A labelled text input with its hint and its error (GOV.UK text input). */
+export function textField(lang: Lang, f: FieldOptions): Html {
+  const m = messages(lang);
+  const describedBy = [f.hint ? `${f.name}-hint` : '', f.error ? `${f.name}-error` : ''].filter(Boolean).join(' ');
+  return html`<div class="form-group${f.error ? ' form-group-error' : ''}">
+  <label class="label" for="${f.name}">${f.label}</label>
+  ${f.hint ? html`<div class="hint" id="${f.name}-hint">${f.hint}</div>` : ''}
+  ${f.error ? html`<p class="error-message" id="${f.name}-error"><span class="visually-hidden">${m.errorPage.errorPrefix}</span>${f.error}</p>` : ''}
+  <input class="input${f.width === 'short' ? ' input-short' : ''}${f.error ? ' input-error' : ''}" id="${f.name}" name="${f.name}" type="${f.type ?? 'text'}"
+    value="${f.type === 'password' ? '' : (f.value ?? '')}"${f.autocomplete ? html` autocomplete="${f.autocomplete}"` : ''}${f.inputmode ? html` inputmode="${f.inputmode}"` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''} spellcheck="false">
+</div>`;
+}
+
+export function csrfInput(token: string): Html {
+  return html`<input type="hidden" name="_csrf" value="${token}">`;
+}
+
+/** A green notice at the top of a page: something the person did worked. */
+export function successBanner(text: string): Html {
+  return html`<div class="notice notice-success" role="status"><p>${text}</p></div>`;
+}

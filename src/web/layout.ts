@@ -1,12 +1,11 @@
 // The page frame every portal page shares: skip link, header with the language switch, main, footer.
 import { html, type Html } from './html.ts';
-import { messages, type Lang } from './i18n/index.ts';
+import { messages } from './i18n/index.ts';
+import type { PageContext } from './context.ts';
 
 export type PageOptions = {
-  lang: Lang;
+  ctx: PageContext;
   title: string;
-  /** The current path and query, for the language switch. */
-  url: string;
   body: Html;
   /** True when the page shows an error summary: the title gets the "Lỗi: " prefix (GOV.UK). */
   hasErrors?: boolean;
@@ -19,7 +18,8 @@ function switchUrl(url: string, to: 'vi' | 'en'): string {
   return `${pathname}?${params.toString()}`;
 }
 
-export function page({ lang, title, url, body, hasErrors }: PageOptions): Html {
+export function page({ ctx, title, body, hasErrors }: PageOptions): Html {
+  const { lang, url, user } = ctx;
   const m = messages(lang);
   const other = lang === 'vi' ? 'en' : 'vi';
   const fullTitle = `${hasErrors ? m.errorPage.errorPrefix : ''}${title} – ${m.site.name}`;
@@ -42,6 +42,7 @@ export function page({ lang, title, url, body, hasErrors }: PageOptions): Html {
   <nav class="container site-nav" aria-label="${m.site.nav}">
     <a href="/">${m.site.navHome}</a>
     <a href="/thu-tuc">${m.site.navProcedures}</a>
+    ${user ? html`<a href="/tai-khoan">${m.site.navAccount}</a>` : html`<a href="/dang-nhap">${m.site.navSignIn}</a>`}
   </nav>
 </header>
 <main id="main" class="container" tabindex="-1">

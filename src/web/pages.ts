@@ -1,15 +1,16 @@
 // Pages that belong to no feature: not found, and the generic error page.
 import type { AppError } from '../http/errors.ts';
 import { html, type Html } from './html.ts';
-import { messages, type Lang } from './i18n/index.ts';
+import { messages } from './i18n/index.ts';
+import type { PageContext } from './context.ts';
 import { page } from './layout.ts';
 import { searchForm } from './components.ts';
 
-export function notFoundPage(lang: Lang, url: string): Html {
+export function notFoundPage(ctx: PageContext): Html {
+  const { lang } = ctx;
   const m = messages(lang);
   return page({
-    lang,
-    url,
+    ctx,
     title: m.notFound.title,
     body: html`<h1>${m.notFound.title}</h1>
 <p class="lead">${m.notFound.lead}</p>
@@ -19,12 +20,12 @@ ${searchForm(lang, '')}
   });
 }
 
-export function errorPage(lang: Lang, e: AppError): Html {
+export function errorPage(ctx: PageContext, e: AppError): Html {
+  const { lang } = ctx;
   const m = messages(lang);
   const title = e.status < 500 ? m.errorPage.badRequest : m.errorPage.title;
   return page({
-    lang,
-    url: '/',
+    ctx,
     title,
     body: html`<h1>${title}</h1>
 <p class="lead">${e.status < 500 ? m.errors[e.code] : m.errorPage.lead}</p>

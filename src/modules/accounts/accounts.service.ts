@@ -1,45 +1,228 @@
-// Accounts: for now, creating them (staff come from `motcua user add`); sign-in follows.
-import { randomUUID } from 'node:crypto';
-import { hash } from '@node-rs/argon2';
+// Accounts: citizens register with an email address or a phone number and confirm it with a
+// one-time code; everyone signs in to a database session (a cookie for pages, a Bearer token for
+// the API). Staff accounts come from `motcua user add`.
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../../db/connection.ts';
+import { codeRules, lockSeconds, parseUsername, passwordProblem, sessionDays, throttleRules, type Username } from '../../domain/accounts.ts';
 import { isRole, type Role } from '../../domain/roles.ts';
 import type { Clock } from '../../domain/time.ts';
+import { AppError, invalid, type FieldProblem } from '../../http/errors.ts';
+import type { Lang } from '../../web/i18n/index.ts';
 import type { UnitsService } from '../units/units.service.ts';
-import { findUserByUsername, insertUser, rolesOf } from './accounts.queries.ts';
+import * as q from './accounts.queries.ts';
 
 export type NewUser = { username: string; password: string; name: string; role: string; unitId?: string; subtree?: boolean };
 
 /** Why an account could not be created, in words for the person at the terminal. */
 export class AccountError extends Error {}
 
-export class AccountsService {
-  constructor(private readonly db: Db, private readonly units: UnitsService, private readonly clock: Clock) {}
+/** How a message leaves the system: written to the outbox inside the caller's transaction. */
+export type Outbox = {
+  enqueue(db: Db, msg: { channel: 'email' | 'sms'; recipient: string; template: string; lang: Lang; params: Record<string, string>; now: Date }): Promise<unknown>;
+};
 
+export type SessionUser = {
+  id: string; username: string; name: string; email: string | null; phone: string | null;
+  roles: Array<{ role: Role; unitId: string | null; subtree: boolean }>;
+};
+
+export type SessionKind = 'cookie' | 'bearer';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const addSeconds = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
+
+// Verifying against this when the username is unknown makes both answers take as long.
+const dummyHash = hash('motcua-timing-equaliser');
+
+export class AccountsService {
+  constructor(
+    private readonly db: Db,
+    private readonly units: UnitsService,
+    private readonly clock: Clock,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /** A staff or citizen account created by an administrator: verified from the start. */
   async addUser(input: NewUser): Promise<{ id: string; username: string; role: Role; unitId: string | null }> {
-    const username = input.username.trim().toLowerCase();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(username) && !/^(\+?84|0)\d{9}$/.test(username) && !/^[a-z0-9._-]{3,64}$/.test(username)) {
-      throw new AccountError('--username must be an email address, a Vietnamese phone number, or 3–64 letters, digits, dots, dashes');
+    const parsed = parseUsername(input.username);
+    const username = parsed?.value ?? input.username.trim().toLowerCase();
+    if (!parsed && !/^[a-z0-9._-]{3,64}$/.test(username)) {
+      throw new AccountError('--username must be an email address, a Vietnamese mobile number, or 3–64 letters, digits, dots, dashes');
     }
-    if (input.password.length < 8) throw new AccountError('--password must have at least 8 characters');
+    if (passwordProblem(input.password)) throw new AccountError('--password must have at least 8 characters (at most 128)');
     if (!input.name.trim()) throw new AccountError('--name is required');
-    if (!isRole(input.role)) throw new AccountError(`--role must be one of: citizen, reception, specialist, approver, clerk, postal, unit_admin, province_admin, outreach, auditor`);
+    if (!isRole(input.role)) throw new AccountError('--role must be one of: citizen, reception, specialist, approver, clerk, postal, unit_admin, province_admin, outreach, auditor');
     let unitId: string | null = null;
     if (input.role !== 'citizen') {
       if (!input.unitId) throw new AccountError(`--unit is required for the ${input.role} role`);
       if (!(await this.units.find(input.unitId))) throw new AccountError(`--unit ${input.unitId}: no such unit`);
       unitId = input.unitId;
     }
-    if (await findUserByUsername(this.db, username)) throw new AccountError(`an account named ${username} already exists`);
+    if (await q.findUserByUsername(this.db, username)) throw new AccountError(`an account named ${username} already exists`);
     const id = randomUUID();
-    await insertUser(
-      this.db,
-      { id, username, password_hash: await hash(input.password), name: input.name.trim(), created_at: this.clock.now().toISOString() },
-      { role: input.role, unit_id: unitId, subtree: input.subtree ? 1 : 0 },
+    const now = this.clock.now().toISOString();
+    const passwordHash = await hash(input.password);
+    await this.db.transaction().execute((tx) =>
+      q.insertUser(
+        tx,
+        { id, username, password_hash: passwordHash, name: input.name.trim(), ...contact(parsed), verified_at: now, created_at: now },
+        { role: input.role, unit_id: unitId, subtree: input.subtree ? 1 : 0 },
+      ),
     );
     return { id, username, role: input.role, unitId };
   }
 
-  async roles(userId: string) {
-    return rolesOf(this.db, userId);
+  /**
+   * A citizen registers; a one-time code goes to the email or phone in the same transaction.
+   * Registering again before confirming replaces the name, password and code.
+   */
+  async register(input: { username: string; password: string; name: string; lang: Lang }): Promise<{ id: string; username: string; sentTo: 'email' | 'sms' }> {
+    const problems: Record<string, FieldProblem> = {};
+    const parsed = parseUsername(input.username ?? '');
+    if (!input.username?.trim()) problems.username = { key: 'required' };
+    else if (!parsed) problems.username = { key: 'badUsername' };
+    const pw = passwordProblem(input.password ?? '');
+    if (pw === 'tooShort') problems.password = { key: 'passwordTooShort', params: { min: 8 } };
+    if (pw === 'tooLong') problems.password = { key: 'tooLong', params: { max: 128 } };
+    const name = input.name?.trim() ?? '';
+    if (!name) problems.name = { key: 'required' };
+    else if (name.length > 100) problems.name = { key: 'tooLong', params: { max: 100 } };
+    if (Object.keys(problems).length || !parsed) throw invalid(problems);
+
+    const existing = await q.findUserByUsername(this.db, parsed.value);
+    if (existing?.verified_at) throw new AppError('account_exists', 409);
+    const passwordHash = await hash(input.password);
+    const now = this.clock.now();
+    const id = existing?.id ?? randomUUID();
+    await this.db.transaction().execute(async (tx) => {
+      if (existing) await q.updateUnverifiedUser(tx, id, { password_hash: passwordHash, name });
+      else {
+        await q.insertUser(
+          tx,
+          { id, username: parsed.value, password_hash: passwordHash, name, ...contact(parsed), verified_at: null, created_at: now.toISOString() },
+          { role: 'citizen', unit_id: null, subtree: 0 },
+        );
+      }
+      await this.sendCode(tx, { id, name, username: parsed }, 'verify', input.lang, now);
+    });
+    return { id, username: parsed.value, sentTo: parsed.kind === 'email' ? 'email' : 'sms' };
   }
+
+  private async sendCode(tx: Db, user: { id: string; name: string; username: Username }, purpose: 'verify' | 'reset', lang: Lang, now: Date): Promise<void> {
+    const code = String(randomInt(0, 10 ** codeRules.digits)).padStart(codeRules.digits, '0');
+    await q.insertCode(tx, {
+      id: randomUUID(), user_id: user.id, purpose, code_hash: sha256(`${user.id}:${code}`),
+      created_at: now.toISOString(), expires_at: addSeconds(now, codeRules.ttlMinutes * 60).toISOString(),
+    });
+    await this.outbox.enqueue(tx, {
+      channel: user.username.kind === 'email' ? 'email' : 'sms',
+      recipient: user.username.value,
+      template: purpose === 'verify' ? 'account_verify_code' : 'password_reset_code',
+      lang,
+      params: { name: user.name, code, minutes: String(codeRules.ttlMinutes) },
+      now,
+    });
+  }
+
+  /** Checks a one-time code: wrong, expired and overused codes all answer `invalid_code`. */
+  private async consumeCode(userId: string, purpose: 'verify' | 'reset', code: string, then: (tx: Db) => Promise<void>): Promise<void> {
+    const now = this.clock.now().toISOString();
+    const live = await q.findLiveCode(this.db, userId, purpose, now);
+    if (!live || live.attempts >= codeRules.maxAttempts) throw invalid({ code: { key: 'badCode' } });
+    if (live.code_hash !== sha256(`${userId}:${String(code).trim()}`)) {
+      await q.countCodeAttempt(this.db, live.id);
+      throw invalid({ code: { key: 'badCode' } });
+    }
+    await this.db.transaction().execute(async (tx) => {
+      if (!(await q.useCode(tx, live.id, now))) throw invalid({ code: { key: 'badCode' } });
+      await then(tx);
+    });
+  }
+
+  async confirm(input: { username: string; code: string }): Promise<void> {
+    const parsed = parseUsername(input.username ?? '');
+    const user = parsed && (await q.findUserByUsername(this.db, parsed.value));
+    if (!user) throw invalid({ code: { key: 'badCode' } });
+    if (user.verified_at) return;
+    await this.consumeCode(user.id, 'verify', input.code ?? '', (tx) => q.setVerified(tx, user.id, this.clock.now().toISOString()));
+  }
+
+  async signIn(input: { username: string; password: string; ip: string; kind: SessionKind }): Promise<{ token: string; user: SessionUser }> {
+    const parsed = parseUsername(input.username ?? '');
+    const username = parsed?.value ?? (input.username ?? '').trim().toLowerCase();
+    const now = this.clock.now();
+    const keys = { user: `user:${username}`, ip: `ip:${input.ip}` };
+    const throttles = await q.findThrottles(this.db, [keys.user, keys.ip]);
+    const lockedUntil = throttles.map((t) => t.locked_until).filter((t): t is string => t !== null && t > now.toISOString()).sort().pop();
+    if (lockedUntil) throw new AppError('rate_limited', 429, undefined, Math.ceil((Date.parse(lockedUntil) - now.getTime()) / 1000));
+
+    const user = username ? await q.findUserByUsername(this.db, username) : undefined;
+    const ok = user ? await verify(user.password_hash, input.password ?? '') : (await verify(await dummyHash, input.password ?? ''), false);
+    if (!user || !ok) {
+      for (const [key, free] of [[keys.user, throttleRules.freeFailures], [keys.ip, throttleRules.freeFailuresPerAddress]] as const) {
+        const failures = (throttles.find((t) => t.key === key)?.failures ?? 0) + 1;
+        const wait = lockSeconds(failures, free);
+        await q.saveThrottle(this.db, { key, failures, locked_until: wait ? addSeconds(now, wait).toISOString() : null, updated_at: now.toISOString() });
+      }
+      throw new AppError('invalid_credentials', 401);
+    }
+    if (!user.verified_at) throw new AppError('account_not_verified', 403);
+    await q.clearThrottle(this.db, keys.user);
+    const token = randomBytes(32).toString('base64url');
+    await q.insertSession(this.db, {
+      token_hash: sha256(token), user_id: user.id, kind: input.kind,
+      created_at: now.toISOString(), expires_at: addSeconds(now, sessionDays * 86400).toISOString(),
+    });
+    return { token, user: await this.sessionUser(user) };
+  }
+
+  private async sessionUser(user: { id: string; username: string; name: string; email: string | null; phone: string | null }): Promise<SessionUser> {
+    const roles = await q.rolesOf(this.db, user.id);
+    return {
+      id: user.id, username: user.username, name: user.name, email: user.email, phone: user.phone,
+      roles: roles.map((r) => ({ role: r.role as Role, unitId: r.unit_id, subtree: r.subtree === 1 })),
+    };
+  }
+
+  /** The user a session token belongs to, or null when it is unknown or expired. */
+  async userForToken(token: string): Promise<SessionUser | null> {
+    if (!token || token.length > 200) return null;
+    const row = await q.findSessionUser(this.db, sha256(token), this.clock.now().toISOString());
+    return row ? this.sessionUser(row) : null;
+  }
+
+  async signOut(token: string): Promise<void> {
+    await q.deleteSession(this.db, sha256(token));
+  }
+
+  /** Sends a reset code when the account exists; answers the same either way. */
+  async requestReset(input: { username: string; lang: Lang }): Promise<void> {
+    const parsed = parseUsername(input.username ?? '');
+    if (!parsed) throw invalid({ username: { key: 'badUsername' } });
+    const user = await q.findUserByUsername(this.db, parsed.value);
+    if (!user) return;
+    const now = this.clock.now();
+    await this.db.transaction().execute((tx) => this.sendCode(tx, { id: user.id, name: user.name, username: parsed }, 'reset', input.lang, now));
+  }
+
+  /** Sets a new password with a reset code, and signs the account out everywhere. */
+  async resetPassword(input: { username: string; code: string; password: string }): Promise<void> {
+    const pw = passwordProblem(input.password ?? '');
+    if (pw) throw invalid({ password: pw === 'tooShort' ? { key: 'passwordTooShort', params: { min: 8 } } : { key: 'tooLong', params: { max: 128 } } });
+    const parsed = parseUsername(input.username ?? '');
+    const user = parsed && (await q.findUserByUsername(this.db, parsed.value));
+    if (!user) throw invalid({ code: { key: 'badCode' } });
+    const passwordHash = await hash(input.password);
+    await this.consumeCode(user.id, 'reset', input.code ?? '', async (tx) => {
+      await q.setPassword(tx, user.id, passwordHash);
+      await q.deleteUserSessions(tx, user.id);
+      // Receiving the code proves the address too.
+      if (!user.verified_at) await q.setVerified(tx, user.id, this.clock.now().toISOString());
+    });
+  }
+}
+
+function contact(parsed: Username | null): { email: string | null; phone: string | null } {
+  return { email: parsed?.kind === 'email' ? parsed.value : null, phone: parsed?.kind === 'phone' ? parsed.value : null };
 }

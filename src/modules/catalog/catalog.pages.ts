@@ -3,6 +3,7 @@ import { errorSummary, formatVnd, searchForm } from '../../web/components.ts';
 import { html, type Html } from '../../web/html.ts';
 import { format, formatNumber, messages, type Lang, type Messages } from '../../web/i18n/index.ts';
 import { page } from '../../web/layout.ts';
+import type { PageContext } from '../../web/context.ts';
 import type { AppError } from '../../http/errors.ts';
 import { adminLevels, onlineClasses } from '../../domain/catalog.ts';
 import type { CatalogService, ProcedureDetail, ProcedureSummary, SearchParams } from './catalog.service.ts';
@@ -30,11 +31,11 @@ function procedureItem(lang: Lang, m: Messages, p: ProcedureSummary): Html {
 </li>`;
 }
 
-export function homePage(lang: Lang, url: string, catalog: CatalogService): Html {
+export function homePage(ctx: PageContext, catalog: CatalogService): Html {
+  const { lang } = ctx;
   const m = messages(lang);
   return page({
-    lang,
-    url,
+    ctx,
     title: m.home.title,
     body: html`<h1>${m.home.title}</h1>
 <p class="lead">${m.home.lead}</p>
@@ -68,13 +69,13 @@ function pageLink(params: SearchParams, pageNo: number): string {
 }
 
 export function resultsPage(
-  lang: Lang,
-  url: string,
+  ctx: PageContext,
   catalog: CatalogService,
   params: SearchParams,
   found: { total: number; items: ProcedureSummary[] },
   error?: AppError,
 ): Html {
+  const { lang } = ctx;
   const m = messages(lang);
   const q = params.q ?? '';
   const problems = Object.entries(error?.fields ?? {}).map(([k, p]) => ({
@@ -87,8 +88,7 @@ export function resultsPage(
   const current = Math.floor(params.offset / params.limit) + 1;
   const units = catalog.handlingUnits();
   return page({
-    lang,
-    url,
+    ctx,
     title,
     hasErrors: problems.length > 0,
     body: html`${errorSummary(lang, problems)}
@@ -129,13 +129,13 @@ function whereToFile(lang: Lang, m: Messages, catalog: CatalogService, p: Proced
   return html`<ul class="list">${p.unitIds.map((id) => catalog.unit(id)).filter((u) => u !== undefined).map((u) => html`<li>${nameOf(lang, u)}</li>`)}</ul>`;
 }
 
-export function procedurePage(lang: Lang, url: string, catalog: CatalogService, p: ProcedureDetail): Html {
+export function procedurePage(ctx: PageContext, catalog: CatalogService, p: ProcedureDetail): Html {
+  const { lang } = ctx;
   const m = messages(lang);
   const name = nameOf(lang, p);
   const fieldsBySection = p.form.sections.map((s) => ({ title: lang === 'en' ? s.titleEn : s.title, fields: p.form.fields.filter((f) => f.section === s.key) }));
   return page({
-    lang,
-    url,
+    ctx,
     title: name,
     body: html`<nav class="breadcrumbs" aria-label="${m.procedure.breadcrumbLabel}"><a href="/thu-tuc">${m.procedure.breadcrumb}</a></nav>
 <h1>${name}</h1>
@@ -178,11 +178,11 @@ ${whereToFile(lang, m, catalog, p)}
   });
 }
 
-export function filingPlaceholderPage(lang: Lang, url: string, p: ProcedureDetail): Html {
+export function filingPlaceholderPage(ctx: PageContext, p: ProcedureDetail): Html {
+  const { lang } = ctx;
   const m = messages(lang);
   return page({
-    lang,
-    url,
+    ctx,
     title: m.filing.title,
     body: html`<h1>${m.filing.title}</h1>
 <p class="lead">${format(m.filing.comingSoon, { name: nameOf(lang, p) })}</p>

@@ -4,6 +4,7 @@ import { Type, type Static } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { adminLevels, audiences, onlineClasses } from '../../domain/catalog.ts';
 import { AppError } from '../../http/errors.ts';
+import { pageContext } from '../../http/csrf.ts';
 import { sendJsonBytes } from '../../http/reply.ts';
 import { Limit, Offset, Page, StringEnum, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
@@ -151,27 +152,27 @@ export function catalogRoutes(services: Services): FastifyPluginAsync {
     // Pages. Their query strings are read leniently; schema errors would show people JSON terms.
     const pageSchema = { schema: { hide: true } };
 
-    app.get('/', pageSchema, async (req, reply) => reply.type(html).send(homePage(req.lang, req.url, catalog).value));
+    app.get('/', pageSchema, async (req, reply) => reply.type(html).send(homePage(pageContext(req, reply), catalog).value));
 
     app.get('/thu-tuc', pageSchema, async (req, reply) => {
       const params = pageParams(req.query as Record<string, unknown>);
       try {
         const found = catalog.search(params);
-        return reply.type(html).send(resultsPage(req.lang, req.url, catalog, params, found).value);
+        return reply.type(html).send(resultsPage(pageContext(req, reply), catalog, params, found).value);
       } catch (err) {
         if (!(err instanceof AppError) || !err.fields) throw err;
-        return reply.code(400).type(html).send(resultsPage(req.lang, req.url, catalog, params, { total: 0, items: [] }, err).value);
+        return reply.code(400).type(html).send(resultsPage(pageContext(req, reply), catalog, params, { total: 0, items: [] }, err).value);
       }
     });
 
     app.get<{ Params: { id: string } }>('/thu-tuc/:id', pageSchema, async (req, reply) => {
       const detail = await catalog.get(req.params.id);
-      return reply.type(html).send(procedurePage(req.lang, req.url, catalog, detail).value);
+      return reply.type(html).send(procedurePage(pageContext(req, reply), catalog, detail).value);
     });
 
     app.get<{ Params: { id: string } }>('/thu-tuc/:id/nop-ho-so', pageSchema, async (req, reply) => {
       const detail = await catalog.get(req.params.id);
-      return reply.type(html).send(filingPlaceholderPage(req.lang, req.url, detail).value);
+      return reply.type(html).send(filingPlaceholderPage(pageContext(req, reply), detail).value);
     });
 
     app.get<{ Params: { id: string; doc: string } }>('/thu-tuc/:id/mau/:doc', pageSchema, async (req, reply) => {

@@ -1,0 +1,57 @@
+// Who is calling: a Bearer token (API) or the session cookie (pages), both backed by the sessions
+// table. Routes ask with requireUser(); permission checks build on the user's roles.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AccountsService, SessionUser } from '../modules/accounts/accounts.service.ts';
+import { sessionDays } from '../domain/accounts.ts';
+import { AppError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: SessionUser | null;
+    sessionToken: string | null;
+  }
+}
+
+export const sessionCookie = 'motcua_session';
+
+/** The value of one cookie from the Cookie header. */
+export function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+export function tokenOf(req: FastifyRequest): string | null {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim() || null;
+  return readCookie(req.headers.cookie, sessionCookie);
+}
+
+/** A preHandler hook that finds the caller's account from the token, when there is one. */
+export function authenticate(accounts: AccountsService): (req: FastifyRequest) => Promise<void> {
+  return async (req) => {
+    const token = tokenOf(req);
+    if (!token) return;
+    req.user = await accounts.userForToken(token);
+    req.sessionToken = req.user ? token : null;
+  };
+}
+
+export function requireUser(req: FastifyRequest): SessionUser {
+  if (!req.user) throw new AppError('not_signed_in', 401);
+  return req.user;
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean): void {
+  reply.header(
+    'set-cookie',
+    `${sessionCookie}=${token}; Path=/; Max-Age=${sessionDays * 86400}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`,
+  );
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.header('set-cookie', `${sessionCookie}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`);
+}

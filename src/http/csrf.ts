@@ -1,0 +1,31 @@
+// CSRF protection for the portal's forms, by double submit: a random token in a SameSite cookie,
+// repeated in a hidden field of every POST form, and compared on the server. The API is not
+// affected: it authenticates with a Bearer header, which a foreign page cannot send.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PageContext } from '../web/context.ts';
+import { readCookie } from './auth.ts';
+import { AppError } from './errors.ts';
+
+export const csrfCookie = 'motcua_csrf';
+export const csrfField = '_csrf';
+
+/** The request's token, issuing one (as a cookie) when the browser has none yet. */
+export function csrfToken(req: FastifyRequest, reply: FastifyReply): string {
+  const existing = readCookie(req.headers.cookie, csrfCookie);
+  if (existing && /^[A-Za-z0-9_-]{32,64}$/.test(existing)) return existing;
+  const token = randomBytes(24).toString('base64url');
+  reply.header('set-cookie', `${csrfCookie}=${token}; Path=/; HttpOnly; SameSite=Lax`);
+  return token;
+}
+
+export function checkCsrf(req: FastifyRequest): void {
+  const cookie = readCookie(req.headers.cookie, csrfCookie) ?? '';
+  const sent = (req.body as Record<string, unknown> | undefined)?.[csrfField];
+  const ok = typeof sent === 'string' && sent.length === cookie.length && cookie.length > 0 && timingSafeEqual(Buffer.from(sent), Buffer.from(cookie));
+  if (!ok) throw new AppError('csrf', 403);
+}
+
+export function pageContext(req: FastifyRequest, reply: FastifyReply): PageContext {
+  return { lang: req.lang, url: req.url, user: req.user ? { name: req.user.name } : null, csrf: csrfToken(req, reply) };
+}
