@@ -47,7 +47,92 @@ function summary(r: autocannon.Result) {
   };
 }
 
+/** One dossier as a citizen files it: create, attach a 200 KB scan, submit. */
+const submissionProcedure = 'kiem-dich-dong-vat-van-chuyen-ngoai-tinh';
+const scan = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(200 * 1024 - 9, 0x20)]);
+
+async function fileOne(base: string, auth: string): Promise<void> {
+  const json = { authorization: auth, 'content-type': 'application/json' };
+  const created = await fetch(`${base}/api/v1/dossiers`, {
+    method: 'POST', headers: json,
+    body: JSON.stringify({
+      procedureId: submissionProcedure,
+      applicant: { kind: 'person', fullName: 'Nguyễn Văn Bình', birthDate: '1980-05-01', idNumber: '082180000123', phone: '0912345678', address: { line: 'Ấp 3', areaCode: '28249' } },
+      form: { request_details: 'Kiểm dịch 200 con heo thịt vận chuyển đi TP. Hồ Chí Minh' },
+      delivery: { method: 'online' },
+    }),
+  });
+  if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  const form = new FormData();
+  form.set('document', 'giay-dang-ky-kiem-dich-dong');
+  form.set('file', new Blob([scan], { type: 'application/pdf' }), 'giay-dang-ky.pdf');
+  const attached = await fetch(`${base}/api/v1/dossiers/${id}/attachments`, { method: 'POST', headers: { authorization: auth }, body: form });
+  if (attached.status !== 201) throw new Error(`attach: ${attached.status} ${await attached.text()}`);
+  const submitted = await fetch(`${base}/api/v1/dossiers/${id}/submit`, { method: 'POST', headers: { authorization: auth } });
+  if (submitted.status !== 200) throw new Error(`submit: ${submitted.status} ${await submitted.text()}`);
+}
+
+async function submissions(base: string, auth: string, concurrency: number, ms: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError = '';
+  const end = Date.now() + ms;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        const t = performance.now();
+        try {
+          await fileOne(base, auth);
+          latencies.push(performance.now() - t);
+        } catch (err) {
+          errors++;
+          firstError ||= String(err);
+        }
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0);
+  return { dossiersPerSec: Math.round((latencies.length / ms) * 1000), p50Ms: pct(0.5), p99Ms: pct(0.99), errors, firstError };
+}
+
+async function submissionBench(hello: ReturnType<typeof summary>) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-submit-'));
+  const { DATABASE_URL: _unused, ...inherited } = process.env;
+  const env = { ...inherited, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const cli = (args: string[]) => {
+    const r = spawnSync(process.execPath, [path.join(root, 'bin/motcua.js'), ...args], { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`motcua ${args.join(' ')}: ${r.stderr}`);
+  };
+  cli(['seed', '--demo']);
+  cli(['user', 'add', '--username', '0912000111', '--password', 'mat-khau-dai', '--name', 'Người dùng thử tải', '--role', 'citizen']);
+  const portal = await startServer(['portal', path.join(dataDir, 'motcua.db')]);
+  const base = `http://127.0.0.1:${portal.port}`;
+  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: '0912000111', password: 'mat-khau-dai' }) });
+  const { token } = (await login.json()) as { token: string };
+  const auth = `Bearer ${token}`;
+  await submissions(base, auth, 8, 2000);
+  const result = await submissions(base, auth, Number(process.env.BENCH_SUBMIT_CONCURRENCY ?? 16), seconds * 1000);
+  portal.child.kill();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  console.log(`\nSubmission (create + one 200 KB attachment + submit), SQLite, ${process.env.BENCH_SUBMIT_CONCURRENCY ?? 16} citizens at once, ${seconds} s:`);
+  console.table({ submission: { dossiersPerSec: result.dossiersPerSec, requestsPerSec: result.dossiersPerSec * 3, p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.errors } });
+  if (result.firstError) console.log(`first error: ${result.firstError}`);
+  console.log(`dossiers/s: ${result.dossiersPerSec} (goal ≥ 300); their requests / hello-world requests: ${((result.dossiersPerSec * 3) / hello.reqPerSec).toFixed(2)}`);
+}
+
+/** `npm run bench` runs both; `npm run bench -- search` or `-- submit` runs one. */
 async function main() {
+  const only = process.argv[2];
+  const hello = await startServer(['hello']);
+  const baseline = summary(await load(`http://127.0.0.1:${hello.port}`, ['/hello']));
+  hello.child.kill();
+  if (only !== 'submit') await searchBench(baseline);
+  if (only !== 'search') await submissionBench(baseline);
+}
+
+async function searchBench(hello: ReturnType<typeof summary>) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-'));
   // The benchmark measures the default deployment: embedded SQLite.
   const { DATABASE_URL: _unused, ...inherited } = process.env;
@@ -56,11 +141,7 @@ async function main() {
   const seed = spawnSync(process.execPath, [path.join(root, 'bin/motcua.js'), 'seed', '--synthetic', '--procedures', '2408'], { env, stdio: 'inherit' });
   if (seed.status !== 0) throw new Error('seeding failed');
 
-  const results: Record<string, ReturnType<typeof summary>> = {};
-  const hello = await startServer(['hello']);
-  results.hello = summary(await load(`http://127.0.0.1:${hello.port}`, ['/hello']));
-  hello.child.kill();
-
+  const results: Record<string, ReturnType<typeof summary>> = { hello };
   const portal = await startServer(['portal', path.join(dataDir, 'motcua.db')]);
   console.log(`Portal serving ${portal.info} procedures.`);
   results.search = summary(await load(`http://127.0.0.1:${portal.port}`, queries.map((q) => `/api/v1/procedures?q=${encodeURIComponent(q)}`)));
@@ -71,7 +152,7 @@ async function main() {
   results['hello, same bytes'] = summary(await load(`http://127.0.0.1:${sized.port}`, ['/hello']));
   sized.child.kill();
 
-  const ratio = results.search!.reqPerSec / results.hello!.reqPerSec;
+  const ratio = results.search!.reqPerSec / hello.reqPerSec;
   console.log(`\n${connections} connections, ${seconds} s each, on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'})`);
   console.table(results);
   console.log(`search / hello-world throughput ratio: ${ratio.toFixed(2)} (goal ≥ 0.40)`);

@@ -1,6 +1,8 @@
 // A server for the benchmark, in its own process: `hello` is the bare Fastify baseline, `portal`
 // is Một Cửa on an existing database. Prints "ready <port>" once listening.
+import path from 'node:path';
 import Fastify from 'fastify';
+import { LocalDiskStorage } from '../src/modules/files/files.storage.ts';
 import { openDatabase } from '../src/db/connection.ts';
 import { systemClock } from '../src/domain/time.ts';
 import { buildApp } from '../src/http/app.ts';
@@ -18,7 +20,8 @@ if (kind === 'hello') {
   console.log(`ready ${(app.server.address() as { port: number }).port}`);
 } else {
   const handle = openDatabase({ databaseUrl: process.env.DATABASE_URL ?? null, sqliteFile: sqliteFile! });
-  const services = createServices(handle, systemClock);
+  const storage = new LocalDiskStorage(path.join(path.dirname(sqliteFile!), 'files'));
+  const services = createServices(handle, systemClock, { storage, uploads: { maxFileBytes: 20 << 20, maxDossierBytes: 60 << 20 }, publicUrl: 'http://localhost' });
   await services.catalog.load();
   const app = await buildApp({ services, logger: false, publicUrl: 'http://localhost' });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -19,6 +19,9 @@ export type Config = {
   mailFrom: string;
   /** How often the outbox worker looks for messages to send, in ms. */
   outboxPollMs: number;
+  /** S3-compatible object storage for files; local disk under `$DATA_DIR/files` when null. */
+  s3: { endpoint: string; bucket: string; accessKey: string; secretKey: string; region?: string } | null;
+  uploads: { maxFileBytes: number; maxDossierBytes: number };
 };
 
 export class ConfigError extends Error {
@@ -62,6 +65,13 @@ export function loadConfig(env: Env = process.env): Config {
   const notifyMode = (env.NOTIFY_MODE?.trim() || (smtpUrl ? 'live' : 'test')) as Config['notifyMode'];
   if (notifyMode !== 'live' && notifyMode !== 'test') throw new ConfigError('NOTIFY_MODE', `expected live or test, got "${env.NOTIFY_MODE}"`);
   if (notifyMode === 'live' && !smtpUrl) throw new ConfigError('SMTP_URL', 'required when NOTIFY_MODE=live');
+  const s3Vars = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const;
+  const s3Set = s3Vars.filter((v) => env[v]?.trim());
+  if (s3Set.length > 0 && s3Set.length < s3Vars.length) {
+    const missing = s3Vars.find((v) => !env[v]?.trim())!;
+    throw new ConfigError(missing, `required with ${s3Set.join(', ')} (set all four for S3 storage, or none for the local disk)`);
+  }
+  const mb = 1024 * 1024;
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -74,5 +84,9 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl,
     mailFrom: env.MAIL_FROM?.trim() || 'Một Cửa <no-reply@motcua.local>',
     outboxPollMs: intVar(env, 'OUTBOX_POLL_MS', 5_000, 100, 3_600_000),
+    s3: s3Set.length
+      ? { endpoint: env.S3_ENDPOINT!.trim(), bucket: env.S3_BUCKET!.trim(), accessKey: env.S3_ACCESS_KEY!.trim(), secretKey: env.S3_SECRET_KEY!.trim(), region: env.S3_REGION?.trim() || undefined }
+      : null,
+    uploads: { maxFileBytes: intVar(env, 'MAX_FILE_MB', 20, 1, 100) * mb, maxDossierBytes: intVar(env, 'MAX_DOSSIER_MB', 60, 1, 1000) * mb },
   };
 }

@@ -10,6 +10,7 @@ import { buildApp } from './http/app.ts';
 import { createServices } from './services.ts';
 import { createTransports } from './modules/notifications/notifications.transports.ts';
 import { NotificationWorker } from './modules/notifications/notifications.worker.ts';
+import { createStorage } from './modules/files/files.storage.ts';
 
 export function openFromConfig(config: Config): DbHandle {
   return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'motcua.db') });
@@ -29,7 +30,8 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
     log.info('loading the demo data (first start)');
     log.info(await seedDemo(handle.db, systemClock.now()), 'demo data loaded');
   }
-  const services = createServices(handle, systemClock, log);
+  const storage = createStorage({ dataDir: config.dataDir, s3: config.s3 ?? undefined });
+  const services = createServices(handle, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl, log });
   await services.catalog.load();
   const app = await buildApp({ services, logger: log, publicUrl: config.publicUrl });
   const refresh = config.catalogRefreshMs

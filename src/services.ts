@@ -7,23 +7,30 @@ import { recordMiss } from './modules/catalog/catalog.queries.ts';
 import { UnitsService } from './modules/units/units.service.ts';
 import { AccountsService, type Outbox } from './modules/accounts/accounts.service.ts';
 import { enqueue } from './modules/notifications/notifications.queries.ts';
+import { DossiersService, type UploadLimits } from './modules/dossiers/dossiers.service.ts';
+import type { FileStorage } from './modules/files/files.storage.ts';
 
 export type Services = {
   handle: DbHandle;
+  storage: FileStorage;
   clock: Clock;
   units: UnitsService;
   catalog: CatalogService;
   accounts: AccountsService;
+  dossiers: DossiersService;
 };
 
 /** Messages leave through the outbox table, in the transaction of the change they report. */
 export const outbox: Outbox = { enqueue };
 
-export function createServices(handle: DbHandle, clock: Clock, log?: Logger): Services {
+export type ServiceOptions = { storage: FileStorage; uploads: UploadLimits; publicUrl: string; log?: Logger };
+
+export function createServices(handle: DbHandle, clock: Clock, { storage, uploads, publicUrl, log }: ServiceOptions): Services {
   const units = new UnitsService(handle.db);
   const catalog = new CatalogService(handle.db, units, clock, (query) => {
     recordMiss(handle.db, query, clock.now().toISOString()).catch((err) => log?.warn({ err }, 'could not record a search miss'));
   });
   const accounts = new AccountsService(handle.db, units, clock, outbox);
-  return { handle, clock, units, catalog, accounts };
+  const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, storage, uploads, publicUrl);
+  return { handle, storage, clock, units, catalog, accounts, dossiers };
 }

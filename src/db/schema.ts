@@ -139,6 +139,11 @@ export interface Database {
   one_time_codes: OneTimeCodeTable;
   login_throttle: LoginThrottleTable;
   outbox: OutboxTable;
+  dossiers: DossierTable;
+  dossier_actions: DossierActionTable;
+  dossier_counters: DossierCounterTable;
+  attachments: AttachmentTable;
+  idempotency_keys: IdempotencyKeyTable;
 }
 
 export interface SessionTable {
@@ -190,4 +195,84 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+}
+
+export interface DossierTable {
+  id: string;
+  /** Issued at submission: {unitCode}-{YYMMDD}-{NNNN}; null for drafts. Never changes. */
+  code: string | null;
+  /** With the code, opens the public tracking page; null for drafts. */
+  tracking_key: string | null;
+  procedure_id: string;
+  /** The published version the dossier was filed under. */
+  procedure_version: number;
+  unit_id: string;
+  /** `online`, `counter`, `postal` or `national_portal`. */
+  channel: string;
+  /** Derived from the action log, stored here for queries (design.md §4). */
+  status: string;
+  status_code: number;
+  owner_id: string | null;
+  /** JSON: fullName, idNumber, phone, email, address. */
+  applicant: string;
+  /** JSON: the form answers. */
+  form: string;
+  /** JSON: method (counter, postal, online) and address. */
+  delivery: string;
+  /** The applicant's language, for messages. */
+  lang: string;
+  /** 1 for practice-mode dossiers, which never enter a real queue or the statistics. */
+  practice: number;
+  /** The sender's id for dossiers received from the national portal. */
+  external_id: string | null;
+  submitted_at: string | null;
+  accepted_at: string | null;
+  due_at: string | null;
+  resolved_at: string | null;
+  returned_at: string | null;
+  created_at: string;
+  updated_at: string;
+  /** Bumped by every change: a writer that read an older revision loses. */
+  revision: number;
+}
+
+export interface DossierActionTable {
+  id: string;
+  dossier_id: string;
+  seq: number;
+  at: string;
+  action: string;
+  actor_id: string | null;
+  actor_role: string;
+  from_status: string | null;
+  to_status: string;
+  note: string | null;
+  /** JSON: what the action carried (missing documents, the next handler…). */
+  data: string;
+}
+
+export interface DossierCounterTable {
+  unit_id: string;
+  day: string;
+  last: number;
+}
+
+export interface AttachmentTable {
+  id: string;
+  dossier_id: string;
+  document_key: string;
+  name: string;
+  size: number;
+  mime: string;
+  sha256: string;
+  storage_key: string;
+  created_at: string;
+}
+
+export interface IdempotencyKeyTable {
+  /** Whose key it is: a user id, or `inbound:<sender>`. */
+  scope: string;
+  key: string;
+  dossier_id: string;
+  created_at: string;
 }

@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -16,6 +17,7 @@ import { healthRoutes } from '../modules/health/health.routes.ts';
 import { unitsRoutes } from '../modules/units/units.routes.ts';
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { accountsRoutes } from '../modules/accounts/accounts.routes.ts';
+import { dossiersRoutes } from '../modules/dossiers/dossiers.routes.ts';
 import { authenticate } from './auth.ts';
 import { pageContext } from './csrf.ts';
 
@@ -76,6 +78,10 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   });
 
   await app.register(formbody);
+  // One file per request; the size is capped again while the file streams into storage.
+  await app.register(multipart, {
+    limits: { files: 1, fields: 10, fieldSize: 10_000, parts: 12, fileSize: services.dossiers.limits.maxFileBytes + 1 },
+  });
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1d' });
   await app.register(swagger, {
     // Shared schemas appear under their own names (ProcedureSummary, Error), not def-0, def-1.
@@ -108,6 +114,7 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   app.addHook('preHandler', authenticate(services.accounts));
   await app.register(healthRoutes(services));
   await app.register(accountsRoutes(services));
+  await app.register(dossiersRoutes(services));
   await app.register(unitsRoutes(services));
   await app.register(catalogRoutes(services));
 

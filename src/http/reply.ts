@@ -5,3 +5,8 @@ import type { FastifyReply } from 'fastify';
 export function sendJsonBytes(reply: FastifyReply, bytes: Buffer): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(bytes);
 }
+
+/** Sends a generated document (a PDF, say) to be shown in the browser. */
+export function sendDocument(reply: FastifyReply, contentType: string, bytes: Buffer, filename: string): FastifyReply {
+  return reply.type(contentType).header('content-disposition', `inline; filename="${filename}"`).send(bytes);
+}

@@ -2,6 +2,11 @@
 // PostgreSQL database when DATABASE_URL is set), migrated and loaded with the demo data, and the
 // application built on it. Tests call the real HTTP layer through app.inject or a real port.
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LocalDiskStorage } from '../modules/files/files.storage.ts';
+import type { UploadLimits } from '../modules/dossiers/dossiers.service.ts';
 import pg from 'pg';
 import { openDatabase, type DbHandle } from '../db/connection.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -47,27 +52,31 @@ export async function freshDatabase(): Promise<DbHandle> {
   };
 }
 
-export type TestContext = { handle: DbHandle; services: Services; app: App; clock: Clock & { set(iso: string): void }; close(): Promise<void> };
+export type TestContext = { handle: DbHandle; services: Services; app: App; clock: Clock & { set(iso: string): void }; filesDir: string; close(): Promise<void> };
 
 export function fixedClock(iso = '2026-11-29T03:00:00.000Z'): Clock & { set(iso: string): void } {
   let now = new Date(iso);
   return { now: () => new Date(now), set: (v: string) => void (now = new Date(v)) };
 }
 
-export async function createTestContext(opts: { demo?: boolean } = {}): Promise<TestContext> {
+export async function createTestContext(opts: { demo?: boolean; uploads?: UploadLimits } = {}): Promise<TestContext> {
   const handle = await freshDatabase();
   await migrateToLatest(handle.db);
   const clock = fixedClock();
   if (opts.demo !== false) await seedDemo(handle.db, clock.now());
-  const services = createServices(handle, clock);
+  const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-files-'));
+  const storage = new LocalDiskStorage(filesDir);
+  const services = createServices(handle, clock, { storage, uploads: opts.uploads ?? { maxFileBytes: 20 << 20, maxDossierBytes: 60 << 20 }, publicUrl: 'http://localhost:3000' });
   await services.catalog.load();
   const app = await buildApp({ services, logger: false, publicUrl: 'http://localhost:3000' });
   await app.ready();
   return {
     handle, services, app, clock,
+    filesDir,
     close: async () => {
       await app.close();
       await handle.close();
+      fs.rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

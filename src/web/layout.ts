@@ -42,7 +42,8 @@ export function page({ ctx, title, body, hasErrors }: PageOptions): Html {
   <nav class="container site-nav" aria-label="${m.site.nav}">
     <a href="/">${m.site.navHome}</a>
     <a href="/thu-tuc">${m.site.navProcedures}</a>
-    ${user ? html`<a href="/tai-khoan">${m.site.navAccount}</a>` : html`<a href="/dang-nhap">${m.site.navSignIn}</a>`}
+    <a href="/tra-cuu">${m.site.navTrack}</a>
+    ${user ? html`<a href="/ho-so">${m.site.navDossiers}</a><a href="/tai-khoan">${m.site.navAccount}</a>` : html`<a href="/dang-nhap">${m.site.navSignIn}</a>`}
   </nav>
 </header>
 <main id="main" class="container" tabindex="-1">

@@ -114,7 +114,5 @@ test('the procedure page in English, the error summary, and the 404 page pass ax
     assert.equal(await page.locator('h1').textContent(), 'Không tìm thấy trang');
     await assertAccessible(page, true);
 
-    await page.goto(`${base}/thu-tuc/dang-ky-khai-sinh/nop-ho-so`);
-    await assertAccessible(page, true);
   });
 });

@@ -93,10 +93,11 @@ test('an information-only procedure sends people to the counter instead of the o
   assert.match(html, /chưa nhận hồ sơ trực tuyến/);
 });
 
-test('the filing button leads to a page that says online filing is coming, with the way back', async () => {
-  const { status, html } = await page('/thu-tuc/dang-ky-khai-sinh/nop-ho-so');
-  assert.equal(status, 200);
-  assert.match(html, /href="\/thu-tuc\/dang-ky-khai-sinh"/);
+test('the filing button asks a visitor to sign in first, then brings them back', async () => {
+  const res = await ctx.app.inject({ url: '/thu-tuc/dang-ky-khai-sinh/nop-ho-so' });
+  assert.equal(res.statusCode, 303);
+  assert.equal(res.headers.location, '/dang-nhap?next=%2Fthu-tuc%2Fdang-ky-khai-sinh%2Fnop-ho-so');
+  assert.equal((await ctx.app.inject({ url: '/thu-tuc/khong-co/nop-ho-so' })).statusCode, 404);
 });
 
 test('a declaration template downloads as a PDF with an embedded Vietnamese font', async () => {

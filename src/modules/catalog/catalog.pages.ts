@@ -177,16 +177,3 @@ ${whereToFile(lang, m, catalog, p)}
 <p class="hint">${format(m.procedure.version, { version: p.version.number, date: p.version.publishedAt.slice(0, 10) })}</p>`,
   });
 }
-
-export function filingPlaceholderPage(ctx: PageContext, p: ProcedureDetail): Html {
-  const { lang } = ctx;
-  const m = messages(lang);
-  return page({
-    ctx,
-    title: m.filing.title,
-    body: html`<h1>${m.filing.title}</h1>
-<p class="lead">${format(m.filing.comingSoon, { name: nameOf(lang, p) })}</p>
-<p>${m.filing.meanwhile}</p>
-<p><a href="/thu-tuc/${p.id}">${m.filing.back}</a></p>`,
-  });
-}

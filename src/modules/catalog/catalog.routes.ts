@@ -9,7 +9,7 @@ import { sendJsonBytes } from '../../http/reply.ts';
 import { Limit, Offset, Page, StringEnum, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import { maxQueryLength, type SearchParams } from './catalog.service.ts';
-import { filingPlaceholderPage, homePage, procedurePage, resultsPage } from './catalog.pages.ts';
+import { homePage, procedurePage, resultsPage } from './catalog.pages.ts';
 import { templatePdf } from './catalog.templates.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -168,11 +168,6 @@ export function catalogRoutes(services: Services): FastifyPluginAsync {
     app.get<{ Params: { id: string } }>('/thu-tuc/:id', pageSchema, async (req, reply) => {
       const detail = await catalog.get(req.params.id);
       return reply.type(html).send(procedurePage(pageContext(req, reply), catalog, detail).value);
-    });
-
-    app.get<{ Params: { id: string } }>('/thu-tuc/:id/nop-ho-so', pageSchema, async (req, reply) => {
-      const detail = await catalog.get(req.params.id);
-      return reply.type(html).send(filingPlaceholderPage(pageContext(req, reply), detail).value);
     });
 
     app.get<{ Params: { id: string; doc: string } }>('/thu-tuc/:id/mau/:doc', pageSchema, async (req, reply) => {

@@ -52,3 +52,25 @@ export async function allUnits(db: Db): Promise<UnitRow[]> {
     .orderBy('id')
     .execute();
 }
+
+/** The codes of every commune in both national lists (three-tier 2025-03, two-tier 2026-07). */
+export async function communeAreaCodes(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('admin_areas').select('code').where('level', '=', 'commune').distinct().execute();
+  return rows.map((r) => r.code);
+}
+
+export async function communeAreas(db: Db, scheme: string, provinceCode: string) {
+  return db.selectFrom('admin_areas').select(['code', 'name']).where('scheme', '=', scheme).where('parent_code', '=', provinceCode).where('level', '=', 'commune').orderBy('name').execute();
+}
+
+/** An area's name, preferring the current two-tier list, with its province. */
+export async function areaWithProvince(db: Db, code: string) {
+  return db
+    .selectFrom('admin_areas as a')
+    .leftJoin('admin_areas as p', (j) => j.onRef('p.code', '=', 'a.parent_code').onRef('p.scheme', '=', 'a.scheme'))
+    .select(['a.scheme', 'a.name', 'p.name as parent'])
+    .where('a.code', '=', code)
+    .where('a.level', '=', 'commune')
+    .orderBy('a.scheme', 'desc')
+    .execute();
+}

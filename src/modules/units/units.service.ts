@@ -1,7 +1,7 @@
 // The organisation tree: time-versioned units (design.md §2).
 import type { Db } from '../../db/connection.ts';
 import { isValidOn, type UnitKind } from '../../domain/units.ts';
-import { allUnits, findUnit, listUnits, type UnitFilter, type UnitRow } from './units.queries.ts';
+import { allUnits, areaWithProvince, communeAreaCodes, communeAreas, findUnit, listUnits, type UnitFilter, type UnitRow } from './units.queries.ts';
 
 export type Unit = {
   id: string; code: string; name: string; nameEn: string; kind: string; parentId: string | null;
@@ -17,7 +17,34 @@ export function toUnit(r: UnitRow): Unit {
 }
 
 export class UnitsService {
+  private areaCodes: Promise<Set<string>> | null = null;
+
   constructor(private readonly db: Db) {}
+
+  /**
+   * Commune codes valid in an address: both the current two-tier list and the old three-tier one,
+   * since an address keeps the code it was entered with (design.md §2). Loaded once.
+   */
+  async communeCodes(): Promise<Set<string>> {
+    this.areaCodes ??= communeAreaCodes(this.db).then((codes) => new Set(codes));
+    return this.areaCodes;
+  }
+
+  private readonly communeLists = new Map<string, Promise<Array<{ code: string; name: string }>>>();
+
+  /** The communes of a province in the current two-tier list, for address pickers. Loaded once. */
+  async currentCommunes(provinceCode: string): Promise<Array<{ code: string; name: string }>> {
+    let list = this.communeLists.get(provinceCode);
+    if (!list) this.communeLists.set(provinceCode, (list = communeAreas(this.db, '2026-07', provinceCode)));
+    return list;
+  }
+
+  /** "Phường Đạo Thạnh, Tỉnh Đồng Tháp" for a commune code; both forms when the 2025 reform renamed it. */
+  async areaName(code: string): Promise<string | null> {
+    const rows = await areaWithProvince(this.db, code);
+    const names = [...new Set(rows.map((r) => [r.name, r.parent].filter(Boolean).join(', ')))];
+    return names.length ? names.join(' (trước đây: ').concat(names.length > 1 ? ')' : '') : null;
+  }
 
   async list(f: UnitFilter): Promise<{ total: number; items: Unit[] }> {
     const { total, rows } = await listUnits(this.db, f);

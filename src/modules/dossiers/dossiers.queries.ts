@@ -1,0 +1,94 @@
+// SQL for dossiers: the current-status row, the action log, codes, attachments, idempotency keys.
+// Every function takes the database or a transaction.
+import { sql } from 'kysely';
+import type { Db } from '../../db/connection.ts';
+import type { AttachmentTable, DossierActionTable, DossierTable } from '../../db/schema.ts';
+
+export type DossierRow = DossierTable;
+
+export async function insertDossier(db: Db, row: DossierRow): Promise<void> {
+  await db.insertInto('dossiers').values(row).execute();
+}
+
+export async function findDossier(db: Db, id: string): Promise<DossierRow | undefined> {
+  return db.selectFrom('dossiers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findDossierByCode(db: Db, code: string): Promise<DossierRow | undefined> {
+  return db.selectFrom('dossiers').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+/**
+ * Changes the row only if nobody changed it since it was read (same revision): true when this
+ * writer won.
+ */
+export async function updateDossier(db: Db, id: string, revision: number, set: Partial<DossierRow>): Promise<boolean> {
+  const r = await db
+    .updateTable('dossiers')
+    .set({ ...set, revision: revision + 1 })
+    .where('id', '=', id)
+    .where('revision', '=', revision)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function appendAction(db: Db, row: Omit<DossierActionTable, 'seq'>): Promise<number> {
+  const last = await db
+    .selectFrom('dossier_actions')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('dossier_id', '=', row.dossier_id)
+    .executeTakeFirst();
+  const seq = Number(last?.seq ?? 0) + 1;
+  await db.insertInto('dossier_actions').values({ ...row, seq }).execute();
+  return seq;
+}
+
+export async function listActions(db: Db, dossierId: string) {
+  return db.selectFrom('dossier_actions').selectAll().where('dossier_id', '=', dossierId).orderBy('seq').execute();
+}
+
+/** The next number in a unit's daily sequence; the row lock makes concurrent submissions queue. */
+export async function nextCounter(db: Db, unitId: string, day: string): Promise<number> {
+  const row = await db
+    .insertInto('dossier_counters')
+    .values({ unit_id: unitId, day, last: 1 })
+    .onConflict((oc) => oc.columns(['unit_id', 'day']).doUpdateSet({ last: sql`dossier_counters.last + 1` }))
+    .returning('last')
+    .executeTakeFirstOrThrow();
+  return Number(row.last);
+}
+
+export async function listOwnerDossiers(db: Db, ownerId: string, limit: number, offset: number) {
+  const [{ total } = { total: 0 }] = await db
+    .selectFrom('dossiers')
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .where('owner_id', '=', ownerId)
+    .execute();
+  const rows = await db
+    .selectFrom('dossiers')
+    .selectAll()
+    .where('owner_id', '=', ownerId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return { total: Number(total), rows };
+}
+
+export async function findIdempotentDossier(db: Db, scope: string, key: string): Promise<string | undefined> {
+  const row = await db.selectFrom('idempotency_keys').select('dossier_id').where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+  return row?.dossier_id;
+}
+
+export async function rememberIdempotencyKey(db: Db, row: { scope: string; key: string; dossier_id: string; created_at: string }): Promise<void> {
+  await db.insertInto('idempotency_keys').values(row).execute();
+}
+
+export async function insertAttachment(db: Db, row: AttachmentTable): Promise<void> {
+  await db.insertInto('attachments').values(row).execute();
+}
+
+export async function listAttachments(db: Db, dossierId: string) {
+  return db.selectFrom('attachments').selectAll().where('dossier_id', '=', dossierId).orderBy('created_at').orderBy('id').execute();
+}

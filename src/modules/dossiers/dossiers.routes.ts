@@ -1,0 +1,337 @@
+// The dossiers API, applicant side (api-v1.md): drafts, submission, reading, withdrawal.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { checkCsrf, csrfField, pageContext } from '../../http/csrf.ts';
+import { errorBody } from '../../http/errors.ts';
+import { vietnamDay } from '../../domain/time.ts';
+import { fieldErrorMessages } from '../../web/form-fields.ts';
+import { format, messages } from '../../web/i18n/index.ts';
+import type { SessionUser } from '../accounts/accounts.service.ts';
+import { answersPage, checkPage, documentsPage, donePage, myDossiersPage, startPage, trackingPage } from './dossiers.pages.ts';
+import { Type } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { requireUser } from '../../http/auth.ts';
+import { sendDocument } from '../../http/reply.ts';
+import { AppError, invalid } from '../../http/errors.ts';
+import { readCookie } from '../../http/auth.ts';
+import { csrfCookie } from '../../http/csrf.ts';
+import type { StoredUpload } from './dossiers.uploads.ts';
+import { Limit, Offset, Page, errors } from '../../http/schemas.ts';
+import type { Services } from '../../services.ts';
+import type { DossierInput } from './dossiers.service.ts';
+
+const Anything = Type.Object({}, { additionalProperties: true });
+
+export const DossierBody = Type.Object({
+  procedureId: Type.Optional(Type.String({ maxLength: 200 })),
+  unitId: Type.Optional(Type.String({ maxLength: 100, description: 'The receiving unit; required when several units handle the procedure' })),
+  applicant: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'fullName, idNumber, phone, email, address { line, areaCode }' })),
+  form: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'Answers keyed by the form field keys' })),
+  delivery: Type.Optional(Type.Object({ method: Type.Optional(Type.String({ maxLength: 20 })), address: Type.Optional(Anything) })),
+});
+
+const DossierView = Type.Object(
+  {
+    id: Type.String(), code: Type.Union([Type.String(), Type.Null()]), status: Type.String(), statusCode: Type.Integer(),
+    channel: Type.String(), procedureId: Type.String(), procedureVersion: Type.Integer(), unitId: Type.String(),
+    applicant: Anything, form: Anything, delivery: Anything,
+    attachments: Type.Array(Type.Object({ id: Type.String(), document: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String(), sha256: Type.String() })),
+    trackingKey: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.String(), submittedAt: Type.Union([Type.String(), Type.Null()]), acceptedAt: Type.Union([Type.String(), Type.Null()]),
+    dueAt: Type.Union([Type.String(), Type.Null()]), resolvedAt: Type.Union([Type.String(), Type.Null()]), returnedAt: Type.Union([Type.String(), Type.Null()]),
+    overdue: Type.Boolean(),
+    history: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), actorRole: Type.String(), status: Type.String(), note: Type.Union([Type.String(), Type.Null()]) })),
+  },
+  { $id: 'Dossier' },
+);
+
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 100 })) });
+
+export function dossiersRoutes(services: Services): FastifyPluginAsync {
+  const { dossiers, catalog, units } = services;
+
+  /**
+   * Reads a multipart upload: the `document` field and one `file`, streamed into storage. For pages,
+   * the form token must come before the file, and is checked before a byte is stored.
+   */
+  async function readUpload(req: FastifyRequest, user: SessionUser, id: string, opts: { csrf?: boolean } = {}) {
+    // A body that announces itself as too large is refused before a byte of it is read.
+    if (Number(req.headers['content-length'] ?? 0) > dossiers.limits.maxFileBytes + 64 * 1024) throw new AppError('file_too_large', 413);
+    if (!req.isMultipart()) throw new AppError('unsupported_media_type', 415);
+    let documentKey: string | undefined;
+    let token: string | undefined;
+    let stored: StoredUpload | undefined;
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'field') {
+          if (part.fieldname === 'document') documentKey = String(part.value).slice(0, 200);
+          if (part.fieldname === csrfField) token = String(part.value);
+        } else if (part.fieldname === 'file' && !stored) {
+          if (opts.csrf && (!token || token !== readCookie(req.headers.cookie, csrfCookie))) throw new AppError('csrf', 403);
+          // A form sent with no file chosen still has an empty file part.
+          if (!part.filename) part.file.resume();
+          else stored = await dossiers.receiveFile(user, id, { filename: part.filename, stream: part.file });
+        } else {
+          part.file.resume();
+        }
+      }
+    } catch (err) {
+      if (stored) await dossiers.discardUpload(stored);
+      if (err instanceof AppError) throw err;
+      // Broken multipart, or a body cut off in the middle.
+      throw new AppError('bad_multipart', 400);
+    }
+    return { documentKey, stored };
+  }
+  return async (base) => {
+    const app = base.withTypeProvider<TypeBoxTypeProvider>();
+    const tags = ['dossiers'];
+
+    app.post(
+      '/api/v1/dossiers',
+      {
+        schema: {
+          tags, summary: 'Start a draft dossier (an Idempotency-Key header makes a retry return the same draft)',
+          body: DossierBody, headers: IdempotencyHeaders, response: { 201: DossierView, ...errors(400, 401) },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await dossiers.create(requireUser(req), req.body as DossierInput, req.lang, req.headers['idempotency-key'])),
+    );
+
+    app.patch(
+      '/api/v1/dossiers/:id',
+      { schema: { tags, summary: 'Update a draft, and only a draft', params: IdParams, body: DossierBody, response: { 200: DossierView, ...errors(400, 401, 404, 409) } } },
+      async (req) => dossiers.update(requireUser(req), req.params.id, req.body as DossierInput),
+    );
+
+    app.get(
+      '/api/v1/dossiers/:id',
+      { schema: { tags, summary: 'A dossier, to its applicant and to staff whose scope covers it', params: IdParams, response: { 200: DossierView, ...errors(401, 404) } } },
+      async (req) => dossiers.get(requireUser(req), req.params.id),
+    );
+
+    app.post(
+      '/api/v1/dossiers/:id/submit',
+      {
+        schema: {
+          tags, summary: 'Submit a draft: checks the form and the required documents, issues the code',
+          description: 'Submitting again (a retry) returns the same code; a dossier that has moved on answers 409.',
+          params: IdParams,
+          response: { 200: Type.Object({ id: Type.String(), code: Type.String(), status: Type.String(), trackingKey: Type.String() }), ...errors(400, 401, 404, 409) },
+        },
+      },
+      async (req) => dossiers.submit(requireUser(req), req.params.id, req.lang),
+    );
+
+    app.post(
+      '/api/v1/dossiers/:id/withdraw',
+      {
+        schema: {
+          tags, summary: 'Ask to withdraw the dossier; reception confirms',
+          params: IdParams, body: Type.Optional(Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) })),
+          response: { 200: DossierView, ...errors(401, 404, 409) },
+        },
+      },
+      async (req) => dossiers.withdraw(requireUser(req), req.params.id, (req.body as { note?: string } | undefined)?.note),
+    );
+
+    app.post(
+      '/api/v1/dossiers/:id/attachments',
+      {
+        schema: {
+          tags, summary: 'Attach a file to one of the documents of a draft (multipart: `document`, then `file`)',
+          description: 'The type is read from the content: PDF, JPEG, PNG, HEIC/HEIF, WebP. 413 over the size limit, 415 for another type.',
+          consumes: ['multipart/form-data'], params: IdParams,
+          response: {
+            201: Type.Object({ id: Type.String(), document: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String(), sha256: Type.String() }),
+            ...errors(400, 401, 404, 409, 413, 415),
+          },
+        },
+      },
+      async (req, reply) => {
+        const user = requireUser(req);
+        const { documentKey, stored } = await readUpload(req, user, req.params.id);
+        if (!stored) throw invalid({ file: { key: 'required' } });
+        return reply.code(201).send(await dossiers.recordUpload(user, req.params.id, documentKey, stored));
+      },
+    );
+
+    app.get(
+      '/api/v1/dossiers/:id/receipt.pdf',
+      {
+        schema: {
+          tags, summary: 'The receipt and appointment slip (Form 01), with a QR code of the tracking page',
+          params: IdParams, produces: ['application/pdf'], response: { ...errors(401, 404, 409) },
+        },
+      },
+      async (req, reply) => {
+        return sendDocument(reply, 'application/pdf', await dossiers.receipt(requireUser(req), req.params.id, req.lang), 'giay-tiep-nhan.pdf');
+      },
+    );
+
+    app.get(
+      '/api/v1/track/:code',
+      {
+        schema: {
+          tags: ['tracking'], summary: 'Public tracking by code and tracking key, with no personal data',
+          description: 'A wrong or missing key answers 404, exactly as an unknown code.',
+          params: Type.Object({ code: Type.String({ maxLength: 80 }) }),
+          querystring: Type.Object({ key: Type.Optional(Type.String({ maxLength: 40 })) }),
+          response: {
+            200: Type.Object({
+              code: Type.String(), status: Type.String(), statusCode: Type.Integer(), statusLabel: Type.String(),
+              procedureId: Type.String(), procedureName: Type.String(),
+              submittedAt: Type.Union([Type.String(), Type.Null()]), acceptedAt: Type.Union([Type.String(), Type.Null()]),
+              dueAt: Type.Union([Type.String(), Type.Null()]), resolvedAt: Type.Union([Type.String(), Type.Null()]),
+              history: Type.Array(Type.Object({ at: Type.String(), status: Type.String(), label: Type.String() })),
+            }),
+            ...errors(404),
+          },
+        },
+      },
+      async (req) => dossiers.track(req.params.code, req.query.key, req.lang),
+    );
+
+    app.get(
+      '/api/v1/me/dossiers',
+      { schema: { tags, summary: "The caller's dossiers, newest first", querystring: Type.Object({ limit: Limit, offset: Offset }), response: { 200: Page(DossierView), ...errors(401) } } },
+      async (req) => dossiers.listMine(requireUser(req), req.query.limit, req.query.offset),
+    );
+
+    // Pages: the filing journey, my dossiers, public tracking.
+    const hide = { schema: { hide: true } };
+    const htmlType = 'text/html; charset=utf-8';
+    const show = (reply: FastifyReply, markup: { value: string }, status = 200) => reply.code(status).type(htmlType).send(markup.value);
+    const signInFirst = (req: FastifyRequest, reply: FastifyReply) => reply.redirect(`/dang-nhap?next=${encodeURIComponent(req.url)}`, 303);
+    const unitName = (lang: string, id: string) => {
+      const u = catalog.unit(id);
+      return u ? (lang === 'en' ? u.nameEn : u.name) : id;
+    };
+    const demoProvinceArea = () => catalog.unit('tien-giang')?.code ?? '82';
+    const areaNames = async () => new Map((await units.currentCommunes(demoProvinceArea())).map((a) => [a.code, a.name]));
+
+    app.get<{ Params: { id: string } }>('/thu-tuc/:id/nop-ho-so', hide, async (req, reply) => {
+      const p = await catalog.get(req.params.id);
+      if (!req.user) return signInFirst(req, reply);
+      return show(reply, startPage(pageContext(req, reply), p, p.unitIds.map((id) => ({ id, name: unitName(req.lang, id) }))));
+    });
+    app.post<{ Params: { id: string } }>('/thu-tuc/:id/nop-ho-so', hide, async (req, reply) => {
+      checkCsrf(req);
+      const user = requireUser(req);
+      const p = await catalog.get(req.params.id);
+      const unitId = String((req.body as Record<string, unknown>)?.unitId ?? '') || undefined;
+      try {
+        const d = await dossiers.create(user, { procedureId: p.id, unitId }, req.lang);
+        return reply.redirect(`/ho-so/${d.id}/khai`, 303);
+      } catch (err) {
+        if (!(err instanceof AppError) || !err.fields) throw err;
+        const text = Object.values(errorBody(req.lang, err).error.fields ?? {})[0] ?? '';
+        return show(reply, startPage(pageContext(req, reply), p, p.unitIds.map((id) => ({ id, name: unitName(req.lang, id) })), text), 400);
+      }
+    });
+
+    async function answers(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, state: { values: Record<string, unknown>; errors: Record<string, string>; saved?: boolean }, status = 200) {
+      const user = requireUser(req);
+      const d = await dossiers.get(user, req.params.id);
+      if (d.status !== 'draft') return reply.redirect(`/ho-so/${d.id}/da-nop`, 303);
+      const [p, form, areas] = await Promise.all([catalog.get(d.procedureId), catalog.formDefinition(d.procedureId), units.currentCommunes(demoProvinceArea())]);
+      const values = Object.keys(state.values).length ? state.values : { ...d.form, applicant: d.applicant, 'delivery.method': (d.delivery as { method?: string }).method, 'delivery.address': (d.delivery as { address?: string }).address };
+      return show(reply, answersPage(pageContext(req, reply), d, p, form, areas, vietnamDay(services.clock.now()), { ...state, values }), status);
+    }
+
+    app.get<{ Params: { id: string } }>('/ho-so/:id/khai', hide, async (req, reply) => {
+      if (!req.user) return signInFirst(req, reply);
+      return answers(req, reply, { values: {}, errors: {} });
+    });
+    app.post<{ Params: { id: string } }>('/ho-so/:id/khai', hide, async (req, reply) => {
+      checkCsrf(req);
+      const posted = { ...(req.body as Record<string, unknown>) };
+      delete posted[csrfField];
+      const problems = await dossiers.saveAnswers(requireUser(req), req.params.id, posted);
+      if (Object.keys(problems).length) return answers(req, reply, { values: posted, errors: fieldErrorMessages(req.lang, problems as never) }, 400);
+      return reply.redirect(`/ho-so/${req.params.id}/dinh-kem`, 303);
+    });
+
+    async function documents(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, error?: { document: string; text: string }, status = 200) {
+      const d = await dossiers.get(requireUser(req), req.params.id);
+      const p = await catalog.get(d.procedureId);
+      return show(reply, documentsPage(pageContext(req, reply), d, p, Math.round(dossiers.limits.maxFileBytes / 1024 / 1024), error), status);
+    }
+    app.get<{ Params: { id: string } }>('/ho-so/:id/dinh-kem', hide, async (req, reply) => {
+      if (!req.user) return signInFirst(req, reply);
+      return documents(req, reply);
+    });
+    app.post<{ Params: { id: string } }>('/ho-so/:id/dinh-kem', hide, async (req, reply) => {
+      const user = requireUser(req);
+      let documentKey: string | undefined;
+      try {
+        const upload = await readUpload(req, user, req.params.id, { csrf: true });
+        documentKey = upload.documentKey;
+        if (!upload.stored) throw invalid({ file: { key: 'chooseFile' } });
+        await dossiers.recordUpload(user, req.params.id, documentKey, upload.stored);
+        return reply.redirect(`/ho-so/${req.params.id}/dinh-kem#file-${documentKey}`, 303);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500 || err.code === 'csrf' || err.status === 404) throw err;
+        const body = errorBody(req.lang, err).error;
+        const text = Object.values(body.fields ?? {})[0] ?? body.message;
+        return documents(req, reply, { document: documentKey ?? '', text }, err.status);
+      }
+    });
+
+    app.get<{ Params: { id: string } }>('/ho-so/:id/kiem-tra', hide, async (req, reply) => {
+      if (!req.user) return signInFirst(req, reply);
+      const d = await dossiers.get(req.user, req.params.id);
+      const [p, form, names] = await Promise.all([catalog.get(d.procedureId), catalog.formDefinition(d.procedureId), areaNames()]);
+      return show(reply, checkPage(pageContext(req, reply), d, p, form, (c) => names.get(c) ?? c));
+    });
+    app.post<{ Params: { id: string } }>('/ho-so/:id/nop', hide, async (req, reply) => {
+      checkCsrf(req);
+      const user = requireUser(req);
+      try {
+        await dossiers.submit(user, req.params.id, req.lang);
+        return reply.redirect(`/ho-so/${req.params.id}/da-nop`, 303);
+      } catch (err) {
+        if (!(err instanceof AppError) || !err.fields) throw err;
+        const d = await dossiers.get(user, req.params.id);
+        const [p, form, names] = await Promise.all([catalog.get(d.procedureId), catalog.formDefinition(d.procedureId), areaNames()]);
+        return show(reply, checkPage(pageContext(req, reply), d, p, form, (c) => names.get(c) ?? c, errorBody(req.lang, err).error.fields), 400);
+      }
+    });
+
+    app.get<{ Params: { id: string } }>('/ho-so/:id/da-nop', hide, async (req, reply) => {
+      if (!req.user) return signInFirst(req, reply);
+      const d = await dossiers.get(req.user, req.params.id);
+      if (!d.code) return reply.redirect(`/ho-so/${d.id}/khai`, 303);
+      return show(reply, donePage(pageContext(req, reply), d));
+    });
+
+    app.get<{ Params: { id: string } }>('/ho-so/:id/giay-tiep-nhan.pdf', hide, async (req, reply) => {
+      if (!req.user) return signInFirst(req, reply);
+      return sendDocument(reply, 'application/pdf', await dossiers.receipt(req.user, req.params.id, req.lang), 'giay-tiep-nhan.pdf');
+    });
+
+    app.get('/ho-so', hide, async (req, reply) => {
+      if (!req.user) return signInFirst(req, reply);
+      const { items } = await dossiers.listMine(req.user, 100, 0);
+      const name = (id: string) => {
+        const p = catalog.find(id);
+        return p ? (req.lang === 'en' ? p.nameEn : p.name) : id;
+      };
+      return show(reply, myDossiersPage(pageContext(req, reply), items, name));
+    });
+
+    const trackingHandler = async (req: FastifyRequest, reply: FastifyReply, code: string) => {
+      const key = String((req.query as Record<string, unknown>).key ?? '').slice(0, 40);
+      if (!code) return show(reply, trackingPage(pageContext(req, reply), { code: '', key }, null, false));
+      try {
+        const view = await dossiers.track(code.trim(), key, req.lang);
+        return show(reply, trackingPage(pageContext(req, reply), { code, key }, view, false));
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status !== 404) throw err;
+        return show(reply, trackingPage(pageContext(req, reply), { code, key }, null, true), 404);
+      }
+    };
+    app.get('/tra-cuu', hide, async (req, reply) => trackingHandler(req, reply, String((req.query as Record<string, unknown>).code ?? '').slice(0, 80)));
+    app.get<{ Params: { code: string } }>('/tra-cuu/:code', hide, async (req, reply) => trackingHandler(req, reply, req.params.code.slice(0, 80)));
+  };
+}
