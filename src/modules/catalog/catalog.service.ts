@@ -60,6 +60,7 @@ export const maxQueryLength = 200;
 export class CatalogService {
   private model: Model | null = null;
   private readonly details = new Map<string, ProcedureDetail>();
+  private readonly versions = new Map<string, { version: { published_at: string; content: string }; content: VersionContent }>();
   /**
    * Each summary as UTF-8 JSON, made once. A commune procedure's summary names all its communes
    * (4–5 KB), and encoding a page of them for every request would cost more than the search.
@@ -114,6 +115,7 @@ export class CatalogService {
     );
     this.model = { revision, byId, ordered: ordered.map(strip), fields, index, units: new Map(units.map((u) => [u.id, u])) };
     this.details.clear();
+    this.versions.clear();
     this.summaryJson.clear();
     this.answers.clear();
   }
@@ -255,12 +257,19 @@ export class CatalogService {
     return (await this.currentVersion(id)).content.form;
   }
 
+  /** A published version never changes, so its parsed content is kept until the catalogue reloads. */
   private async currentVersion(id: string) {
     const p = this.m.byId.get(id);
     if (!p) throw notFound('procedure_not_found');
-    const version = await q.findVersion(this.db, id, p.version);
-    if (!version) throw notFound('procedure_not_found');
-    return { p, version, content: JSON.parse(version.content) as VersionContent };
+    const key = `${id}@${p.version}`;
+    let entry = this.versions.get(key);
+    if (!entry) {
+      const version = await q.findVersion(this.db, id, p.version);
+      if (!version) throw notFound('procedure_not_found');
+      entry = { version, content: JSON.parse(version.content) as VersionContent };
+      this.versions.set(key, entry);
+    }
+    return { p, ...entry };
   }
 }
 
