@@ -37,3 +37,26 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 export function describeViolations(violations: AxeViolation[]): string {
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('\n');
 }
+
+/** A cheap phone: 360 px wide, touch, Vietnamese. */
+export const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' } as const;
+
+/**
+ * Checks a page with axe-core (WCAG 2.2 AA) and that it fits a 360 px screen. axe needs scripts,
+ * so the page's URL is opened again in a scripted context with the same cookies: pages seen with
+ * JavaScript off are checked as they are served.
+ */
+export async function assertAccessible(browser: Browser, page: Page): Promise<void> {
+  const checker = await browser.newContext(phone);
+  try {
+    await checker.addCookies(await page.context().cookies());
+    const p = await checker.newPage();
+    await p.goto(page.url());
+    const violations = await axeViolations(p);
+    const width = await p.evaluate(() => document.documentElement.scrollWidth);
+    if (violations.length) throw new Error(`${page.url()}\n${describeViolations(violations)}`);
+    if (width > 360) throw new Error(`${page.url()} is ${width} px wide on a 360 px screen`);
+  } finally {
+    await checker.close();
+  }
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { createTestContext, type TestContext } from '../../src/testing/context.ts';
-import { axeViolations, describeViolations, launchBrowser } from '../../src/testing/browser.ts';
+import { assertAccessible, launchBrowser, phone } from '../../src/testing/browser.ts';
 
 let ctx: TestContext;
 let browser: Browser;
@@ -22,18 +22,7 @@ after(async () => {
   await ctx?.close();
 });
 
-const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' };
-
-async function accessible(page: Page): Promise<void> {
-  // axe-core needs scripts; the same page is checked in a scripted context with the same cookies.
-  const checker = await browser.newContext(phone);
-  await checker.addCookies(await page.context().cookies());
-  const p = await checker.newPage();
-  await p.goto(page.url());
-  const violations = await axeViolations(p);
-  await checker.close();
-  assert.equal(violations.length, 0, `${page.url()}\n${describeViolations(violations)}`);
-}
+const accessible = (page: Page) => assertAccessible(browser, page);
 
 for (const javaScriptEnabled of [true, false]) {
   test(`register, confirm the code, sign in and out (${javaScriptEnabled ? 'with' : 'without'} JavaScript)`, { timeout: 90_000 }, async () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { createTestContext, type TestContext } from '../../src/testing/context.ts';
-import { axeViolations, describeViolations, launchBrowser } from '../../src/testing/browser.ts';
+import { assertAccessible, launchBrowser, phone } from '../../src/testing/browser.ts';
 import { birthRegistration } from '../../src/testing/fixtures.ts';
 import { tinyPng } from '../../src/testing/uploads.ts';
 
@@ -31,19 +31,7 @@ after(async () => {
   await ctx?.close();
 });
 
-const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' };
-
-async function accessible(page: Page): Promise<void> {
-  const checker = await browser.newContext(phone);
-  await checker.addCookies(await page.context().cookies());
-  const p = await checker.newPage();
-  await p.goto(page.url());
-  const violations = await axeViolations(p);
-  const width = await p.evaluate(() => document.documentElement.scrollWidth);
-  await checker.close();
-  assert.equal(violations.length, 0, `${page.url()}\n${describeViolations(violations)}`);
-  assert.ok(width <= 360, `${page.url()} fits 360 px (${width})`);
-}
+const accessible = (page: Page) => assertAccessible(browser, page);
 
 const byId = (page: Page, id: string) => page.locator(`[id="${id}"]`);
 
