@@ -2,25 +2,21 @@
 // A citizen creates an account on a 360 px phone, with JavaScript on and off; axe-core checks each page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { createTestContext, type TestContext } from '../../src/testing/context.ts';
-import { assertAccessible, launchBrowser, phone } from '../../src/testing/browser.ts';
+import type { TestContext } from '../../src/testing/context.ts';
+import { browserWorld, type BrowserWorld } from '../../src/testing/e2e.ts';
+import { assertAccessible, phone } from '../../src/testing/browser.ts';
 
 let ctx: TestContext;
 let browser: Browser;
 let base: string;
 
+let world: BrowserWorld;
 before(async () => {
-  ctx = await createTestContext();
-  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  world = await browserWorld();
+  ({ ctx, browser, base } = world);
 });
-after(async () => {
-  await browser?.close();
-  await ctx?.close();
-});
+after(() => world?.close());
 
 const accessible = (page: Page) => assertAccessible(browser, page);
 

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { createTestContext, type TestContext } from '../../src/testing/context.ts';
-import { assertAccessible, launchBrowser, phone } from '../../src/testing/browser.ts';
+import type { TestContext } from '../../src/testing/context.ts';
+import { browserWorld, type BrowserWorld } from '../../src/testing/e2e.ts';
+import { assertAccessible, phone } from '../../src/testing/browser.ts';
 import { birthRegistration } from '../../src/testing/fixtures.ts';
 import { tinyPng } from '../../src/testing/uploads.ts';
 
@@ -18,18 +18,14 @@ let browser: Browser;
 let base: string;
 let photo: string;
 
+let world: BrowserWorld;
 before(async () => {
-  ctx = await createTestContext();
-  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  world = await browserWorld();
+  ({ ctx, browser, base } = world);
   photo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-e2e-')), 'anh-chup.png');
   fs.writeFileSync(photo, tinyPng);
 });
-after(async () => {
-  await browser?.close();
-  await ctx?.close();
-});
+after(() => world?.close());
 
 const accessible = (page: Page) => assertAccessible(browser, page);
 
