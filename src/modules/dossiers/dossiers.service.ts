@@ -8,7 +8,7 @@ import { decide, statuses, terminalStatuses, type Action, type Actor, type Statu
 import { isMissingAnswer, validateAnswers } from '../../domain/form-answers.ts';
 import { vietnamDay, type Clock } from '../../domain/time.ts';
 import { AppError, invalid, notFound, type FieldProblem } from '../../http/errors.ts';
-import { messages, type Lang } from '../../web/i18n/index.ts';
+import { format, messages, type Lang } from '../../web/i18n/index.ts';
 import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { UnitsService } from '../units/units.service.ts';
@@ -75,7 +75,8 @@ export class DossiersService {
     if (!row.code || !row.tracking_key || !row.submitted_at) throw new AppError('invalid_transition', 409);
     const [unit, attachments, procedure] = await Promise.all([this.units.find(row.unit_id), q.listAttachments(this.db, id), this.catalog.get(row.procedure_id)]);
     const applicant = JSON.parse(row.applicant) as { fullName?: string; idNumber?: string; phone?: string; email?: string; address?: { line?: string; areaCode?: string } };
-    const areaText = applicant.address?.areaCode ? await this.units.areaName(applicant.address.areaCode) : null;
+    const area = applicant.address?.areaCode ? await this.units.areaName(applicant.address.areaCode) : null;
+    const areaText = area && (area.former ? format(messages(lang).receipt.formerly, { current: area.current, former: area.former }) : area.current);
     const delivery = (JSON.parse(row.delivery) as { method?: DeliveryMethod }).method;
     const m = messages(lang);
     return receiptPdf(lang, {

@@ -39,11 +39,15 @@ export class UnitsService {
     return list;
   }
 
-  /** "Phường Đạo Thạnh, Tỉnh Đồng Tháp" for a commune code; both forms when the 2025 reform renamed it. */
-  async areaName(code: string): Promise<string | null> {
+  /**
+   * A commune code's name with its province ("Phường Đạo Thạnh, Tỉnh Đồng Tháp"), and its name in
+   * the old three-tier list when the 2025 reform changed it: an address shows both (design.md §2).
+   */
+  async areaName(code: string): Promise<{ current: string; former: string | null } | null> {
     const rows = await areaWithProvince(this.db, code);
     const names = [...new Set(rows.map((r) => [r.name, r.parent].filter(Boolean).join(', ')))];
-    return names.length ? names.join(' (trước đây: ').concat(names.length > 1 ? ')' : '') : null;
+    if (!names.length) return null;
+    return { current: names[0]!, former: names[1] ?? null };
   }
 
   async list(f: UnitFilter): Promise<{ total: number; items: Unit[] }> {

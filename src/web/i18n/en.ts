@@ -232,6 +232,7 @@ export const en: Messages = {
     history: 'Progress',
   },
   receipt: {
+    formerly: '{current} (formerly {former})',
     title: 'DOSSIER RECEIPT AND APPOINTMENT SLIP',
     oneStop: 'ONE-STOP DESK',
     code: 'Dossier code',

@@ -230,6 +230,7 @@ export const vi = {
     history: 'Quá trình giải quyết',
   },
   receipt: {
+    formerly: '{current} (trước đây: {former})',
     title: 'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ',
     oneStop: 'BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ',
     code: 'Mã hồ sơ',
