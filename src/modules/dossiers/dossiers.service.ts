@@ -122,9 +122,10 @@ export class DossiersService {
     return row;
   }
 
+  /** A dossier only its applicant may change: staff who can see it are refused (403), others never learn of it (404). */
   private async ownDraftable(user: SessionUser, id: string): Promise<q.DossierRow> {
     const row = await this.visible(user, id);
-    if (row.owner_id !== user.id) throw notFound('dossier_not_found');
+    if (row.owner_id !== user.id) throw new AppError('forbidden', 403);
     return row;
   }
 
