@@ -96,6 +96,12 @@ test('user add refuses, with one clear line, what it cannot create', () => {
   }
 });
 
+test('files sweep reports what it removed', () => {
+  const r = motcua(['files', 'sweep', '--days', '30']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Removed \d+ abandoned drafts and \d+ orphan files\.$/m);
+});
+
 test('a bad setting stops the server with one line naming the variable', () => {
   const r = motcua(['serve'], { PORT: 'ba-nghin' });
   assert.equal(r.code, 1);

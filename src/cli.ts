@@ -10,7 +10,8 @@ import { openFromConfig, serve } from './main.ts';
 import { bumpCatalogRevision } from './modules/catalog/catalog.queries.ts';
 import { AccountError, AccountsService } from './modules/accounts/accounts.service.ts';
 import { UnitsService } from './modules/units/units.service.ts';
-import { outbox } from './services.ts';
+import { createServices, outbox } from './services.ts';
+import { createStorage } from './modules/files/files.storage.ts';
 
 const usage = `Usage: motcua <command>
 
@@ -20,6 +21,7 @@ const usage = `Usage: motcua <command>
   seed --synthetic --procedures N    add synthetic procedures until the catalogue holds N (2408 is the 2017 plan's scale)
   user add --username U --password P --name "Full Name" --role ROLE [--unit UNIT_ID] [--subtree]
                                      create an account; --unit is required for every role but citizen
+  files sweep [--days N]             remove drafts untouched for N days (30) and files no dossier records
 
 Environment: DATABASE_URL (postgres://…; SQLite at $DATA_DIR/motcua.db when unset), DATA_DIR, PORT, HOST, PUBLIC_URL, LOG_LEVEL.`;
 
@@ -103,6 +105,19 @@ async function run(argv: string[]): Promise<void> {
         }),
       );
       console.log(`Account created: ${created.username} (${created.role}${created.unitId ? ` at ${created.unitId}` : ''}), id ${created.id}`);
+      return;
+    }
+    case 'files': {
+      const [sub, ...args] = rest;
+      if (sub !== 'sweep') throw new UsageError('files: the only subcommand is "sweep"');
+      const { values } = parseArgs({ args, options: { days: { type: 'string' } } });
+      const days = values.days ? positiveInt(values.days, '--days') : 30;
+      const config = loadConfig();
+      const result = await withDatabase((h) => {
+        const storage = createStorage({ dataDir: config.dataDir, s3: config.s3 ?? undefined });
+        return createServices(h, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl }).dossiers.sweep(days);
+      });
+      console.log(`Removed ${result.drafts} abandoned drafts and ${result.files} orphan files.`);
       return;
     }
     case undefined:

@@ -41,6 +41,11 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
   const transports = createTransports({ mode: config.notifyMode, smtpUrl: config.smtpUrl, from: config.mailFrom, log });
   const worker = new NotificationWorker({ ...transports, db: handle.db, clock: systemClock, log });
   worker.start(config.outboxPollMs);
+  // Once a day: abandoned drafts and orphan files go (motcua files sweep does the same by hand).
+  const sweep = setInterval(() => {
+    services.dossiers.sweep().then((r) => log.info(r, 'swept drafts and files'), (err) => log.warn({ err }, 'sweep failed'));
+  }, 24 * 3600_000);
+  sweep.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -48,6 +53,7 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down: finishing requests in flight');
     clearInterval(refresh);
+    clearInterval(sweep);
     const force = setTimeout(() => {
       log.error('shutdown took over 10 s; exiting');
       process.exit(1);

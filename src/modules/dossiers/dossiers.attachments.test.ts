@@ -116,3 +116,24 @@ test('files can only be added to one’s own draft', async () => {
   const r = await upload(ctx, other.auth, id, 'to-khai-dang-ky-khai-sinh', { name: 'a.png', type: 'image/png', bytes: tinyPng });
   assert.equal(r.status, 404);
 });
+
+test('abandoned drafts and orphan files are swept; recent drafts and submitted dossiers stay', async () => {
+  const old = await draft();
+  await upload(ctx, old.auth, old.id, 'to-khai-dang-ky-khai-sinh', { name: 'a.png', type: 'image/png', bytes: tinyPng });
+  const start = ctx.clock.now();
+  // An orphan: a file in storage that no attachment records (say, left by a crash).
+  await ctx.services.storage.put(`dossiers/${old.id}/00000000-0000-0000-0000-000000000000`, tinyPng, { contentType: 'image/png' });
+  ctx.clock.set(new Date(start.getTime() + 29 * 86400_000).toISOString());
+  const recent = await draft();
+  try {
+    ctx.clock.set(new Date(start.getTime() + 31 * 86400_000).toISOString());
+    const swept = await ctx.services.dossiers.sweep(30);
+    assert.ok(swept.drafts >= 1);
+    const exists = async (id: string) => (await ctx.handle.db.selectFrom('dossiers').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+    assert.equal(await exists(old.id), false, 'the draft untouched for 31 days is gone');
+    assert.equal(await exists(recent.id), true, 'the draft of 2 days ago stays');
+    assert.ok(!storedFiles().some((f) => f.includes(old.id)), 'no file of the old draft is left');
+  } finally {
+    ctx.clock.set(start.toISOString());
+  }
+});

@@ -92,3 +92,24 @@ export async function insertAttachment(db: Db, row: AttachmentTable): Promise<vo
 export async function listAttachments(db: Db, dossierId: string) {
   return db.selectFrom('attachments').selectAll().where('dossier_id', '=', dossierId).orderBy('created_at').orderBy('id').execute();
 }
+
+/** Drafts nobody has touched since a moment: abandoned. */
+export async function abandonedDrafts(db: Db, before: string, limit: number) {
+  return db.selectFrom('dossiers').select(['id']).where('status', '=', 'draft').where('updated_at', '<', before).orderBy('updated_at').limit(limit).execute();
+}
+
+export async function deleteDossier(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('dossiers').where('id', '=', id).execute();
+}
+
+export async function storageKeysOf(db: Db, dossierId: string): Promise<string[]> {
+  return (await db.selectFrom('attachments').select('storage_key').where('dossier_id', '=', dossierId).execute()).map((r) => r.storage_key);
+}
+
+export async function dossierUpdatedAt(db: Db, id: string): Promise<string | undefined> {
+  return (await db.selectFrom('dossiers').select('updated_at').where('id', '=', id).executeTakeFirst())?.updated_at;
+}
+
+export async function isRecordedKey(db: Db, storageKey: string): Promise<boolean> {
+  return (await db.selectFrom('attachments').select('id').where('storage_key', '=', storageKey).executeTakeFirst()) !== undefined;
+}

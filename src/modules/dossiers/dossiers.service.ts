@@ -320,6 +320,38 @@ export class DossiersService {
     return { id: attachment.id, document: documentKey, name: attachment.name, size: attachment.size, mime: attachment.mime, sha256: attachment.sha256 };
   }
 
+  /**
+   * Removes drafts untouched for `days` (their files first, then the rows), and files in storage
+   * that no attachment records: left by an upload whose record failed, or by a crash. A file is
+   * only taken for an orphan when its dossier is gone or has not changed for an hour, so an upload
+   * in flight is never swept.
+   */
+  async sweep(days = 30): Promise<{ drafts: number; files: number }> {
+    const now = this.clock.now().getTime();
+    const before = new Date(now - days * 86400_000).toISOString();
+    let drafts = 0;
+    for (;;) {
+      const batch = await q.abandonedDrafts(this.db, before, 100);
+      if (!batch.length) break;
+      for (const { id } of batch) {
+        for (const key of await q.storageKeysOf(this.db, id)) await this.storage.delete(key);
+        await q.deleteDossier(this.db, id);
+        drafts++;
+      }
+    }
+    let files = 0;
+    const settled = new Date(now - 3600_000).toISOString();
+    for await (const key of this.storage.list('dossiers/')) {
+      const dossierId = key.split('/')[1] ?? '';
+      const updatedAt = await q.dossierUpdatedAt(this.db, dossierId);
+      if (updatedAt !== undefined && updatedAt > settled) continue;
+      if (await q.isRecordedKey(this.db, key)) continue;
+      await this.storage.delete(key);
+      files++;
+    }
+    return { drafts, files };
+  }
+
   /** The applicant asks to withdraw; reception confirms it later (design.md §4). */
   async withdraw(user: SessionUser, id: string, note: string | undefined): Promise<DossierView> {
     const row = await this.ownDraftable(user, id);
