@@ -20,6 +20,9 @@ test('a bad value stops the start with a message that names the variable', () =>
     [{ SMTP_URL: 'mail.example.vn' }, 'SMTP_URL'],
     [{ NOTIFY_MODE: 'live' }, 'SMTP_URL'],
     [{ NOTIFY_MODE: 'loud' }, 'NOTIFY_MODE'],
+    [{ PORTAL_MODE: 'half' }, 'PORTAL_MODE'],
+    [{ INBOUND_API_KEYS: 'dvcqg:short' }, 'INBOUND_API_KEYS'],
+    [{ S3_ENDPOINT: 'http://127.0.0.1:9000' }, 'S3_BUCKET'],
   ];
   for (const [env, variable] of cases) {
     assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && err.variable === variable && err.message.startsWith(variable));
@@ -34,4 +37,11 @@ test('messages are sent for real only with an SMTP server; without one, test mod
   assert.equal(loadConfig({}).notifyMode, 'test');
   assert.equal(loadConfig({ SMTP_URL: 'smtp://mail.example.vn:587' }).notifyMode, 'live');
   assert.equal(loadConfig({ SMTP_URL: 'smtp://mail.example.vn:587', NOTIFY_MODE: 'test' }).notifyMode, 'test');
+});
+
+test('back-office mode and the national portal’s inbound keys are read from the environment', () => {
+  const c = loadConfig({ PORTAL_MODE: 'back_office', INBOUND_API_KEYS: 'dvcqg:0123456789abcdef0123, lgsp:fedcba9876543210fedc' });
+  assert.equal(c.mode, 'back_office');
+  assert.deepEqual(c.inboundKeys, { dvcqg: '0123456789abcdef0123', lgsp: 'fedcba9876543210fedc' });
+  assert.equal(loadConfig({}).mode, 'full');
 });

@@ -22,6 +22,11 @@ export type Config = {
   /** S3-compatible object storage for files; local disk under `$DATA_DIR/files` when null. */
   s3: { endpoint: string; bucket: string; accessKey: string; secretKey: string; region?: string } | null;
   uploads: { maxFileBytes: number; maxDossierBytes: number };
+  /** `full`: the citizen portal files dossiers; `back_office`: filing happens on the national portal. */
+  mode: 'full' | 'back_office';
+  nationalPortalUrl: string;
+  /** API keys of the systems that send dossiers in (the national portal), by sender name. */
+  inboundKeys: Record<string, string>;
 };
 
 export class ConfigError extends Error {
@@ -72,6 +77,14 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(missing, `required with ${s3Set.join(', ')} (set all four for S3 storage, or none for the local disk)`);
   }
   const mb = 1024 * 1024;
+  const mode = (env.PORTAL_MODE?.trim() || 'full') as Config['mode'];
+  if (mode !== 'full' && mode !== 'back_office') throw new ConfigError('PORTAL_MODE', `expected full or back_office, got "${env.PORTAL_MODE}"`);
+  const inboundKeys: Record<string, string> = {};
+  for (const pair of (env.INBOUND_API_KEYS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [sender, key] = pair.split(':');
+    if (!sender || !key || key.length < 16) throw new ConfigError('INBOUND_API_KEYS', 'expected sender:key pairs, keys of at least 16 characters, separated by commas');
+    inboundKeys[sender] = key;
+  }
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -87,6 +100,9 @@ export function loadConfig(env: Env = process.env): Config {
     s3: s3Set.length
       ? { endpoint: env.S3_ENDPOINT!.trim(), bucket: env.S3_BUCKET!.trim(), accessKey: env.S3_ACCESS_KEY!.trim(), secretKey: env.S3_SECRET_KEY!.trim(), region: env.S3_REGION?.trim() || undefined }
       : null,
+    mode,
+    nationalPortalUrl: (env.NATIONAL_PORTAL_URL ?? 'https://dichvucong.gov.vn').replace(/\/+$/, ''),
+    inboundKeys,
     uploads: { maxFileBytes: intVar(env, 'MAX_FILE_MB', 20, 1, 100) * mb, maxDossierBytes: intVar(env, 'MAX_DOSSIER_MB', 60, 1, 1000) * mb },
   };
 }

@@ -13,6 +13,7 @@ import type { FileStorage } from './modules/files/files.storage.ts';
 export type Services = {
   handle: DbHandle;
   storage: FileStorage;
+  settings: Settings;
   clock: Clock;
   units: UnitsService;
   catalog: CatalogService;
@@ -23,14 +24,19 @@ export type Services = {
 /** Messages leave through the outbox table, in the transaction of the change they report. */
 export const outbox: Outbox = { enqueue };
 
-export type ServiceOptions = { storage: FileStorage; uploads: UploadLimits; publicUrl: string; log?: Logger };
+/** How this deployment runs: the full citizen portal, or a back office fed by the national portal. */
+export type Settings = { mode: 'full' | 'back_office'; nationalPortalUrl: string; inboundKeys: Record<string, string> };
 
-export function createServices(handle: DbHandle, clock: Clock, { storage, uploads, publicUrl, log }: ServiceOptions): Services {
+export const defaultSettings: Settings = { mode: 'full', nationalPortalUrl: 'https://dichvucong.gov.vn', inboundKeys: {} };
+
+export type ServiceOptions = { storage: FileStorage; uploads: UploadLimits; publicUrl: string; settings?: Settings; log?: Logger };
+
+export function createServices(handle: DbHandle, clock: Clock, { storage, uploads, publicUrl, settings = defaultSettings, log }: ServiceOptions): Services {
   const units = new UnitsService(handle.db);
   const catalog = new CatalogService(handle.db, units, clock, (query) => {
     recordMiss(handle.db, query, clock.now().toISOString()).catch((err) => log?.warn({ err }, 'could not record a search miss'));
   });
   const accounts = new AccountsService(handle.db, units, clock, outbox);
-  const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, storage, uploads, publicUrl);
-  return { handle, storage, clock, units, catalog, accounts, dossiers };
+  const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, storage, uploads, publicUrl, settings.mode === 'back_office');
+  return { handle, storage, settings, clock, units, catalog, accounts, dossiers };
 }

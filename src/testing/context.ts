@@ -13,7 +13,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { seedDemo } from '../db/seed/demo.ts';
 import type { Clock } from '../domain/time.ts';
 import { buildApp, type App } from '../http/app.ts';
-import { createServices, type Services } from '../services.ts';
+import { createServices, type Services, type Settings } from '../services.ts';
 
 export const testDialect = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
 
@@ -59,14 +59,14 @@ export function fixedClock(iso = '2026-11-29T03:00:00.000Z'): Clock & { set(iso:
   return { now: () => new Date(now), set: (v: string) => void (now = new Date(v)) };
 }
 
-export async function createTestContext(opts: { demo?: boolean; uploads?: UploadLimits } = {}): Promise<TestContext> {
+export async function createTestContext(opts: { demo?: boolean; uploads?: UploadLimits; settings?: Settings } = {}): Promise<TestContext> {
   const handle = await freshDatabase();
   await migrateToLatest(handle.db);
   const clock = fixedClock();
   if (opts.demo !== false) await seedDemo(handle.db, clock.now());
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-files-'));
   const storage = new LocalDiskStorage(filesDir);
-  const services = createServices(handle, clock, { storage, uploads: opts.uploads ?? { maxFileBytes: 20 << 20, maxDossierBytes: 60 << 20 }, publicUrl: 'http://localhost:3000' });
+  const services = createServices(handle, clock, { storage, uploads: opts.uploads ?? { maxFileBytes: 20 << 20, maxDossierBytes: 60 << 20 }, publicUrl: 'http://localhost:3000', settings: opts.settings });
   await services.catalog.load();
   const app = await buildApp({ services, logger: false, publicUrl: 'http://localhost:3000' });
   await app.ready();

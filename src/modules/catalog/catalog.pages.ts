@@ -129,7 +129,7 @@ function whereToFile(lang: Lang, m: Messages, catalog: CatalogService, p: Proced
   return html`<ul class="list">${p.unitIds.map((id) => catalog.unit(id)).filter((u) => u !== undefined).map((u) => html`<li>${nameOf(lang, u)}</li>`)}</ul>`;
 }
 
-export function procedurePage(ctx: PageContext, catalog: CatalogService, p: ProcedureDetail): Html {
+export function procedurePage(ctx: PageContext, catalog: CatalogService, p: ProcedureDetail, nationalPortalUrl: string | null = null): Html {
   const { lang } = ctx;
   const m = messages(lang);
   const name = nameOf(lang, p);
@@ -152,7 +152,9 @@ ${p.uncertain ? html`<p class="notice">${m.procedure.uncertain}</p>` : ''}
 </dl>
 ${p.onlineClass === 'none'
   ? html`<p class="notice">${m.procedure.fileAtCounter}</p>`
-  : html`<p><a class="button button-start" role="button" href="/thu-tuc/${p.id}/nop-ho-so">${m.procedure.fileOnline}</a></p>`}
+  : nationalPortalUrl
+    ? html`<p><a class="button button-start" role="button" href="${nationalPortalUrl}">${m.procedure.fileOnNationalPortal}</a></p>`
+    : html`<p><a class="button button-start" role="button" href="/thu-tuc/${p.id}/nop-ho-so">${m.procedure.fileOnline}</a></p>`}
 <h2>${m.procedure.result}</h2>
 <p>${p.result}</p>
 <h2>${m.procedure.documents}</h2>

@@ -167,7 +167,7 @@ export function catalogRoutes(services: Services): FastifyPluginAsync {
 
     app.get<{ Params: { id: string } }>('/thu-tuc/:id', pageSchema, async (req, reply) => {
       const detail = await catalog.get(req.params.id);
-      return reply.type(html).send(procedurePage(pageContext(req, reply), catalog, detail).value);
+      return reply.type(html).send(procedurePage(pageContext(req, reply), catalog, detail, services.settings.mode === 'back_office' ? services.settings.nationalPortalUrl : null).value);
     });
 
     app.get<{ Params: { id: string; doc: string } }>('/thu-tuc/:id/mau/:doc', pageSchema, async (req, reply) => {

@@ -113,3 +113,7 @@ export async function dossierUpdatedAt(db: Db, id: string): Promise<string | und
 export async function isRecordedKey(db: Db, storageKey: string): Promise<boolean> {
   return (await db.selectFrom('attachments').select('id').where('storage_key', '=', storageKey).executeTakeFirst()) !== undefined;
 }
+
+export async function findByExternalId(db: Db, externalId: string): Promise<DossierRow | undefined> {
+  return db.selectFrom('dossiers').selectAll().where('external_id', '=', externalId).executeTakeFirst();
+}

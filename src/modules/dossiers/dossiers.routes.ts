@@ -1,4 +1,5 @@
 // The dossiers API, applicant side (api-v1.md): drafts, submission, reading, withdrawal.
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { checkCsrf, csrfField, pageContext } from '../../http/csrf.ts';
 import { errorBody } from '../../http/errors.ts';
@@ -192,6 +193,30 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
       async (req) => dossiers.track(req.params.code, req.query.key, req.lang),
     );
 
+    app.post(
+      '/api/v1/inbound/dossiers',
+      {
+        schema: {
+          tags: ['inbound'], summary: 'A dossier the national portal received (API-key auth, idempotent by the sender’s id)',
+          description: 'Send `X-Api-Key`. The dossier is created as submitted on channel `national_portal`. Repeating an `externalId` answers 200 with the same dossier.',
+          headers: Type.Object({ 'x-api-key': Type.Optional(Type.String({ maxLength: 200 })) }),
+          body: Type.Object({ ...DossierBody.properties, externalId: Type.String({ maxLength: 100 }) }),
+          response: {
+            201: Type.Object({ id: Type.String(), code: Type.String(), status: Type.String(), trackingKey: Type.String() }),
+            200: Type.Object({ id: Type.String(), code: Type.String(), status: Type.String(), trackingKey: Type.String() }),
+            ...errors(400, 401),
+          },
+        },
+      },
+      async (req, reply) => {
+        const key = req.headers['x-api-key'] ?? '';
+        const sender = Object.entries(services.settings.inboundKeys).find(([, k]) => k.length === key.length && timingSafeEqual(Buffer.from(k), Buffer.from(key)))?.[0];
+        if (!sender) throw new AppError('bad_api_key', 401);
+        const { created, ...dossier } = await dossiers.receiveInbound(sender, req.body as DossierInput & { externalId: string });
+        return reply.code(created ? 201 : 200).send(dossier);
+      },
+    );
+
     app.get(
       '/api/v1/me/dossiers',
       { schema: { tags, summary: "The caller's dossiers, newest first", querystring: Type.Object({ limit: Limit, offset: Offset }), response: { 200: Page(DossierView), ...errors(401) } } },
@@ -212,6 +237,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
 
     app.get<{ Params: { id: string } }>('/thu-tuc/:id/nop-ho-so', hide, async (req, reply) => {
       const p = await catalog.get(req.params.id);
+      if (services.settings.mode === 'back_office') return reply.redirect(services.settings.nationalPortalUrl, 303);
       if (!req.user) return signInFirst(req, reply);
       return show(reply, startPage(pageContext(req, reply), p, p.unitIds.map((id) => ({ id, name: unitName(req.lang, id) }))));
     });

@@ -63,7 +63,54 @@ export class DossiersService {
     readonly limits: UploadLimits,
     /** The portal's public address, for the tracking link printed on receipts. */
     private readonly publicUrl: string,
+    /** In back-office mode citizens file on the national portal; dossiers arrive through receiveInbound. */
+    private readonly backOffice = false,
   ) {}
+
+  /**
+   * A dossier the national portal received (api-v1.md, inbound): created as submitted, on channel
+   * `national_portal`, with our own code. Idempotent by the sender's id: a repeat answers with the
+   * dossier already made.
+   */
+  async receiveInbound(sender: string, input: DossierInput & { externalId?: string }): Promise<{ created: boolean; id: string; code: string; status: Status; trackingKey: string }> {
+    const externalId = typeof input.externalId === 'string' ? input.externalId.trim().slice(0, 100) : '';
+    if (!externalId) throw invalid({ externalId: { key: 'required' } });
+    const scopedId = `${sender}:${externalId}`;
+    const seen = await q.findByExternalId(this.db, scopedId);
+    if (seen) return { created: false, id: seen.id, code: seen.code!, status: seen.status as Status, trackingKey: seen.tracking_key! };
+    const procedure = input.procedureId ? this.catalog.find(input.procedureId) : undefined;
+    if (!procedure) throw invalid({ procedureId: { key: input.procedureId ? 'unknownProcedure' : 'required' } });
+    let unitId = input.unitId;
+    if (!unitId) {
+      if (procedure.unitIds.length !== 1) throw invalid({ unitId: { key: 'required' } });
+      unitId = procedure.unitIds[0]!;
+    } else if (!procedure.unitIds.includes(unitId)) throw invalid({ unitId: { key: 'unitNotForProcedure' } });
+    // The national portal checked completeness; its documents travel separately, so only the answers are checked here.
+    const { applicant, form } = await this.checkDraft({ ...input, delivery: input.delivery ?? { method: 'online' } }, procedure.id, false);
+    const unit = await this.units.find(unitId);
+    if (!unit) throw new AppError('internal', 500);
+    const now = this.clock.now();
+    const id = randomUUID();
+    const key = trackingKey();
+    const version = (await this.catalog.get(procedure.id)).version.number;
+    let code = '';
+    await this.db.transaction().execute(async (tx) => {
+      const day = vietnamDay(now);
+      code = dossierCode(unit.code, day, await q.nextCounter(tx, unitId, day));
+      const stamp = now.toISOString();
+      await q.insertDossier(tx, {
+        id, code, tracking_key: key, procedure_id: procedure.id, procedure_version: version, unit_id: unitId,
+        channel: 'national_portal', status: 'submitted', status_code: statuses.submitted, owner_id: null,
+        applicant: JSON.stringify(applicant), form: JSON.stringify(form), delivery: JSON.stringify(input.delivery ?? { method: 'online' }),
+        lang: 'vi', practice: 0, external_id: scopedId, submitted_at: stamp, accepted_at: null, due_at: null, resolved_at: null,
+        returned_at: null, created_at: stamp, updated_at: stamp, revision: 0,
+      });
+      for (const action of ['create', 'submit'] as const) {
+        await q.appendAction(tx, { id: randomUUID(), dossier_id: id, at: stamp, action, actor_id: null, actor_role: 'system', from_status: action === 'create' ? null : 'draft', to_status: action === 'create' ? 'draft' : 'submitted', note: null, data: JSON.stringify({ sender, externalId }) });
+      }
+    });
+    return { created: true, id, code, status: 'submitted', trackingKey: key };
+  }
 
   trackingUrl(code: string, key: string): string {
     return `${this.publicUrl}/tra-cuu/${encodeURIComponent(code)}?key=${key}`;
@@ -159,6 +206,7 @@ export class DossiersService {
   }
 
   async create(user: SessionUser, input: DossierInput, lang: Lang, idempotencyKey?: string): Promise<DossierView> {
+    if (this.backOffice) throw new AppError('filing_disabled', 403);
     if (idempotencyKey) {
       const seen = await q.findIdempotentDossier(this.db, user.id, idempotencyKey);
       if (seen) return this.get(user, seen);

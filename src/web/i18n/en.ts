@@ -58,6 +58,7 @@ export const en: Messages = {
   onlineLevels: { 2: 'Level 2', 3: 'Level 3', 4: 'Level 4' },
   audiences: { citizen: 'Citizens', business: 'Businesses and organisations', both: 'Citizens and businesses' },
   procedure: {
+    fileOnNationalPortal: 'File on the National Public Service Portal',
     breadcrumbLabel: 'Breadcrumb',
     breadcrumb: 'Procedures',
     code: 'Procedure code',
@@ -273,6 +274,8 @@ export const en: Messages = {
     summaryTitle: 'There is a problem',
   },
   errors: {
+    filing_disabled: 'Online dossiers are filed on the National Public Service Portal.',
+    bad_api_key: 'The API key is not valid.',
     bad_multipart: 'The uploaded data is broken or incomplete. Please send it again.',
     empty_file: 'The file is empty.',
     file_type_not_allowed: 'This type of file is not accepted. Send a photo (JPG, PNG, HEIC) or a PDF.',

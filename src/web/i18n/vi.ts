@@ -56,6 +56,7 @@ export const vi = {
   onlineLevels: { 2: 'Mức độ 2', 3: 'Mức độ 3', 4: 'Mức độ 4' },
   audiences: { citizen: 'Công dân', business: 'Doanh nghiệp, tổ chức', both: 'Công dân và doanh nghiệp' },
   procedure: {
+    fileOnNationalPortal: 'Nộp hồ sơ trên Cổng Dịch vụ công quốc gia',
     breadcrumbLabel: 'Đường dẫn',
     breadcrumb: 'Thủ tục hành chính',
     code: 'Mã thủ tục',
@@ -271,6 +272,8 @@ export const vi = {
     summaryTitle: 'Có vấn đề cần sửa',
   },
   errors: {
+    filing_disabled: 'Hồ sơ trực tuyến được nộp trên Cổng Dịch vụ công quốc gia.',
+    bad_api_key: 'Khóa API không hợp lệ.',
     bad_multipart: 'Dữ liệu tệp gửi lên bị hỏng hoặc không trọn vẹn. Vui lòng gửi lại.',
     empty_file: 'Tệp gửi lên rỗng.',
     file_type_not_allowed: 'Loại tệp này không được chấp nhận. Hãy gửi ảnh chụp (JPG, PNG, HEIC) hoặc tệp PDF.',
