@@ -89,3 +89,21 @@ test('every dossier route answers each caller as its role allows', async () => {
   assert.deepEqual(wrong, []);
   assert.equal(callers.length + 1, 2 + 2 * staffRoles.length + 1);
 });
+
+test('the filing pages of a dossier: the applicant sees them, others get the 404 page, visitors are asked to sign in', async () => {
+  const owner = await signedInCitizen(ctx);
+  const other = await signedInCitizen(ctx, 'Người Khác');
+  const staffElsewhere = await signedInStaff(ctx, 'reception', 'my-tho-phuong-4');
+  const id = (await ctx.app.inject({ method: 'POST', url: '/api/v1/dossiers', headers: owner.auth, payload: birthRegistration() })).json().id;
+  for (const url of [`/ho-so/${id}/khai`, `/ho-so/${id}/dinh-kem`, `/ho-so/${id}/kiem-tra`]) {
+    assert.equal((await ctx.app.inject({ url, headers: owner.auth })).statusCode, 200, `owner ${url}`);
+    for (const stranger of [other, staffElsewhere]) {
+      const res = await ctx.app.inject({ url, headers: stranger.auth });
+      assert.equal(res.statusCode, 404, url);
+      assert.match(res.body, /Không tìm thấy trang/);
+    }
+    const anonymous = await ctx.app.inject({ url });
+    assert.equal(anonymous.statusCode, 303);
+    assert.equal(anonymous.headers.location, `/dang-nhap?next=${encodeURIComponent(url)}`);
+  }
+});
