@@ -19,11 +19,15 @@ export function csrfToken(req: FastifyRequest, reply: FastifyReply): string {
   return token;
 }
 
-export function checkCsrf(req: FastifyRequest): void {
+/** Whether a token sent with a form is the one in the browser's cookie. */
+export function csrfMatches(req: FastifyRequest, sent: unknown): boolean {
   const cookie = readCookie(req.headers.cookie, csrfCookie) ?? '';
-  const sent = (req.body as Record<string, unknown> | undefined)?.[csrfField];
-  const ok = typeof sent === 'string' && sent.length === cookie.length && cookie.length > 0 && timingSafeEqual(Buffer.from(sent), Buffer.from(cookie));
-  if (!ok) throw new AppError('csrf', 403);
+  return typeof sent === 'string' && sent.length === cookie.length && cookie.length > 0 && timingSafeEqual(Buffer.from(sent), Buffer.from(cookie));
+}
+
+/** For url-encoded forms; multipart forms check csrfMatches on the field before the file. */
+export function checkCsrf(req: FastifyRequest): void {
+  if (!csrfMatches(req, (req.body as Record<string, unknown> | undefined)?.[csrfField])) throw new AppError('csrf', 403);
 }
 
 export function pageContext(req: FastifyRequest, reply: FastifyReply): PageContext {

@@ -10,3 +10,8 @@ export function sendJsonBytes(reply: FastifyReply, bytes: Buffer): FastifyReply 
 export function sendDocument(reply: FastifyReply, contentType: string, bytes: Buffer, filename: string): FastifyReply {
   return reply.type(contentType).header('content-disposition', `inline; filename="${filename}"`).send(bytes);
 }
+
+/** Sends a server-rendered page. */
+export function sendPage(reply: FastifyReply, markup: { value: string }, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(markup.value);
+}

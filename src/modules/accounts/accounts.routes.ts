@@ -2,13 +2,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { clearSessionCookie, requireUser, setSessionCookie } from '../../http/auth.ts';
 import { checkCsrf, pageContext } from '../../http/csrf.ts';
 import { AppError, errorBody } from '../../http/errors.ts';
+import { sendPage } from '../../http/reply.ts';
 import { errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
-import { messages } from '../../web/i18n/index.ts';
+import { localName, messages } from '../../web/i18n/index.ts';
 import { accountPage, confirmPage, forgotPage, registerPage, resetPage, signInPage, type FormState } from './accounts.pages.ts';
 
 const Username = Type.String({ maxLength: 254, description: 'An email address or a Vietnamese mobile number' });
@@ -26,8 +27,6 @@ export const UserView = Type.Object({
 const toView = (u: { id: string; name: string; username: string; email: string | null; phone: string | null; roles: Array<{ role: string; unitId: string | null }> }) => ({
   id: u.id, name: u.name, username: u.username, email: u.email, phone: u.phone, roles: u.roles.map((r) => ({ role: r.role, unitId: r.unitId })),
 });
-
-const htmlType = 'text/html; charset=utf-8';
 
 /** Only local paths: a sign-in link must not send people to another site. */
 export function safeNext(next: unknown): string {
@@ -143,7 +142,7 @@ export function accountsRoutes(services: Services): FastifyPluginAsync {
 
     // Pages
     const pageOpts = { schema: { hide: true } };
-    const show = (reply: FastifyReply, markup: { value: string }, status = 200) => reply.code(status).type(htmlType).send(markup.value);
+    const show = sendPage;
     const secure = (req: FastifyRequest) => req.protocol === 'https';
 
     app.get('/dang-ky', pageOpts, async (req, reply) => show(reply, registerPage(pageContext(req, reply))));
@@ -206,7 +205,7 @@ export function accountsRoutes(services: Services): FastifyPluginAsync {
       if (!req.user) return reply.redirect(`/dang-nhap?next=${encodeURIComponent('/tai-khoan')}`, 303);
       const unitName = (id: string) => {
         const unit = services.catalog.unit(id);
-        return unit ? (req.lang === 'en' ? unit.nameEn : unit.name) : id;
+        return unit ? localName(req.lang, unit) : id;
       };
       return show(reply, accountPage(pageContext(req, reply), req.user, unitName));
     });

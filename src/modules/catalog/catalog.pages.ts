@@ -1,14 +1,13 @@
 // Portal pages of the catalogue: home, search results with filters, the procedure page.
 import { errorSummary, formatVnd, searchForm } from '../../web/components.ts';
 import { html, type Html } from '../../web/html.ts';
-import { format, formatNumber, messages, type Lang, type Messages } from '../../web/i18n/index.ts';
+import { format, formatNumber, localName, messages, type Lang, type Messages } from '../../web/i18n/index.ts';
 import { page } from '../../web/layout.ts';
 import type { PageContext } from '../../web/context.ts';
 import type { AppError } from '../../http/errors.ts';
 import { adminLevels, onlineClasses } from '../../domain/catalog.ts';
 import type { CatalogService, ProcedureDetail, ProcedureSummary, SearchParams } from './catalog.service.ts';
 
-const nameOf = (lang: Lang, p: { name: string; nameEn: string }) => (lang === 'en' ? p.nameEn : p.name);
 
 function badge(m: Messages, p: ProcedureSummary): Html {
   return html`<span class="badge badge-${p.onlineClass}">${m.onlineClasses[p.onlineClass]}</span>`;
@@ -25,7 +24,7 @@ function feeText(lang: Lang, m: Messages, fee: number | null): string {
 
 function procedureItem(lang: Lang, m: Messages, p: ProcedureSummary): Html {
   return html`<li class="result">
-  <h3 class="result-title"><a href="/thu-tuc/${p.id}">${nameOf(lang, p)}</a></h3>
+  <h3 class="result-title"><a href="/thu-tuc/${p.id}">${localName(lang, p)}</a></h3>
   <p class="result-meta">${badge(m, p)} <span>${m.levels[p.level]}</span> · <span>${lang === 'en' ? p.fieldNameEn : p.fieldName}</span></p>
   <p class="result-meta">${processingTime(m, p.processingDays)} · ${feeText(lang, m, p.feeVnd)}</p>
 </li>`;
@@ -98,11 +97,11 @@ ${searchForm(lang, q, qError)}
   <summary>${m.search.filters}</summary>
   <form action="/thu-tuc" method="get">
     <input type="hidden" name="q" value="${q}">
-    ${select('field', m.search.field, params.field, catalog.fields().map((f) => ({ value: f.key, text: lang === 'en' ? f.nameEn : f.name })), m.search.any)}
+    ${select('field', m.search.field, params.field, catalog.fields().map((f) => ({ value: f.key, text: localName(lang, f) })), m.search.any)}
     ${select('level', m.search.level, params.level, adminLevels.map((l) => ({ value: l, text: m.levels[l] })), m.search.any)}
     ${select('onlineClass', m.search.onlineClass, params.onlineClass, onlineClasses.map((c) => ({ value: c, text: m.onlineClasses[c] })), m.search.any)}
     ${select('audience', m.search.audience, params.audience, (['citizen', 'business'] as const).map((a) => ({ value: a, text: m.audiences[a] })), m.search.any)}
-    ${select('unitId', m.search.unit, params.unitId, units.map((u) => ({ value: u.id, text: lang === 'en' ? u.nameEn : u.name })), m.search.any)}
+    ${select('unitId', m.search.unit, params.unitId, units.map((u) => ({ value: u.id, text: localName(lang, u) })), m.search.any)}
     <button class="button button-secondary" type="submit">${m.search.applyFilters}</button>
     <a href="${q ? `/thu-tuc?q=${encodeURIComponent(q)}` : '/thu-tuc'}">${m.search.clearFilters}</a>
   </form>
@@ -126,13 +125,13 @@ ${pages > 1
 function whereToFile(lang: Lang, m: Messages, catalog: CatalogService, p: ProcedureDetail): Html {
   if (p.unitScope === 'all-communes') return html`<p>${m.procedure.allCommunes}</p>`;
   if (p.unitScope === 'all-districts') return html`<p>${m.procedure.allDistricts}</p>`;
-  return html`<ul class="list">${p.unitIds.map((id) => catalog.unit(id)).filter((u) => u !== undefined).map((u) => html`<li>${nameOf(lang, u)}</li>`)}</ul>`;
+  return html`<ul class="list">${p.unitIds.map((id) => catalog.unit(id)).filter((u) => u !== undefined).map((u) => html`<li>${localName(lang, u)}</li>`)}</ul>`;
 }
 
 export function procedurePage(ctx: PageContext, catalog: CatalogService, p: ProcedureDetail, nationalPortalUrl: string | null = null): Html {
   const { lang } = ctx;
   const m = messages(lang);
-  const name = nameOf(lang, p);
+  const name = localName(lang, p);
   const fieldsBySection = p.form.sections.map((s) => ({ title: lang === 'en' ? s.titleEn : s.title, fields: p.form.fields.filter((f) => f.section === s.key) }));
   return page({
     ctx,

@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { adminLevels, audiences, onlineClasses } from '../../domain/catalog.ts';
 import { AppError } from '../../http/errors.ts';
 import { pageContext } from '../../http/csrf.ts';
-import { sendJsonBytes } from '../../http/reply.ts';
+import { sendJsonBytes, sendPage } from '../../http/reply.ts';
 import { Limit, Offset, Page, StringEnum, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import { maxQueryLength, type SearchParams } from './catalog.service.ts';
@@ -100,8 +100,6 @@ function pageParams(query: Record<string, unknown>): SearchParams {
   };
 }
 
-const html = 'text/html; charset=utf-8';
-
 export function catalogRoutes(services: Services): FastifyPluginAsync {
   const { catalog } = services;
   return async (base) => {
@@ -152,22 +150,22 @@ export function catalogRoutes(services: Services): FastifyPluginAsync {
     // Pages. Their query strings are read leniently; schema errors would show people JSON terms.
     const pageSchema = { schema: { hide: true } };
 
-    app.get('/', pageSchema, async (req, reply) => reply.type(html).send(homePage(pageContext(req, reply), catalog).value));
+    app.get('/', pageSchema, async (req, reply) => sendPage(reply, homePage(pageContext(req, reply), catalog)));
 
     app.get('/thu-tuc', pageSchema, async (req, reply) => {
       const params = pageParams(req.query as Record<string, unknown>);
       try {
         const found = catalog.search(params);
-        return reply.type(html).send(resultsPage(pageContext(req, reply), catalog, params, found).value);
+        return sendPage(reply, resultsPage(pageContext(req, reply), catalog, params, found));
       } catch (err) {
         if (!(err instanceof AppError) || !err.fields) throw err;
-        return reply.code(400).type(html).send(resultsPage(pageContext(req, reply), catalog, params, { total: 0, items: [] }, err).value);
+        return sendPage(reply, resultsPage(pageContext(req, reply), catalog, params, { total: 0, items: [] }, err), 400);
       }
     });
 
     app.get<{ Params: { id: string } }>('/thu-tuc/:id', pageSchema, async (req, reply) => {
       const detail = await catalog.get(req.params.id);
-      return reply.type(html).send(procedurePage(pageContext(req, reply), catalog, detail, services.settings.mode === 'back_office' ? services.settings.nationalPortalUrl : null).value);
+      return sendPage(reply, procedurePage(pageContext(req, reply), catalog, detail, services.settings.mode === 'back_office' ? services.settings.nationalPortalUrl : null));
     });
 
     app.get<{ Params: { id: string; doc: string } }>('/thu-tuc/:id/mau/:doc', pageSchema, async (req, reply) => {

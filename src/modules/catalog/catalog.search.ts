@@ -7,7 +7,7 @@
 // - tolerates one wrong letter in a word (two in a long word pair);
 // - expands everyday terms through the shared synonym list, and matches each procedure's aliases.
 import MiniSearch, { type Query, type SearchResult } from 'minisearch';
-import { fold, words } from '../../domain/text.ts';
+import { words } from '../../domain/text.ts';
 
 export type SearchDocument = {
   id: string;

@@ -2,7 +2,7 @@
 // procedure's form definition as a paper form, so a citizen without a printer-ready template from
 // the agency can still fill one in by hand.
 import type { FormDefinition } from '../../domain/forms.ts';
-import { messages, type Lang } from '../../web/i18n/index.ts';
+import { localName, messages, type Lang } from '../../web/i18n/index.ts';
 import { renderPdf } from '../../web/pdf.ts';
 import type { DocumentItem, ProcedureDetail } from './catalog.service.ts';
 
@@ -14,7 +14,7 @@ export async function templatePdf(lang: Lang, p: ProcedureDetail, doc: DocumentI
     pdf.font('bold').fontSize(12).text(m.template.motto, { align: 'center' });
     pdf.moveDown(1.5);
     pdf.font('bold').fontSize(15).text(doc.name.toUpperCase(), { align: 'center' });
-    pdf.font('regular').fontSize(10).text(lang === 'en' ? p.nameEn : p.name, { align: 'center' });
+    pdf.font('regular').fontSize(10).text(localName(lang, p), { align: 'center' });
     if (form.legalForm) pdf.fontSize(9).text(form.legalForm, { align: 'center' });
     pdf.moveDown();
     pdf.fontSize(9).fillColor('#444').text(m.template.intro, { align: 'center' }).fillColor('black');

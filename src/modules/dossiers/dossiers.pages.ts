@@ -2,28 +2,26 @@
 // your answers, confirmation; then "my dossiers" and public tracking. Every step works without
 // JavaScript and keeps what was typed when something needs fixing.
 import type { FormDefinition } from '../../domain/forms.ts';
-import type { Status } from '../../domain/dossier-status.ts';
 import { csrfInput, errorSummary, successBanner, textField } from '../../web/components.ts';
 import type { PageContext } from '../../web/context.ts';
 import { errorLinks, renderSection, type Area } from '../../web/form-fields.ts';
 import { html, type Html } from '../../web/html.ts';
-import { format, formatNumber, messages, type Lang } from '../../web/i18n/index.ts';
+import { format, formatNumber, localName, messages, type Lang } from '../../web/i18n/index.ts';
 import { page } from '../../web/layout.ts';
 import type { ProcedureDetail } from '../catalog/catalog.service.ts';
 import type { DossierView, TrackingView } from './dossiers.service.ts';
 import { vietnamTime } from './dossiers.receipt.ts';
 
-const nameOf = (lang: Lang, p: { name: string; nameEn: string }) => (lang === 'en' ? p.nameEn : p.name);
 
 export function startPage(ctx: PageContext, p: ProcedureDetail, units: Array<{ id: string; name: string }>, error?: string): Html {
   const m = messages(ctx.lang).filing;
   return page({
     ctx,
-    title: `${m.title}: ${nameOf(ctx.lang, p)}`,
+    title: `${m.title}: ${localName(ctx.lang, p)}`,
     hasErrors: !!error,
     body: html`${error ? errorSummary(ctx.lang, [{ href: '#unitId', text: error }]) : ''}
 <span class="caption">${m.title}</span>
-<h1>${nameOf(ctx.lang, p)}</h1>
+<h1>${localName(ctx.lang, p)}</h1>
 <p class="lead">${m.startLead}</p>
 <form action="/thu-tuc/${p.id}/nop-ho-so" method="post">
   ${csrfInput(ctx.csrf)}
@@ -55,7 +53,7 @@ export function answersPage(ctx: PageContext, d: DossierView, p: ProcedureDetail
     title: m.answersTitle,
     hasErrors: errors,
     body: html`${state.saved ? successBanner(m.saved) : ''}${errorSummary(ctx.lang, errorLinks(state.errors))}
-<span class="caption">${nameOf(ctx.lang, p)} · ${format(m.step, { n: 1 })}</span>
+<span class="caption">${localName(ctx.lang, p)} · ${format(m.step, { n: 1 })}</span>
 <h1>${m.answersTitle}</h1>
 <form action="/ho-so/${d.id}/khai" method="post" novalidate>
   ${csrfInput(ctx.csrf)}
@@ -85,7 +83,7 @@ export function documentsPage(ctx: PageContext, d: DossierView, p: ProcedureDeta
     title: m.documentsTitle,
     hasErrors: !!error,
     body: html`${error ? errorSummary(ctx.lang, [{ href: `#file-${error.document}`, text: error.text }]) : ''}
-<span class="caption">${nameOf(ctx.lang, p)} · ${format(m.step, { n: 2 })}</span>
+<span class="caption">${localName(ctx.lang, p)} · ${format(m.step, { n: 2 })}</span>
 <h1>${m.documentsTitle}</h1>
 <p>${format(m.documentsLead, { mb: maxMb })}</p>
 ${p.documents.map((doc) => {
@@ -137,7 +135,7 @@ export function checkPage(ctx: PageContext, d: DossierView, p: ProcedureDetail, 
     title: m.checkTitle,
     hasErrors: links.length > 0,
     body: html`${errorSummary(ctx.lang, links)}
-<span class="caption">${nameOf(ctx.lang, p)} · ${format(m.step, { n: 3 })}</span>
+<span class="caption">${localName(ctx.lang, p)} · ${format(m.step, { n: 3 })}</span>
 <h1>${m.checkTitle}</h1>
 ${form.sections.map(
   (s) => html`<h2>${s.title[ctx.lang]}</h2>
@@ -234,4 +232,3 @@ ${view
   });
 }
 
-export type { Status };

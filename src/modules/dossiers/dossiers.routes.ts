@@ -1,20 +1,18 @@
 // The dossiers API, applicant side (api-v1.md): drafts, submission, reading, withdrawal.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { checkCsrf, csrfField, pageContext } from '../../http/csrf.ts';
+import { checkCsrf, csrfField, csrfMatches, pageContext } from '../../http/csrf.ts';
 import { errorBody } from '../../http/errors.ts';
 import { vietnamDay } from '../../domain/time.ts';
 import { fieldErrorMessages } from '../../web/form-fields.ts';
-import { format, messages } from '../../web/i18n/index.ts';
+import { localName, type Lang } from '../../web/i18n/index.ts';
 import type { SessionUser } from '../accounts/accounts.service.ts';
 import { answersPage, checkPage, documentsPage, donePage, myDossiersPage, startPage, trackingPage } from './dossiers.pages.ts';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireUser } from '../../http/auth.ts';
-import { sendDocument } from '../../http/reply.ts';
+import { sendDocument, sendPage } from '../../http/reply.ts';
 import { AppError, invalid } from '../../http/errors.ts';
-import { readCookie } from '../../http/auth.ts';
-import { csrfCookie } from '../../http/csrf.ts';
 import type { StoredUpload } from './dossiers.uploads.ts';
 import { Limit, Offset, Page, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
@@ -68,7 +66,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
           if (part.fieldname === 'document') documentKey = String(part.value).slice(0, 200);
           if (part.fieldname === csrfField) token = String(part.value);
         } else if (part.fieldname === 'file' && !stored) {
-          if (opts.csrf && (!token || token !== readCookie(req.headers.cookie, csrfCookie))) throw new AppError('csrf', 403);
+          if (opts.csrf && !csrfMatches(req, token)) throw new AppError('csrf', 403);
           // A form sent with no file chosen still has an empty file part.
           if (!part.filename) part.file.resume();
           else stored = await dossiers.receiveFile(user, id, { filename: part.filename, stream: part.file });
@@ -225,12 +223,11 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
 
     // Pages: the filing journey, my dossiers, public tracking.
     const hide = { schema: { hide: true } };
-    const htmlType = 'text/html; charset=utf-8';
-    const show = (reply: FastifyReply, markup: { value: string }, status = 200) => reply.code(status).type(htmlType).send(markup.value);
+    const show = sendPage;
     const signInFirst = (req: FastifyRequest, reply: FastifyReply) => reply.redirect(`/dang-nhap?next=${encodeURIComponent(req.url)}`, 303);
-    const unitName = (lang: string, id: string) => {
+    const unitName = (lang: Lang, id: string) => {
       const u = catalog.unit(id);
-      return u ? (lang === 'en' ? u.nameEn : u.name) : id;
+      return u ? localName(lang, u) : id;
     };
     const demoProvinceArea = () => catalog.unit('tien-giang')?.code ?? '82';
     const areaNames = async () => new Map((await units.currentCommunes(demoProvinceArea())).map((a) => [a.code, a.name]));
@@ -341,7 +338,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
       const { items } = await dossiers.listMine(req.user, 100, 0);
       const name = (id: string) => {
         const p = catalog.find(id);
-        return p ? (req.lang === 'en' ? p.nameEn : p.name) : id;
+        return p ? localName(req.lang, p) : id;
       };
       return show(reply, myDossiersPage(pageContext(req, reply), items, name));
     });

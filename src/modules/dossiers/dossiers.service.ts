@@ -8,7 +8,7 @@ import { decide, statuses, terminalStatuses, type Action, type Actor, type Statu
 import { isMissingAnswer, validateAnswers } from '../../domain/form-answers.ts';
 import { vietnamDay, type Clock } from '../../domain/time.ts';
 import { AppError, invalid, notFound, type FieldProblem } from '../../http/errors.ts';
-import { format, messages, type Lang } from '../../web/i18n/index.ts';
+import { format, localName, messages, type Lang } from '../../web/i18n/index.ts';
 import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { UnitsService } from '../units/units.service.ts';
@@ -78,25 +78,16 @@ export class DossiersService {
     const scopedId = `${sender}:${externalId}`;
     const seen = await q.findByExternalId(this.db, scopedId);
     if (seen) return { created: false, id: seen.id, code: seen.code!, status: seen.status as Status, trackingKey: seen.tracking_key! };
-    const procedure = input.procedureId ? this.catalog.find(input.procedureId) : undefined;
-    if (!procedure) throw invalid({ procedureId: { key: input.procedureId ? 'unknownProcedure' : 'required' } });
-    let unitId = input.unitId;
-    if (!unitId) {
-      if (procedure.unitIds.length !== 1) throw invalid({ unitId: { key: 'required' } });
-      unitId = procedure.unitIds[0]!;
-    } else if (!procedure.unitIds.includes(unitId)) throw invalid({ unitId: { key: 'unitNotForProcedure' } });
+    const { procedure, unitId } = this.procedureAndUnit(input);
     // The national portal checked completeness; its documents travel separately, so only the answers are checked here.
     const { applicant, form } = await this.checkDraft({ ...input, delivery: input.delivery ?? { method: 'online' } }, procedure.id, false);
-    const unit = await this.units.find(unitId);
-    if (!unit) throw new AppError('internal', 500);
     const now = this.clock.now();
     const id = randomUUID();
     const key = trackingKey();
     const version = (await this.catalog.get(procedure.id)).version.number;
     let code = '';
     await this.db.transaction().execute(async (tx) => {
-      const day = vietnamDay(now);
-      code = dossierCode(unit.code, day, await q.nextCounter(tx, unitId, day));
+      code = await this.issueCode(tx, unitId, now);
       const stamp = now.toISOString();
       await q.insertDossier(tx, {
         id, code, tracking_key: key, procedure_id: procedure.id, procedure_version: version, unit_id: unitId,
@@ -127,12 +118,12 @@ export class DossiersService {
     const delivery = (JSON.parse(row.delivery) as { method?: DeliveryMethod }).method;
     const m = messages(lang);
     return receiptPdf(lang, {
-      unitName: unit ? (lang === 'en' ? unit.nameEn : unit.name) : row.unit_id,
+      unitName: unit ? localName(lang, unit) : row.unit_id,
       agencyName: unit ? (lang === 'en' ? unit.agencyNameEn : unit.agencyName) : null,
       code: row.code,
       trackingUrl: this.trackingUrl(row.code, row.tracking_key),
       applicant: { ...applicant, addressText: [applicant.address?.line, areaText].filter(Boolean).join(', ') || undefined },
-      procedureName: lang === 'en' ? procedure.nameEn : procedure.name,
+      procedureName: localName(lang, procedure),
       documents: procedure.documents
         .map((d) => ({ name: d.name, files: attachments.filter((a) => a.document_key === d.key).length }))
         .filter((d) => d.files > 0),
@@ -148,6 +139,26 @@ export class DossiersService {
     if (dossier && dossier.owner_id === user.id) return 'citizen';
     const staff = user.roles.find((r) => r.role !== 'citizen' && (!dossier || this.covers(r, dossier.unit_id)));
     return staff?.role ?? 'citizen';
+  }
+
+  /** The procedure asked for, and the receiving unit: required when several units handle it, one of them in any case. */
+  private procedureAndUnit(input: DossierInput) {
+    const procedure = input.procedureId ? this.catalog.find(input.procedureId) : undefined;
+    if (!procedure) throw invalid({ procedureId: { key: input.procedureId ? 'unknownProcedure' : 'required' } });
+    let unitId = input.unitId;
+    if (!unitId) {
+      if (procedure.unitIds.length !== 1) throw invalid({ unitId: { key: 'required' } });
+      unitId = procedure.unitIds[0]!;
+    } else if (!procedure.unitIds.includes(unitId)) throw invalid({ unitId: { key: 'unitNotForProcedure' } });
+    return { procedure, unitId };
+  }
+
+  /** The next code of a unit's intake day, inside the caller's transaction (the counter row queues concurrent callers). */
+  private async issueCode(tx: Db, unitId: string, now: Date): Promise<string> {
+    const unit = this.catalog.unit(unitId);
+    if (!unit) throw new AppError('internal', 500);
+    const day = vietnamDay(now);
+    return dossierCode(unit.code, day, await q.nextCounter(tx, unitId, day));
   }
 
   /** Whether a role held at a unit (and maybe its subtree) covers another unit. */
@@ -211,14 +222,8 @@ export class DossiersService {
       const seen = await q.findIdempotentDossier(this.db, user.id, idempotencyKey);
       if (seen) return this.get(user, seen);
     }
-    const procedure = input.procedureId ? this.catalog.find(input.procedureId) : undefined;
-    if (!procedure) throw invalid({ procedureId: { key: input.procedureId ? 'unknownProcedure' : 'required' } });
+    const { procedure, unitId } = this.procedureAndUnit(input);
     if (procedure.onlineClass === 'none') throw invalid({ procedureId: { key: 'notOnline' } });
-    let unitId = input.unitId;
-    if (!unitId) {
-      if (procedure.unitIds.length !== 1) throw invalid({ unitId: { key: 'required' } });
-      unitId = procedure.unitIds[0]!;
-    } else if (!procedure.unitIds.includes(unitId)) throw invalid({ unitId: { key: 'unitNotForProcedure' } });
     const { applicant, form } = await this.checkDraft(input, procedure.id, false);
     const now = this.clock.now().toISOString();
     const id = randomUUID();
@@ -298,13 +303,10 @@ export class DossiersService {
     const attachments = await q.listAttachments(this.db, id);
     await this.checkDraft({ applicant: JSON.parse(row.applicant), form: JSON.parse(row.form), delivery: JSON.parse(row.delivery) }, row.procedure_id, true, attachments);
     const now = this.clock.now();
-    const unit = await this.units.find(row.unit_id);
-    if (!unit) throw new AppError('internal', 500);
     const key = trackingKey();
     let code = '';
     await this.db.transaction().execute(async (tx) => {
-      const day = vietnamDay(now);
-      code = dossierCode(unit.code, day, await q.nextCounter(tx, row.unit_id, day));
+      code = await this.issueCode(tx, row.unit_id, now);
       const ok = await q.updateDossier(tx, id, row.revision, {
         code, tracking_key: key, status: decision.to, status_code: statuses[decision.to], submitted_at: now.toISOString(),
         updated_at: now.toISOString(), lang,
@@ -319,7 +321,7 @@ export class DossiersService {
   private async notify(tx: Db, row: q.DossierRow, lang: Lang, template: string, params: Record<string, string>, now: Date): Promise<void> {
     const applicant = JSON.parse(row.applicant) as { fullName?: string; email?: string; phone?: string };
     const procedure = this.catalog.find(row.procedure_id);
-    const base = { name: applicant.fullName ?? '', procedure: procedure ? (lang === 'en' ? procedure.nameEn : procedure.name) : row.procedure_id, ...params };
+    const base = { name: applicant.fullName ?? '', procedure: procedure ? localName(lang, procedure) : row.procedure_id, ...params };
     if (applicant.email) await this.outbox.enqueue(tx, { channel: 'email', recipient: applicant.email, template, lang, params: base, now });
     else if (applicant.phone) await this.outbox.enqueue(tx, { channel: 'sms', recipient: applicant.phone, template, lang, params: base, now });
   }
@@ -440,7 +442,7 @@ export class DossiersService {
     }
     return {
       code: row.code!, status, statusCode: row.status_code, statusLabel: m.statuses[status], procedureId: row.procedure_id,
-      procedureName: procedure ? (lang === 'en' ? procedure.nameEn : procedure.name) : row.procedure_id,
+      procedureName: procedure ? localName(lang, procedure) : row.procedure_id,
       submittedAt: row.submitted_at, acceptedAt: row.accepted_at, dueAt: row.due_at, resolvedAt: row.resolved_at, history,
     };
   }

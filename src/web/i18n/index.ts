@@ -42,3 +42,8 @@ const numberFormats: Record<Lang, Intl.NumberFormat> = { vi: new Intl.NumberForm
 export function formatNumber(lang: Lang, n: number): string {
   return numberFormats[lang].format(n);
 }
+
+/** The name of a thing that has one per language (procedures, units, fields). */
+export function localName(lang: Lang, named: { name: string; nameEn: string }): string {
+  return lang === 'en' ? named.nameEn : named.name;
+}
