@@ -22,6 +22,9 @@ test('a bad value stops the start with a message that names the variable', () =>
     [{ NOTIFY_MODE: 'loud' }, 'NOTIFY_MODE'],
     [{ PORTAL_MODE: 'half' }, 'PORTAL_MODE'],
     [{ INBOUND_API_KEYS: 'dvcqg:short' }, 'INBOUND_API_KEYS'],
+    [{ OIDC_ISSUER: 'https://sso.vneid.gov.vn' }, 'OIDC_CLIENT_ID'],
+    [{ OIDC_ISSUER: 'http://idp.example.vn', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b' }, 'OIDC_ISSUER'],
+    [{ OIDC_ISSUER: 'https://idp.example.vn', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b', OIDC_SCOPES: 'email' }, 'OIDC_SCOPES'],
     [{ S3_ENDPOINT: 'http://127.0.0.1:9000' }, 'S3_BUCKET'],
   ];
   for (const [env, variable] of cases) {
@@ -44,4 +47,10 @@ test('back-office mode and the national portal’s inbound keys are read from th
   assert.equal(c.mode, 'back_office');
   assert.deepEqual(c.inboundKeys, { dvcqg: '0123456789abcdef0123', lgsp: 'fedcba9876543210fedc' });
   assert.equal(loadConfig({}).mode, 'full');
+});
+
+test('OpenID Connect sign-in is off by default, and on with an issuer, a client id and a secret', () => {
+  assert.equal(loadConfig({}).oidc, null);
+  const c = loadConfig({ OIDC_ISSUER: 'https://sso.example.vn', OIDC_CLIENT_ID: 'motcua', OIDC_CLIENT_SECRET: 's3cret' });
+  assert.deepEqual(c.oidc, { issuer: 'https://sso.example.vn', clientId: 'motcua', clientSecret: 's3cret', name: 'VNeID', scopes: 'openid profile email phone' });
 });

@@ -1,6 +1,7 @@
 // Configuration from the environment, validated once at start: a bad value stops the server
 // with one line that names the variable.
 import path from 'node:path';
+import type { OidcSettings } from './modules/accounts/accounts.oidc.ts';
 
 export type Config = {
   port: number;
@@ -27,6 +28,8 @@ export type Config = {
   nationalPortalUrl: string;
   /** API keys of the systems that send dossiers in (the national portal), by sender name. */
   inboundKeys: Record<string, string>;
+  /** Sign-in through an OpenID Connect provider such as VNeID; off when OIDC_ISSUER is unset. */
+  oidc: OidcSettings | null;
 };
 
 export class ConfigError extends Error {
@@ -85,6 +88,7 @@ export function loadConfig(env: Env = process.env): Config {
     if (!sender || !key || key.length < 16) throw new ConfigError('INBOUND_API_KEYS', 'expected sender:key pairs, keys of at least 16 characters, separated by commas');
     inboundKeys[sender] = key;
   }
+  const oidc = oidcSettings(env);
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -103,6 +107,25 @@ export function loadConfig(env: Env = process.env): Config {
     mode,
     nationalPortalUrl: (env.NATIONAL_PORTAL_URL ?? 'https://dichvucong.gov.vn').replace(/\/+$/, ''),
     inboundKeys,
+    oidc,
     uploads: { maxFileBytes: intVar(env, 'MAX_FILE_MB', 20, 1, 100) * mb, maxDossierBytes: intVar(env, 'MAX_DOSSIER_MB', 60, 1, 1000) * mb },
   };
+}
+
+function oidcSettings(env: Env): OidcSettings | null {
+  const vars = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+  const set = vars.filter((v) => env[v]?.trim());
+  if (set.length === 0) return null;
+  const missing = vars.find((v) => !env[v]?.trim());
+  if (missing) throw new ConfigError(missing, `required with ${set.join(', ')} (set all three for OpenID Connect sign-in, or none)`);
+  const issuer = env.OIDC_ISSUER!.trim();
+  try {
+    const u = new URL(issuer);
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname))) throw new Error();
+  } catch {
+    throw new ConfigError('OIDC_ISSUER', `expected an https URL (http only for localhost), got "${issuer}"`);
+  }
+  const scopes = env.OIDC_SCOPES?.trim() || 'openid profile email phone';
+  if (!scopes.split(/\s+/).includes('openid')) throw new ConfigError('OIDC_SCOPES', `must include openid, got "${scopes}"`);
+  return { issuer, clientId: env.OIDC_CLIENT_ID!.trim(), clientSecret: env.OIDC_CLIENT_SECRET!.trim(), name: env.OIDC_NAME?.trim() || 'VNeID', scopes };
 }

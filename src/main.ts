@@ -31,7 +31,7 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
     log.info(await seedDemo(handle.db, systemClock.now()), 'demo data loaded');
   }
   const storage = createStorage({ dataDir: config.dataDir, s3: config.s3 ?? undefined });
-  const services = createServices(handle, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl, settings: { mode: config.mode, nationalPortalUrl: config.nationalPortalUrl, inboundKeys: config.inboundKeys }, log });
+  const services = createServices(handle, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl, settings: { mode: config.mode, nationalPortalUrl: config.nationalPortalUrl, inboundKeys: config.inboundKeys, oidc: config.oidc }, log });
   await services.catalog.load();
   const app = await buildApp({ services, logger: log, publicUrl: config.publicUrl });
   const refresh = config.catalogRefreshMs

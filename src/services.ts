@@ -6,6 +6,7 @@ import { CatalogService } from './modules/catalog/catalog.service.ts';
 import { recordMiss } from './modules/catalog/catalog.queries.ts';
 import { UnitsService } from './modules/units/units.service.ts';
 import { AccountsService, type Outbox } from './modules/accounts/accounts.service.ts';
+import { OidcLogin, type OidcSettings } from './modules/accounts/accounts.oidc.ts';
 import { enqueue } from './modules/notifications/notifications.queries.ts';
 import { DossiersService, type UploadLimits } from './modules/dossiers/dossiers.service.ts';
 import type { FileStorage } from './modules/files/files.storage.ts';
@@ -19,13 +20,20 @@ export type Services = {
   catalog: CatalogService;
   accounts: AccountsService;
   dossiers: DossiersService;
+  oidc: OidcLogin | null;
 };
 
 /** Messages leave through the outbox table, in the transaction of the change they report. */
 export const outbox: Outbox = { enqueue };
 
 /** How this deployment runs: the full citizen portal, or a back office fed by the national portal. */
-export type Settings = { mode: 'full' | 'back_office'; nationalPortalUrl: string; inboundKeys: Record<string, string> };
+export type Settings = {
+  mode: 'full' | 'back_office';
+  nationalPortalUrl: string;
+  inboundKeys: Record<string, string>;
+  /** Sign-in through an OpenID Connect provider (VNeID), when configured. */
+  oidc?: OidcSettings | null;
+};
 
 export const defaultSettings: Settings = { mode: 'full', nationalPortalUrl: 'https://dichvucong.gov.vn', inboundKeys: {} };
 
@@ -38,5 +46,6 @@ export function createServices(handle: DbHandle, clock: Clock, { storage, upload
   });
   const accounts = new AccountsService(handle.db, units, clock, outbox);
   const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, storage, uploads, publicUrl, settings.mode === 'back_office');
-  return { handle, storage, settings, clock, units, catalog, accounts, dossiers };
+  const oidc = settings.oidc ? new OidcLogin(settings.oidc, publicUrl) : null;
+  return { handle, storage, settings, clock, units, catalog, accounts, dossiers, oidc };
 }

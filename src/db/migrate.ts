@@ -4,11 +4,13 @@ import type { Db } from './connection.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_accounts_outbox.ts';
 import * as m0003 from './migrations/0003_dossiers.ts';
+import * as m0006 from './migrations/0006_identities.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_accounts_outbox': m0002,
   '0003_dossiers': m0003,
+  '0006_identities': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

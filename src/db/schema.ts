@@ -121,6 +121,14 @@ export interface UserRoleTable {
   subtree: number;
 }
 
+/** An account's sign-in through an OpenID Connect provider (VNeID): the provider's subject for the person. */
+export interface UserIdentityTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: string;
+}
+
 export interface Database {
   meta: MetaTable;
   units: UnitTable;
@@ -135,6 +143,7 @@ export interface Database {
   area_mappings: AreaMappingTable;
   users: UserTable;
   user_roles: UserRoleTable;
+  user_identities: UserIdentityTable;
   sessions: SessionTable;
   one_time_codes: OneTimeCodeTable;
   login_throttle: LoginThrottleTable;

@@ -2,39 +2,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../testing/context.ts';
+import { PageBrowser } from '../../testing/page-browser.ts';
 
 let ctx: TestContext;
 before(async () => {
   ctx = await createTestContext();
 });
 after(() => ctx.close());
-
-/** A tiny cookie jar, as a browser keeps. */
-class Browser {
-  cookies = new Map<string, string>();
-  private keep(setCookie: string | string[] | undefined) {
-    for (const c of [setCookie ?? []].flat()) {
-      const [pair = ''] = c.split(';');
-      const [name = '', value = ''] = pair.split('=');
-      if (/Max-Age=0/.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  private get cookieHeader() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  async get(url: string) {
-    const res = await ctx.app.inject({ url, headers: { cookie: this.cookieHeader } });
-    this.keep(res.headers['set-cookie']);
-    return res;
-  }
-  async post(url: string, form: Record<string, string>, withToken = true) {
-    const body = new URLSearchParams({ ...(withToken ? { _csrf: this.cookies.get('motcua_csrf') ?? '' } : {}), ...form }).toString();
-    const res = await ctx.app.inject({ method: 'POST', url, payload: body, headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' } });
-    this.keep(res.headers['set-cookie']);
-    return res;
-  }
-}
 
 async function codeFor(recipient: string, template = 'account_verify_code') {
   const row = await ctx.handle.db.selectFrom('outbox').select('params').where('recipient', '=', recipient).where('template', '=', template)
@@ -43,7 +17,7 @@ async function codeFor(recipient: string, template = 'account_verify_code') {
 }
 
 test('register, confirm, sign in, see my account, sign out: all with plain forms', async () => {
-  const b = new Browser();
+  const b = new PageBrowser(ctx.app);
   const form = await b.get('/dang-ky');
   assert.equal(form.statusCode, 200);
   assert.match(form.body, /<label class="label" for="username">Thư điện tử hoặc số điện thoại di động<\/label>/);
@@ -69,7 +43,7 @@ test('register, confirm, sign in, see my account, sign out: all with plain forms
 });
 
 test('errors come back in a summary with what was typed, but never the password', async () => {
-  const b = new Browser();
+  const b = new PageBrowser(ctx.app);
   await b.get('/dang-ky');
   const res = await b.post('/dang-ky', { name: 'Trương Thị Hạnh', username: '12345', password: 'ngắn' });
   assert.equal(res.statusCode, 400);
@@ -82,7 +56,7 @@ test('errors come back in a summary with what was typed, but never the password'
 });
 
 test('a wrong password shows the error on the sign-in form; the next link only goes to local pages', async () => {
-  const b = new Browser();
+  const b = new PageBrowser(ctx.app);
   await b.get('/dang-nhap');
   const res = await b.post('/dang-nhap', { username: 'khong.co@example.vn', password: 'sai-mat-khau', next: 'https://evil.example/' });
   assert.equal(res.statusCode, 401);
@@ -91,7 +65,7 @@ test('a wrong password shows the error on the sign-in form; the next link only g
 });
 
 test('a form posted without the CSRF token is refused, and nothing happens', async () => {
-  const b = new Browser();
+  const b = new PageBrowser(ctx.app);
   await b.get('/dang-ky');
   const res = await b.post('/dang-ky', { name: 'Kẻ Giả Mạo', username: '0911000999', password: 'mat-khau-dai' }, false);
   assert.equal(res.statusCode, 403);
@@ -102,7 +76,7 @@ test('a form posted without the CSRF token is refused, and nothing happens', asy
 
 test('forgot password: a code, a new password, then sign in with it', async () => {
   await ctx.services.accounts.addUser({ username: 'mai.ly@example.vn', password: 'mat-khau-cu-1', name: 'Lý Thị Mai', role: 'citizen' });
-  const b = new Browser();
+  const b = new PageBrowser(ctx.app);
   await b.get('/quen-mat-khau');
   const sent = await b.post('/quen-mat-khau', { username: 'mai.ly@example.vn' });
   assert.equal(sent.statusCode, 303);

@@ -57,7 +57,17 @@ ${form(ctx, '/xac-nhan', html`
   });
 }
 
-export function signInPage(ctx: PageContext, next: string, state: FormState = emptyForm, notice?: string, unconfirmed?: string): Html {
+export type SignInOptions = {
+  next: string;
+  state?: FormState;
+  notice?: string;
+  /** The username of an account that still needs its one-time code. */
+  unconfirmed?: string;
+  /** The identity provider's name (VNeID) when sign-in through it is on. */
+  provider?: string;
+};
+
+export function signInPage(ctx: PageContext, { next, state = emptyForm, notice, unconfirmed, provider }: SignInOptions): Html {
   const m = messages(ctx.lang).account;
   return page({
     ctx,
@@ -66,6 +76,10 @@ export function signInPage(ctx: PageContext, next: string, state: FormState = em
     body: html`${notice ? successBanner(notice) : ''}${summary(ctx, state)}
 <h1>${m.signInTitle}</h1>
 ${unconfirmed ? html`<p><a href="/xac-nhan?tai-khoan=${encodeURIComponent(unconfirmed)}">${m.notConfirmed}</a></p>` : ''}
+${provider
+    ? html`<p><a class="button button-secondary" role="button" id="provider" href="/dang-nhap/oidc?next=${encodeURIComponent(next)}">${format(m.providerButton, { provider })}</a></p>
+<p>${m.orPassword}</p>`
+    : ''}
 ${form(ctx, '/dang-nhap', html`
   <input type="hidden" name="next" value="${next}">
   ${textField(ctx.lang, { name: 'username', label: m.username, value: state.values.username, error: state.errors.username, autocomplete: 'username', inputmode: 'email' })}

@@ -40,6 +40,27 @@ export async function rolesOf(db: Db, userId: string) {
   return db.selectFrom('user_roles').select(['role', 'unit_id', 'subtree']).where('user_id', '=', userId).orderBy('role').execute();
 }
 
+// Identities at an OpenID Connect provider
+
+export async function findIdentityUser(db: Db, issuer: string, subject: string) {
+  return db
+    .selectFrom('user_identities')
+    .innerJoin('users', 'users.id', 'user_identities.user_id')
+    .select(['users.id', 'users.username', 'users.name', 'users.email', 'users.phone', 'users.verified_at'])
+    .where('user_identities.issuer', '=', issuer)
+    .where('user_identities.subject', '=', subject)
+    .executeTakeFirst();
+}
+
+export async function insertIdentity(db: Db, row: { issuer: string; subject: string; user_id: string; created_at: string }): Promise<void> {
+  await db.insertInto('user_identities').values(row).execute();
+}
+
+/** Makes an unconfirmed account the provider's: whoever typed its password never proved the address. */
+export async function claimUnverifiedUser(db: Db, id: string, set: { name: string; verified_at: string }): Promise<void> {
+  await db.updateTable('users').set({ ...set, password_hash: '' }).where('id', '=', id).where('verified_at', 'is', null).execute();
+}
+
 // One-time codes
 
 export async function insertCode(db: Db, row: { id: string; user_id: string; purpose: string; code_hash: string; created_at: string; expires_at: string }): Promise<void> {

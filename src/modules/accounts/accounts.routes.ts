@@ -2,14 +2,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import { clearSessionCookie, requireUser, setSessionCookie } from '../../http/auth.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { clearSessionCookie, readCookie, requireUser, setSessionCookie } from '../../http/auth.ts';
 import { checkCsrf, pageContext } from '../../http/csrf.ts';
 import { AppError, errorBody } from '../../http/errors.ts';
 import { sendPage } from '../../http/reply.ts';
 import { errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
-import { localName, messages } from '../../web/i18n/index.ts';
+import { format, localName, messages } from '../../web/i18n/index.ts';
+import { callbackPath, decodePending, encodePending, OidcError, pendingCookie } from './accounts.oidc.ts';
 import { accountPage, confirmPage, forgotPage, registerPage, resetPage, signInPage, type FormState } from './accounts.pages.ts';
 
 const Username = Type.String({ maxLength: 254, description: 'An email address or a Vietnamese mobile number' });
@@ -46,7 +47,8 @@ const str = (body: unknown, key: string): string => {
 };
 
 export function accountsRoutes(services: Services): FastifyPluginAsync {
-  const { accounts } = services;
+  const { accounts, oidc } = services;
+  const provider = oidc?.name;
   return async (base) => {
     const app = base.withTypeProvider<TypeBoxTypeProvider>();
     const tags = ['accounts'];
@@ -176,7 +178,7 @@ export function accountsRoutes(services: Services): FastifyPluginAsync {
       const m = messages(req.lang).account;
       const q = req.query as Record<string, unknown>;
       const notice = q['da-xac-nhan'] ? m.confirmed : q['doi-mat-khau'] ? m.resetDone : q['da-dang-xuat'] ? m.signedOut : undefined;
-      return show(reply, signInPage(pageContext(req, reply), safeNext(q.next), undefined, notice));
+      return show(reply, signInPage(pageContext(req, reply), { next: safeNext(q.next), notice, provider }));
     });
     app.post('/dang-nhap', pageOpts, async (req, reply) => {
       checkCsrf(req);
@@ -190,7 +192,43 @@ export function accountsRoutes(services: Services): FastifyPluginAsync {
         if (err instanceof AppError && err.retryAfter) reply.header('retry-after', String(err.retryAfter));
         const unconfirmed = err instanceof AppError && err.code === 'account_not_verified' ? username : undefined;
         const state: FormState = { values: { username }, errors: formErrors(req, err, 'username') };
-        return show(reply, signInPage(pageContext(req, reply), next, state, undefined, unconfirmed), err instanceof AppError ? err.status : 400);
+        return show(reply, signInPage(pageContext(req, reply), { next, state, unconfirmed, provider }), err instanceof AppError ? err.status : 400);
+      }
+    });
+
+    // Sign-in through the identity provider (VNeID): off unless OIDC_* is configured.
+    const providerProblem = (req: FastifyRequest, reply: FastifyReply, next: string, key: 'providerFailed' | 'providerUnavailable', status: number) => {
+      const text = format(messages(req.lang).account[key], { provider: provider! });
+      return show(reply, signInPage(pageContext(req, reply), { next, state: { values: {}, errors: { provider: text } }, provider }), status);
+    };
+    app.get('/dang-nhap/oidc', pageOpts, async (req, reply) => {
+      const next = safeNext((req.query as Record<string, unknown>).next);
+      if (!oidc) throw new AppError('not_found', 404);
+      try {
+        const { url, pending } = await oidc.start(next);
+        reply.header('set-cookie', `${pendingCookie}=${encodePending(pending)}; Path=/dang-nhap/oidc; Max-Age=600; HttpOnly; SameSite=Lax${secure(req) ? '; Secure' : ''}`);
+        return reply.redirect(url, 303);
+      } catch (err) {
+        if (!(err instanceof OidcError)) throw err;
+        req.log.warn({ err: err.cause ?? err }, 'identity provider unavailable');
+        return providerProblem(req, reply, next, 'providerUnavailable', 503);
+      }
+    });
+    app.get(callbackPath, pageOpts, async (req, reply) => {
+      if (!oidc) throw new AppError('not_found', 404);
+      const pending = decodePending(readCookie(req.headers.cookie, pendingCookie));
+      reply.header('set-cookie', `${pendingCookie}=; Path=/dang-nhap/oidc; Max-Age=0; HttpOnly; SameSite=Lax`);
+      const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
+      if (!pending) return providerProblem(req, reply, '/tai-khoan', 'providerFailed', 400);
+      try {
+        const identity = await oidc.finish(query, pending);
+        const { token } = await accounts.signInWithIdentity(identity, 'cookie');
+        setSessionCookie(reply, token, secure(req));
+        return reply.redirect(safeNext(pending.next), 303);
+      } catch (err) {
+        if (!(err instanceof OidcError)) throw err;
+        req.log.warn({ err: err.cause ?? err }, 'identity provider sign-in failed');
+        return providerProblem(req, reply, pending.next, err.reason === 'unavailable' ? 'providerUnavailable' : 'providerFailed', err.reason === 'unavailable' ? 503 : 400);
       }
     });
 

@@ -10,6 +10,7 @@ import type { Clock } from '../../domain/time.ts';
 import { AppError, invalid, type FieldProblem } from '../../http/errors.ts';
 import type { Lang } from '../../web/i18n/index.ts';
 import type { UnitsService } from '../units/units.service.ts';
+import type { Identity } from './accounts.oidc.ts';
 import * as q from './accounts.queries.ts';
 
 export type NewUser = { username: string; password: string; name: string; role: string; unitId?: string; subtree?: boolean };
@@ -158,7 +159,8 @@ export class AccountsService {
     if (lockedUntil) throw new AppError('rate_limited', 429, undefined, Math.ceil((Date.parse(lockedUntil) - now.getTime()) / 1000));
 
     const user = username ? await q.findUserByUsername(this.db, username) : undefined;
-    const ok = user ? await verify(user.password_hash, input.password ?? '') : (await verify(await dummyHash, input.password ?? ''), false);
+    // Accounts made through an identity provider have no password until they set one.
+    const ok = user?.password_hash ? await verify(user.password_hash, input.password ?? '') : (await verify(await dummyHash, input.password ?? ''), false);
     if (!user || !ok) {
       for (const [key, free] of [[keys.user, throttleRules.freeFailures], [keys.ip, throttleRules.freeFailuresPerAddress]] as const) {
         const failures = (throttles.find((t) => t.key === key)?.failures ?? 0) + 1;
@@ -169,12 +171,53 @@ export class AccountsService {
     }
     if (!user.verified_at) throw new AppError('account_not_verified', 403);
     await q.clearThrottle(this.db, keys.user);
+    return { token: await this.startSession(user.id, input.kind, now), user: await this.sessionUser(user) };
+  }
+
+  private async startSession(userId: string, kind: SessionKind, now: Date): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     await q.insertSession(this.db, {
-      token_hash: sha256(token), user_id: user.id, kind: input.kind,
+      token_hash: sha256(token), user_id: userId, kind,
       created_at: now.toISOString(), expires_at: addSeconds(now, sessionDays * 86400).toISOString(),
     });
-    return { token, user: await this.sessionUser(user) };
+    return token;
+  }
+
+  /**
+   * Signs in someone an OpenID Connect provider vouched for. The first time, the identity joins
+   * the citizen account that holds the same address (when the provider verified it), or a new
+   * account. Staff accounts are never joined this way: staff sign in with their own password.
+   */
+  async signInWithIdentity(identity: Identity, kind: SessionKind): Promise<{ token: string; user: SessionUser }> {
+    const now = this.clock.now();
+    let user = await q.findIdentityUser(this.db, identity.issuer, identity.subject);
+    if (!user) {
+      await this.db.transaction().execute(async (tx) => {
+        const address = (identity.emailVerified && parseUsername(identity.email ?? '')) || (identity.phoneVerified && parseUsername(identity.phone ?? '')) || null;
+        const holder = address ? await q.findUserByUsername(tx, address.value) : undefined;
+        const joinable = holder && (await q.rolesOf(tx, holder.id)).every((r) => r.role === 'citizen');
+        let userId: string;
+        if (holder && joinable) {
+          userId = holder.id;
+          if (!holder.verified_at) await q.claimUnverifiedUser(tx, holder.id, { name: (identity.name ?? holder.name).slice(0, 100), verified_at: now.toISOString() });
+        } else {
+          userId = randomUUID();
+          const username = address && !holder ? address.value : `oidc-${sha256(`${identity.issuer} ${identity.subject}`).slice(0, 20)}`;
+          await q.insertUser(
+            tx,
+            {
+              id: userId, username, password_hash: '', name: (identity.name ?? username).slice(0, 100),
+              ...contact(address || null), verified_at: now.toISOString(), created_at: now.toISOString(),
+            },
+            { role: 'citizen', unit_id: null, subtree: 0 },
+          );
+        }
+        await q.insertIdentity(tx, { issuer: identity.issuer, subject: identity.subject, user_id: userId, created_at: now.toISOString() });
+      });
+      user = await q.findIdentityUser(this.db, identity.issuer, identity.subject);
+      if (!user) throw new Error('identity not saved');
+    }
+    return { token: await this.startSession(user.id, kind, now), user: await this.sessionUser(user) };
   }
 
   private async sessionUser(user: { id: string; username: string; name: string; email: string | null; phone: string | null }): Promise<SessionUser> {
