@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase, type DbHandle } from './db/connection.ts';
 import { planSplit } from './domain/catalog.ts';
 import { freshDatabaseUrl } from './testing/context.ts';
+import { appendAudit } from './modules/audit/audit.service.ts';
 
 const bin = fileURLToPath(new URL('../bin/motcua.js', import.meta.url));
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-cli-'));
@@ -94,6 +95,25 @@ test('user add refuses, with one clear line, what it cannot create', () => {
     assert.match(r.stderr, message);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   }
+});
+
+test('audit verify exits 0 while the chain is intact, and 1 naming an entry changed behind its back', async () => {
+  const intact = motcua(['audit', 'verify']);
+  assert.equal(intact.code, 0, intact.stderr);
+  assert.match(intact.stdout, /^audit chain intact: \d+ entr(y|ies), head [0-9a-f]{64}$/m);
+  const entry = await handle.db.transaction().execute((tx) =>
+    appendAudit(tx, { at: '2026-11-29T03:00:00.000Z', kind: 'role_granted', actorId: null, subject: 'user:cli-test', data: { role: 'auditor', unitId: 'my-tho' } }),
+  );
+  assert.equal(motcua(['audit', 'verify']).code, 0);
+  await handle.db.updateTable('audit_log').set({ data: '{"role":"province_admin","unitId":"my-tho"}' }).where('seq', '=', entry.seq).execute();
+  const broken = motcua(['audit', 'verify']);
+  assert.equal(broken.code, 1);
+  assert.equal(broken.stdout.trim(), `audit chain broken at entry ${entry.seq}: changed (its hash does not match its contents)`);
+  await handle.db.updateTable('audit_log').set({ data: entry.data }).where('seq', '=', entry.seq).execute();
+  assert.equal(motcua(['audit', 'verify']).code, 0, 'put back, the chain is intact again');
+  const wrong = motcua(['audit', 'check']);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /audit: the only subcommand is "verify"/);
 });
 
 test('files sweep reports what it removed', () => {

@@ -1,4 +1,5 @@
 // The `motcua` command line (api-v1.md, Operations).
+import { auditVerifyCommand } from './modules/audit/audit.cli.ts';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig } from './config.ts';
@@ -22,6 +23,7 @@ const usage = `Usage: motcua <command>
   user add --username U --password P --name "Full Name" --role ROLE [--unit UNIT_ID] [--subtree]
                                      create an account; --unit is required for every role but citizen
   files sweep [--days N]             remove drafts untouched for N days (30) and files no dossier records
+  audit verify                       check the audit log's hash chain: exit 0 when intact, 1 naming the first bad entry
 
 Environment: DATABASE_URL (postgres://…; SQLite at $DATA_DIR/motcua.db when unset), DATA_DIR, PORT, HOST, PUBLIC_URL, LOG_LEVEL.`;
 
@@ -118,6 +120,12 @@ async function run(argv: string[]): Promise<void> {
         return createServices(h, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl }).dossiers.sweep(days);
       });
       console.log(`Removed ${result.drafts} abandoned drafts and ${result.files} orphan files.`);
+      return;
+    }
+    case 'audit': {
+      const [sub] = rest;
+      if (sub !== 'verify') throw new UsageError('audit: the only subcommand is "verify"');
+      process.exitCode = await withDatabase((h) => auditVerifyCommand(h, (line) => console.log(line)));
       return;
     }
     case undefined:

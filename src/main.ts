@@ -8,6 +8,8 @@ import { isDemoLoaded, seedDemo } from './db/seed/demo.ts';
 import { systemClock } from './domain/time.ts';
 import { buildApp } from './http/app.ts';
 import { createServices } from './services.ts';
+import { readReference } from './db/seed/files.ts';
+import { holidaysFile } from './modules/calendar/calendar.service.ts';
 import { createTransports } from './modules/notifications/notifications.transports.ts';
 import { NotificationWorker } from './modules/notifications/notifications.worker.ts';
 import { createStorage } from './modules/files/files.storage.ts';
@@ -33,6 +35,8 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
   const storage = createStorage({ dataDir: config.dataDir, s3: config.s3 ?? undefined });
   const services = createServices(handle, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl, settings: { mode: config.mode, nationalPortalUrl: config.nationalPortalUrl, inboundKeys: config.inboundKeys, oidc: config.oidc }, log });
   await services.catalog.load();
+  // The official days off are reference data, loaded (once per year) with or without the demo.
+  await services.calendar.seedFromJson(readReference(holidaysFile));
   const app = await buildApp({ services, logger: log, publicUrl: config.publicUrl });
   const refresh = config.catalogRefreshMs
     ? setInterval(() => services.catalog.refreshIfChanged().catch((err) => log.warn({ err }, 'catalogue refresh failed')), config.catalogRefreshMs)

@@ -9,6 +9,10 @@ import { AccountsService, type Outbox } from './modules/accounts/accounts.servic
 import { OidcLogin, type OidcSettings } from './modules/accounts/accounts.oidc.ts';
 import { enqueue } from './modules/notifications/notifications.queries.ts';
 import { DossiersService, type UploadLimits } from './modules/dossiers/dossiers.service.ts';
+import { WorkflowService } from './modules/dossiers/dossiers.workflow.ts';
+import { CalendarService } from './modules/calendar/calendar.service.ts';
+import { OfficeService } from './modules/office/office.service.ts';
+import { AuditService } from './modules/audit/audit.service.ts';
 import type { FileStorage } from './modules/files/files.storage.ts';
 
 export type Services = {
@@ -20,6 +24,10 @@ export type Services = {
   catalog: CatalogService;
   accounts: AccountsService;
   dossiers: DossiersService;
+  workflow: WorkflowService;
+  calendar: CalendarService;
+  office: OfficeService;
+  audit: AuditService;
   oidc: OidcLogin | null;
 };
 
@@ -45,7 +53,10 @@ export function createServices(handle: DbHandle, clock: Clock, { storage, upload
     recordMiss(handle.db, query, clock.now().toISOString()).catch((err) => log?.warn({ err }, 'could not record a search miss'));
   });
   const accounts = new AccountsService(handle.db, units, clock, outbox);
-  const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, storage, uploads, publicUrl, settings.mode === 'back_office');
+  const calendar = new CalendarService(handle.db);
+  const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, storage, calendar.forDossiers(), uploads, publicUrl, settings.mode === 'back_office');
+  const workflow = new WorkflowService(handle.db, dossiers, catalog, calendar.forDossiers(), storage, clock, uploads.maxFileBytes);
+  const office = new OfficeService(handle.db, catalog, calendar, clock, outbox, publicUrl);
   const oidc = settings.oidc ? new OidcLogin(settings.oidc, publicUrl) : null;
-  return { handle, storage, settings, clock, units, catalog, accounts, dossiers, oidc };
+  return { handle, storage, settings, clock, units, catalog, accounts, dossiers, workflow, calendar, office, audit: new AuditService(handle.db), oidc };
 }

@@ -25,6 +25,9 @@ export function openDatabase(opts: DbOptions): DbHandle {
     // Counts come back as bigint strings by default; every count here fits in a JS number.
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle connection that dies (a PostgreSQL restart, a dropped test database) must not take the process with it;
+    // the pool replaces it, and the next query reports any lasting problem.
+    pool.on('error', (err) => console.error(`postgres: idle connection failed: ${err.message}`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(opts.databaseUrl);
     return {

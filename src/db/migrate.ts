@@ -4,13 +4,19 @@ import type { Db } from './connection.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_accounts_outbox.ts';
 import * as m0003 from './migrations/0003_dossiers.ts';
+import * as m0004 from './migrations/0004_calendar.ts';
+import * as m0005 from './migrations/0005_audit.ts';
 import * as m0006 from './migrations/0006_identities.ts';
+import * as m0007 from './migrations/0007_workflow.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_accounts_outbox': m0002,
   '0003_dossiers': m0003,
+  '0004_calendar': m0004,
+  '0005_audit': m0005,
   '0006_identities': m0006,
+  '0007_workflow': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -153,6 +153,13 @@ export interface Database {
   dossier_counters: DossierCounterTable;
   attachments: AttachmentTable;
   idempotency_keys: IdempotencyKeyTable;
+  workflow_templates: WorkflowTemplateTable;
+  dossier_results: DossierResultTable;
+  calendar_days: CalendarDayTable;
+  calendar_years: CalendarYearTable;
+  unit_working_hours: UnitWorkingHoursTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
 }
 
 export interface SessionTable {
@@ -243,6 +250,44 @@ export interface DossierTable {
   updated_at: string;
   /** Bumped by every change: a writer that read an older revision loses. */
   revision: number;
+  /** JSON DossierState (src/domain/dossier-status.ts) folded from the log, so rules need not replay it. */
+  state: string;
+  /** The officer the dossier is assigned to, when someone is. */
+  assignee_id: string | null;
+  /** When the clock stopped (a supplement during processing, a financial obligation); null while it runs. */
+  paused_at: string | null;
+  /** The new date promised in an apology letter (Form 04); statistics still judge by due_at. */
+  new_due_at: string | null;
+  /** The legal processing time in working hours, fixed at acceptance. */
+  processing_hours: number | null;
+  /** The Vietnam day the handler was last reminded of the due date. */
+  reminded_on: string | null;
+}
+
+/** Steps a dossier goes through after intake: the role, the unit (null: the intake unit), and the share of the processing time. */
+export interface WorkflowTemplateTable {
+  id: string;
+  /** null for the default template. */
+  procedure_id: string | null;
+  name: string;
+  /** JSON array of { key, role, unitId, share, name, nameEn }. */
+  steps: string;
+  updated_at: string;
+}
+
+/** A result document: {dossierCode}-KQ{n} (Decree 45/2020). */
+export interface DossierResultTable {
+  id: string;
+  dossier_id: string;
+  n: number;
+  code: string;
+  name: string;
+  size: number;
+  mime: string;
+  sha256: string;
+  storage_key: string;
+  created_at: string;
+  created_by: string;
 }
 
 export interface DossierActionTable {
@@ -284,4 +329,56 @@ export interface IdempotencyKeyTable {
   key: string;
   dossier_id: string;
   created_at: string;
+}
+
+export interface AuditLogTable {
+  /** 1, 2, 3… with no gaps, assigned under the head's lock: a missing number is a removed entry. */
+  seq: number;
+  at: string;
+  /** `dossier_action`, `sign_in`, `sign_in_failed`, `role_granted`, `role_revoked`, `user_created`, `calendar_changed`… */
+  kind: string;
+  actor_id: string | null;
+  /** What the entry is about: `dossier:<id>`, `user:<id>`, `calendar:<id>`. */
+  subject: string;
+  /** Canonical JSON (sorted keys, no spaces): the hash covers this exact text. */
+  data: string;
+  /** The previous entry's hash; 64 zeros for the first. */
+  prev_hash: string;
+  /** SHA-256 hex over the entry and prev_hash (src/domain/audit-chain.ts). */
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  /** Always 1: the single row is the chain's end and the lock appends queue on. */
+  id: number;
+  /** The last entry's seq, 0 while the log is empty. */
+  seq: number;
+  /** The last entry's hash, the genesis hash while the log is empty. */
+  hash: string;
+}
+
+export interface CalendarDayTable {
+  /** YYYY-MM-DD, Vietnam time. */
+  date: string;
+  /** The unit whose own calendar this day belongs to; '' for the default calendar (PostgreSQL keys cannot hold null). */
+  unit_id: string;
+  /** `off` (a day off on a weekday) or `work` (a working day on a weekend). */
+  kind: string;
+  name: string;
+  name_en: string | null;
+  /** `official` (an announced schedule), `statutory` (copied from the Labour Code's defaults) or `admin` (edited by hand). */
+  source: string;
+}
+
+export interface CalendarYearTable {
+  /** A year kept as a table of days: only calendar_days count for it. Other years use the statutory defaults. */
+  year: number;
+  /** `official` (an announced schedule is loaded) or `statutory` (the defaults, copied for an admin to edit). */
+  source: string;
+}
+
+export interface UnitWorkingHoursTable {
+  unit_id: string;
+  /** JSON: { mon: [{ from: "07:00", to: "11:30" }, …], …, sun: [] } (src/domain/calendar.ts). */
+  hours: string;
 }

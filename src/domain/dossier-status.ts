@@ -1,6 +1,8 @@
-// A dossier's status is derived from its append-only action log (design.md §4): this file holds
+// A dossier's status is derived from its append-only action log (design.md §4). This file holds
 // the statuses, numbered as the national code list, and the one table of which actor may take
-// which action from which status. Services append an action only when this table allows it.
+// which action from which state. A state is the status plus the few facts the rules need
+// (where a supplement was asked from, how many apologies were sent, the workflow step…), folded
+// from the log. Services append an action only when this table allows it.
 import type { Role } from './roles.ts';
 
 export const statuses = {
@@ -21,76 +23,141 @@ export type Status = keyof typeof statuses;
 
 export const terminalStatuses: ReadonlySet<Status> = new Set(['refused', 'withdrawn', 'returned']);
 
-export type Action =
-  | 'create'
-  | 'submit'
-  | 'accept'
-  | 'request_supplement'
-  | 'refuse'
-  | 'supplement'
-  | 'transfer'
-  | 'forward'
-  | 'return_step'
-  | 'recall'
-  | 'request_financial_obligation'
-  | 'fulfil_financial_obligation'
-  | 'suspend'
-  | 'resume'
-  | 'resolve'
-  | 'return_result'
-  | 'withdraw'
-  | 'confirm_withdrawal';
+/** Settled: the unit has answered (a result, a refusal, a withdrawal); the clock no longer runs. */
+export const settledStatuses: ReadonlySet<Status> = new Set(['resolved', 'returned', 'refused', 'withdrawn']);
+
+export const actions = [
+  'create', 'submit', 'accept', 'request_supplement', 'refuse', 'supplement', 'transfer', 'assign', 'forward',
+  'return_step', 'recall', 'request_financial_obligation', 'fulfil_financial_obligation', 'suspend', 'resume',
+  'attach_result', 'resolve', 'return_result', 'apologize', 'withdraw', 'confirm_withdrawal',
+] as const;
+
+export type Action = (typeof actions)[number];
 
 /** Who acts: the applicant (citizen), a staff role, or the system (the national portal, say). */
 export type Actor = Role | 'system';
 
-type Rule = { from: readonly Status[]; to: Status | ((from: Status) => Status); actors: readonly Actor[] };
-
-const nonTerminal: Status[] = (Object.keys(statuses) as Status[]).filter((s) => !terminalStatuses.has(s) && s !== 'draft');
-
-/** The transitions of design.md §4. */
-export const transitions: Record<Action, Rule> = {
-  create: { from: [], to: 'draft', actors: ['citizen', 'postal', 'reception', 'system'] },
-  submit: { from: ['draft'], to: 'submitted', actors: ['citizen', 'postal', 'system'] },
-  accept: { from: ['submitted'], to: 'accepted', actors: ['reception'] },
-  request_supplement: { from: ['submitted', 'in_process'], to: 'supplement_requested', actors: ['reception', 'specialist'] },
-  refuse: { from: ['submitted'], to: 'refused', actors: ['reception'] },
-  // After a supplement the dossier goes back where it was asked from (recorded in the log).
-  supplement: { from: ['supplement_requested'], to: 'submitted', actors: ['citizen', 'postal'] },
-  transfer: { from: ['accepted'], to: 'in_process', actors: ['reception'] },
-  forward: { from: ['in_process'], to: 'in_process', actors: ['specialist', 'approver', 'clerk', 'reception'] },
-  return_step: { from: ['in_process'], to: 'in_process', actors: ['specialist', 'approver', 'clerk'] },
-  recall: { from: ['in_process'], to: 'in_process', actors: ['specialist', 'approver', 'clerk', 'reception'] },
-  request_financial_obligation: { from: ['in_process'], to: 'financial_obligation', actors: ['specialist'] },
-  fulfil_financial_obligation: { from: ['financial_obligation'], to: 'in_process', actors: ['citizen', 'reception', 'specialist', 'system'] },
-  suspend: { from: ['in_process'], to: 'suspended', actors: ['approver'] },
-  resume: { from: ['suspended'], to: 'in_process', actors: ['approver'] },
-  resolve: { from: ['in_process'], to: 'resolved', actors: ['approver', 'clerk'] },
-  return_result: { from: ['resolved'], to: 'returned', actors: ['reception', 'postal', 'citizen'] },
-  withdraw: { from: nonTerminal, to: (from) => from, actors: ['citizen'] },
-  confirm_withdrawal: { from: nonTerminal, to: 'withdrawn', actors: ['reception'] },
+/** What the rules need to know about a dossier, folded from its log. */
+export type DossierState = {
+  status: Status;
+  /** Where an open supplement request came from: the dossier goes back there once supplemented. */
+  supplementFrom: 'submitted' | 'in_process' | null;
+  /** Supplement requests made after acceptance: at most one (design.md §4). */
+  processingSupplements: number;
+  /** Apology letters with a new date: at most one. */
+  apologies: number;
+  /** The applicant asked to withdraw; reception has not yet confirmed. */
+  withdrawalRequested: boolean;
+  /** Result documents attached; a dossier is resolved only with one. */
+  results: number;
+  /** The workflow step the dossier is at, from 0 once transferred for processing. */
+  step: number;
 };
 
-export type Decision = { ok: true; to: Status } | { ok: false; reason: 'invalid_transition' | 'forbidden' };
+type Rule = {
+  from: readonly Status[];
+  actors: readonly Actor[];
+  /** The status it leads to; the status stays when absent. */
+  to?: Status;
+  /** A condition beyond the status (once only, after a result…); failing it is an invalid transition. */
+  guard?: (s: DossierState) => boolean;
+  /** What else the action changes in the state. */
+  apply?: (s: DossierState) => Partial<DossierState>;
+};
 
-/** Whether an actor may take an action from a status, and where it leads. */
-export function decide(from: Status | null, action: Action, actor: Actor): Decision {
-  const rule = transitions[action];
-  const fromOk = from === null ? rule.from.length === 0 : rule.from.includes(from);
-  if (!fromOk) return { ok: false, reason: 'invalid_transition' };
-  if (!rule.actors.includes(actor)) return { ok: false, reason: 'forbidden' };
-  const to = typeof rule.to === 'function' ? rule.to(from!) : rule.to;
-  return { ok: true, to };
+const nonTerminal: Status[] = (Object.keys(statuses) as Status[]).filter((s) => !terminalStatuses.has(s) && s !== 'draft');
+const beingProcessed: Status[] = ['accepted', 'in_process', 'financial_obligation', 'suspended'];
+const handlers = ['specialist', 'approver', 'clerk'] as const;
+
+/** The transitions of design.md §4: for each action, the rules tried in order (the first whose `from` matches). */
+export const transitions: Record<Action, readonly Rule[]> = {
+  create: [{ from: [], to: 'draft', actors: ['citizen', 'postal', 'reception', 'system'] }],
+  // Reception submits on the applicant's behalf at the counter; postal staff for dossiers that came by post.
+  submit: [{ from: ['draft'], to: 'submitted', actors: ['citizen', 'postal', 'reception', 'system'] }],
+  accept: [{ from: ['submitted'], to: 'accepted', actors: ['reception'] }],
+  request_supplement: [
+    { from: ['submitted'], to: 'supplement_requested', actors: ['reception'], apply: () => ({ supplementFrom: 'submitted' }) },
+    {
+      from: ['in_process'], to: 'supplement_requested', actors: ['specialist', 'reception'],
+      guard: (s) => s.processingSupplements === 0,
+      apply: (s) => ({ supplementFrom: 'in_process', processingSupplements: s.processingSupplements + 1 }),
+    },
+  ],
+  refuse: [{ from: ['submitted'], to: 'refused', actors: ['reception'] }],
+  supplement: [{ from: ['supplement_requested'], actors: ['citizen', 'postal', 'reception'], apply: (s) => ({ status: s.supplementFrom ?? 'submitted', supplementFrom: null }) }],
+  transfer: [{ from: ['accepted'], to: 'in_process', actors: ['reception'], apply: () => ({ step: 0 }) }],
+  assign: [{ from: ['accepted', 'in_process'], actors: ['reception', 'approver', 'unit_admin'] }],
+  forward: [{ from: ['in_process'], actors: [...handlers, 'reception'], apply: (s) => ({ step: s.step + 1 }) }],
+  return_step: [{ from: ['in_process'], actors: handlers, guard: (s) => s.step > 0, apply: (s) => ({ step: s.step - 1 }) }],
+  recall: [{ from: ['in_process'], actors: [...handlers, 'reception'], guard: (s) => s.step > 0, apply: (s) => ({ step: s.step - 1 }) }],
+  request_financial_obligation: [{ from: ['in_process'], to: 'financial_obligation', actors: ['specialist'] }],
+  fulfil_financial_obligation: [{ from: ['financial_obligation'], to: 'in_process', actors: ['citizen', 'reception', 'specialist', 'system'] }],
+  suspend: [{ from: ['in_process'], to: 'suspended', actors: ['approver'] }],
+  resume: [{ from: ['suspended'], to: 'in_process', actors: ['approver'] }],
+  attach_result: [{ from: ['in_process'], actors: handlers, apply: (s) => ({ results: s.results + 1 }) }],
+  resolve: [{ from: ['in_process'], to: 'resolved', actors: ['approver', 'clerk'], guard: (s) => s.results > 0 }],
+  return_result: [{ from: ['resolved'], to: 'returned', actors: ['reception', 'postal', 'citizen'] }],
+  apologize: [{ from: beingProcessed, actors: ['reception', 'approver'], guard: (s) => s.apologies === 0, apply: (s) => ({ apologies: s.apologies + 1 }) }],
+  withdraw: [{ from: nonTerminal, actors: ['citizen'], guard: (s) => !s.withdrawalRequested, apply: () => ({ withdrawalRequested: true }) }],
+  confirm_withdrawal: [{ from: nonTerminal, to: 'withdrawn', actors: ['reception'], guard: (s) => s.withdrawalRequested, apply: () => ({ withdrawalRequested: false }) }],
+};
+
+export function isAction(value: unknown): value is Action {
+  return typeof value === 'string' && (actions as readonly string[]).includes(value);
 }
 
-/** The status a log leads to, replaying it through the table; throws on an impossible log. */
-export function statusFromActions(actions: ReadonlyArray<{ action: Action; actor: Actor }>): Status {
-  let status: Status | null = null;
-  for (const [i, a] of actions.entries()) {
-    const d = decide(status, a.action, a.actor);
-    if (!d.ok) throw new Error(`action ${i} (${a.action} by ${a.actor}) is not allowed from ${status ?? 'nothing'}`);
-    status = d.to;
+const blank: Omit<DossierState, 'status'> = { supplementFrom: null, processingSupplements: 0, apologies: 0, withdrawalRequested: false, results: 0, step: 0 };
+
+export type Decision = { ok: true; to: Status; next: DossierState } | { ok: false; reason: 'invalid_transition' | 'forbidden' };
+
+/**
+ * Whether an actor may take an action from a state (null before the dossier exists), and the
+ * state it leads to. A wrong state wins over a wrong actor: 409 before 403.
+ */
+export function decide(state: DossierState | null, action: Action, actor: Actor): Decision {
+  const rules = transitions[action].filter((r) => (state === null ? r.from.length === 0 : r.from.includes(state.status)));
+  if (!rules.length) return { ok: false, reason: 'invalid_transition' };
+  const rule = rules.find((r) => r.actors.includes(actor));
+  if (!rule) return { ok: false, reason: 'forbidden' };
+  const current: DossierState = state ?? { status: 'draft', ...blank };
+  if (rule.guard && !rule.guard(current)) return { ok: false, reason: 'invalid_transition' };
+  const next: DossierState = { ...current, ...(rule.to ? { status: rule.to } : {}), ...rule.apply?.(current) };
+  return { ok: true, to: next.status, next };
+}
+
+/** The actions an actor may take now: what a dossier page offers, and only that. */
+export function allowedActions(state: DossierState, actor: Actor): Action[] {
+  return actions.filter((a) => decide(state, a, actor).ok);
+}
+
+/** The state a log leads to, replaying it through the table; throws on an impossible log. */
+export function replay(log: ReadonlyArray<{ action: Action; actor: Actor }>): DossierState {
+  let state: DossierState | null = null;
+  for (const [i, a] of log.entries()) {
+    const d = decide(state, a.action, a.actor);
+    if (!d.ok) throw new Error(`action ${i} (${a.action} by ${a.actor}) is not allowed from ${state?.status ?? 'nothing'}`);
+    state = d.next;
   }
-  if (status === null) throw new Error('an empty log has no status');
-  return status;
+  if (state === null) throw new Error('an empty log has no state');
+  return state;
+}
+
+export function statusFromActions(log: ReadonlyArray<{ action: Action; actor: Actor }>): Status {
+  return replay(log).status;
+}
+
+/** Whether the legal clock stands still: a supplement asked during processing, or a financial obligation (design.md §5). */
+export function clockPaused(state: DossierState): boolean {
+  return state.status === 'financial_obligation' || (state.status === 'supplement_requested' && state.supplementFrom === 'in_process');
+}
+
+/** Statuses in which a due time can run out: not settled, and the clock not paused. */
+export const clockRunning: ReadonlySet<Status> = new Set(['accepted', 'in_process', 'suspended']);
+
+/**
+ * `overdue` is derived, never stored: past the due time while the clock runs. While paused the
+ * due time is not yet pushed back (that happens when the pause ends), so a paused dossier is not late.
+ */
+export function isOverdue(status: Status, dueAt: string | null, now: Date): boolean {
+  return !!dueAt && clockRunning.has(status) && now.toISOString() > dueAt;
 }

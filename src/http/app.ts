@@ -1,5 +1,7 @@
 // Builds the Fastify application: plugins, language, the one error handler, OpenAPI, and every
 // feature's routes. main.ts and the tests both build it here, so what is tested is what runs.
+import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
+import { officeApiRoutes } from '../modules/office/office.routes.ts';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
@@ -117,6 +119,8 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   await app.register(dossiersRoutes(services));
   await app.register(unitsRoutes(services));
   await app.register(catalogRoutes(services));
+  await app.register(calendarRoutes(services));
+  await app.register(officeApiRoutes(services));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

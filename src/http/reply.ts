@@ -1,5 +1,6 @@
 // Sending JSON that a service already encoded. Fastify sends Buffers as they are; the route's
 // response schema still documents the shape in /openapi.json.
+import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 
 export function sendJsonBytes(reply: FastifyReply, bytes: Buffer): FastifyReply {
@@ -7,7 +8,7 @@ export function sendJsonBytes(reply: FastifyReply, bytes: Buffer): FastifyReply 
 }
 
 /** Sends a generated document (a PDF, say) to be shown in the browser. */
-export function sendDocument(reply: FastifyReply, contentType: string, bytes: Buffer, filename: string): FastifyReply {
+export function sendDocument(reply: FastifyReply, contentType: string, bytes: Buffer | Readable, filename: string): FastifyReply {
   return reply.type(contentType).header('content-disposition', `inline; filename="${filename}"`).send(bytes);
 }
 

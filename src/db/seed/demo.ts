@@ -3,6 +3,8 @@
 import type { Db } from '../connection.ts';
 import { bumpCatalogRevision } from '../../modules/catalog/catalog.queries.ts';
 import { loadCatalog } from './catalog.ts';
+import { readReference } from './files.ts';
+import { CalendarService, holidaysFile } from '../../modules/calendar/calendar.service.ts';
 import { loadAdminAreas, loadOrganisation } from './organisation.ts';
 
 export async function isDemoLoaded(db: Db): Promise<boolean> {
@@ -16,10 +18,11 @@ export async function seedDemo(db: Db, now: Date) {
   const areas = await loadAdminAreas(db);
   const catalog = await loadCatalog(db, now);
   await bumpCatalogRevision(db, now.toISOString());
+  const calendar = await new CalendarService(db).seedFromJson(readReference(holidaysFile));
   await db
     .insertInto('meta')
     .values({ key: 'demo_loaded_at', value: now.toISOString() })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: now.toISOString() }))
     .execute();
-  return { units, ...areas, ...catalog };
+  return { units, ...areas, ...catalog, holidayYears: calendar.loaded.length };
 }

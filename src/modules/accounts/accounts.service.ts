@@ -11,6 +11,7 @@ import { AppError, invalid, type FieldProblem } from '../../http/errors.ts';
 import type { Lang } from '../../web/i18n/index.ts';
 import type { UnitsService } from '../units/units.service.ts';
 import type { Identity } from './accounts.oidc.ts';
+import { appendAudit } from '../audit/audit.service.ts';
 import * as q from './accounts.queries.ts';
 
 export type NewUser = { username: string; password: string; name: string; role: string; unitId?: string; subtree?: boolean };
@@ -64,13 +65,15 @@ export class AccountsService {
     const id = randomUUID();
     const now = this.clock.now().toISOString();
     const passwordHash = await hash(input.password);
-    await this.db.transaction().execute((tx) =>
-      q.insertUser(
+    await this.db.transaction().execute(async (tx) => {
+      await q.insertUser(
         tx,
         { id, username, password_hash: passwordHash, name: input.name.trim(), ...contact(parsed), verified_at: now, created_at: now },
         { role: input.role, unit_id: unitId, subtree: input.subtree ? 1 : 0 },
-      ),
-    );
+      );
+      await appendAudit(tx, { at: now, kind: 'user_created', actorId: null, subject: `user:${id}`, data: { username, by: 'administrator' } });
+      await appendAudit(tx, { at: now, kind: 'role_granted', actorId: null, subject: `user:${id}`, data: { role: input.role, unitId, subtree: !!input.subtree } });
+    });
     return { id, username, role: input.role, unitId };
   }
 
@@ -106,6 +109,7 @@ export class AccountsService {
         );
       }
       await this.sendCode(tx, { id, name, username: parsed }, 'verify', input.lang, now);
+      if (!existing) await appendAudit(tx, { at: now.toISOString(), kind: 'user_created', actorId: id, subject: `user:${id}`, data: { by: 'registration', role: 'citizen' } });
     });
     return { id, username: parsed.value, sentTo: parsed.kind === 'email' ? 'email' : 'sms' };
   }
@@ -162,23 +166,30 @@ export class AccountsService {
     // Accounts made through an identity provider have no password until they set one.
     const ok = user?.password_hash ? await verify(user.password_hash, input.password ?? '') : (await verify(await dummyHash, input.password ?? ''), false);
     if (!user || !ok) {
-      for (const [key, free] of [[keys.user, throttleRules.freeFailures], [keys.ip, throttleRules.freeFailuresPerAddress]] as const) {
-        const failures = (throttles.find((t) => t.key === key)?.failures ?? 0) + 1;
-        const wait = lockSeconds(failures, free);
-        await q.saveThrottle(this.db, { key, failures, locked_until: wait ? addSeconds(now, wait).toISOString() : null, updated_at: now.toISOString() });
-      }
+      await this.db.transaction().execute(async (tx) => {
+        for (const [key, free] of [[keys.user, throttleRules.freeFailures], [keys.ip, throttleRules.freeFailuresPerAddress]] as const) {
+          const failures = (throttles.find((t) => t.key === key)?.failures ?? 0) + 1;
+          const wait = lockSeconds(failures, free);
+          await q.saveThrottle(tx, { key, failures, locked_until: wait ? addSeconds(now, wait).toISOString() : null, updated_at: now.toISOString() });
+        }
+        await appendAudit(tx, { at: now.toISOString(), kind: 'sign_in_failed', actorId: null, subject: user ? `user:${user.id}` : `username:${username.slice(0, 100)}`, data: { ip: input.ip } });
+      });
       throw new AppError('invalid_credentials', 401);
     }
     if (!user.verified_at) throw new AppError('account_not_verified', 403);
     await q.clearThrottle(this.db, keys.user);
-    return { token: await this.startSession(user.id, input.kind, now), user: await this.sessionUser(user) };
+    return { token: await this.startSession(user.id, input.kind, now, 'password'), user: await this.sessionUser(user) };
   }
 
-  private async startSession(userId: string, kind: SessionKind, now: Date): Promise<string> {
+  /** A new session, recorded in the audit log with how the person proved who they are. */
+  private async startSession(userId: string, kind: SessionKind, now: Date, method: 'password' | 'oidc'): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await q.insertSession(this.db, {
-      token_hash: sha256(token), user_id: userId, kind,
-      created_at: now.toISOString(), expires_at: addSeconds(now, sessionDays * 86400).toISOString(),
+    await this.db.transaction().execute(async (tx) => {
+      await q.insertSession(tx, {
+        token_hash: sha256(token), user_id: userId, kind,
+        created_at: now.toISOString(), expires_at: addSeconds(now, sessionDays * 86400).toISOString(),
+      });
+      await appendAudit(tx, { at: now.toISOString(), kind: 'sign_in', actorId: userId, subject: `user:${userId}`, data: { method, session: kind } });
     });
     return token;
   }
@@ -211,13 +222,14 @@ export class AccountsService {
             },
             { role: 'citizen', unit_id: null, subtree: 0 },
           );
+          await appendAudit(tx, { at: now.toISOString(), kind: 'user_created', actorId: userId, subject: `user:${userId}`, data: { by: 'oidc', issuer: identity.issuer } });
         }
         await q.insertIdentity(tx, { issuer: identity.issuer, subject: identity.subject, user_id: userId, created_at: now.toISOString() });
       });
       user = await q.findIdentityUser(this.db, identity.issuer, identity.subject);
       if (!user) throw new Error('identity not saved');
     }
-    return { token: await this.startSession(user.id, kind, now), user: await this.sessionUser(user) };
+    return { token: await this.startSession(user.id, kind, now, 'oidc'), user: await this.sessionUser(user) };
   }
 
   private async sessionUser(user: { id: string; username: string; name: string; email: string | null; phone: string | null }): Promise<SessionUser> {

@@ -145,6 +145,10 @@ export class CatalogService {
     return this.m.units.get(id);
   }
 
+  allUnits(): Unit[] {
+    return [...this.m.units.values()];
+  }
+
   /** The units that handle at least one procedure, for the search filter. */
   handlingUnits(): Unit[] {
     const ids = new Set<string>();

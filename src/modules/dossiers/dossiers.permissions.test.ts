@@ -62,7 +62,8 @@ test('every dossier route answers each caller as its role allows', async () => {
   const callers: Caller[] = [
     { name: 'anonymous', auth: {}, kind: 'anonymous' },
     { name: 'another citizen', auth: (await signedInCitizen(ctx, 'Người Khác')).auth, kind: 'citizen' },
-    ...(await Promise.all(staffRoles.map(async (role) => ({ name: `${role} at Phường 5`, auth: (await signedInStaff(ctx, role, 'my-tho-phuong-5')).auth, kind: 'staff-here' as const })))),
+    // Outreach works with figures, never with dossiers: at the dossier's own unit it is a stranger to them.
+    ...(await Promise.all(staffRoles.map(async (role) => ({ name: `${role} at Phường 5`, auth: (await signedInStaff(ctx, role, 'my-tho-phuong-5')).auth, kind: role === 'outreach' ? 'staff-elsewhere' as const : 'staff-here' as const })))),
     ...(await Promise.all(staffRoles.map(async (role) => ({ name: `${role} at Phường 4`, auth: (await signedInStaff(ctx, role, 'my-tho-phuong-4')).auth, kind: 'staff-elsewhere' as const })))),
   ];
   const owner = await signedInCitizen(ctx);

@@ -2,7 +2,7 @@
 // Every function takes the database or a transaction.
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.ts';
-import type { AttachmentTable, DossierActionTable, DossierTable } from '../../db/schema.ts';
+import type { AttachmentTable, DossierActionTable, DossierResultTable, DossierTable } from '../../db/schema.ts';
 
 export type DossierRow = DossierTable;
 
@@ -116,4 +116,37 @@ export async function isRecordedKey(db: Db, storageKey: string): Promise<boolean
 
 export async function findByExternalId(db: Db, externalId: string): Promise<DossierRow | undefined> {
   return db.selectFrom('dossiers').selectAll().where('external_id', '=', externalId).executeTakeFirst();
+}
+
+export async function listResults(db: Db, dossierId: string) {
+  return db.selectFrom('dossier_results').selectAll().where('dossier_id', '=', dossierId).orderBy('n').execute();
+}
+
+export async function insertResult(db: Db, row: DossierResultTable): Promise<void> {
+  await db.insertInto('dossier_results').values(row).execute();
+}
+
+/** A procedure's own workflow template, or else the default one (procedure_id null). */
+export async function findWorkflowTemplate(db: Db, procedureId: string) {
+  const rows = await db
+    .selectFrom('workflow_templates')
+    .selectAll()
+    .where((eb) => eb.or([eb('procedure_id', '=', procedureId), eb('procedure_id', 'is', null)]))
+    .execute();
+  return rows.find((r) => r.procedure_id === procedureId) ?? rows[0];
+}
+
+export async function staffRolesOf(db: Db, userId: string) {
+  return db.selectFrom('user_roles').select(['role', 'unit_id', 'subtree']).where('user_id', '=', userId).execute();
+}
+
+/** Who held a step last: the person a forward or transfer sent the dossier to, or who took it there. */
+export async function previousHolder(db: Db, dossierId: string, step: number): Promise<string | null> {
+  const log = await listActions(db, dossierId);
+  for (const a of log.reverse()) {
+    if (!['transfer', 'forward', 'assign'].includes(a.action)) continue;
+    const data = JSON.parse(a.data) as { step?: number; toUserId?: string };
+    if (data.step === step) return data.toUserId ?? null;
+  }
+  return null;
 }

@@ -1,7 +1,8 @@
 // The dossiers API, applicant side (api-v1.md): drafts, submission, reading, withdrawal.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { checkCsrf, csrfField, csrfMatches, pageContext } from '../../http/csrf.ts';
+import { checkCsrf, csrfField, pageContext } from '../../http/csrf.ts';
+import { readUpload } from '../../http/multipart.ts';
 import { errorBody } from '../../http/errors.ts';
 import { vietnamDay } from '../../domain/time.ts';
 import { fieldErrorMessages } from '../../web/form-fields.ts';
@@ -13,7 +14,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireUser } from '../../http/auth.ts';
 import { sendDocument, sendPage } from '../../http/reply.ts';
 import { AppError, invalid } from '../../http/errors.ts';
-import type { StoredUpload } from './dossiers.uploads.ts';
 import { Limit, Offset, Page, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import type { DossierInput } from './dossiers.service.ts';
@@ -28,7 +28,7 @@ export const DossierBody = Type.Object({
   delivery: Type.Optional(Type.Object({ method: Type.Optional(Type.String({ maxLength: 20 })), address: Type.Optional(Anything) })),
 });
 
-const DossierView = Type.Object(
+export const DossierView = Type.Object(
   {
     id: Type.String(), code: Type.Union([Type.String(), Type.Null()]), status: Type.String(), statusCode: Type.Integer(),
     channel: Type.String(), procedureId: Type.String(), procedureVersion: Type.Integer(), unitId: Type.String(),
@@ -38,49 +38,28 @@ const DossierView = Type.Object(
     createdAt: Type.String(), submittedAt: Type.Union([Type.String(), Type.Null()]), acceptedAt: Type.Union([Type.String(), Type.Null()]),
     dueAt: Type.Union([Type.String(), Type.Null()]), resolvedAt: Type.Union([Type.String(), Type.Null()]), returnedAt: Type.Union([Type.String(), Type.Null()]),
     overdue: Type.Boolean(),
+    newDueAt: Type.Union([Type.String(), Type.Null()], { description: 'The new date of an apology letter (Form 04), when one was sent' }),
+    assigneeId: Type.Union([Type.String(), Type.Null()]),
+    results: Type.Array(Type.Object({ n: Type.Integer(), code: Type.String({ description: '{code}-KQ{n}' }), name: Type.String(), size: Type.Integer(), mime: Type.String(), sha256: Type.String() })),
     history: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), actorRole: Type.String(), status: Type.String(), note: Type.Union([Type.String(), Type.Null()]) })),
   },
   { $id: 'Dossier' },
 );
 
-const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 100 })) });
 
 export function dossiersRoutes(services: Services): FastifyPluginAsync {
   const { dossiers, catalog, units } = services;
 
-  /**
-   * Reads a multipart upload: the `document` field and one `file`, streamed into storage. For pages,
-   * the form token must come before the file, and is checked before a byte is stored.
-   */
-  async function readUpload(req: FastifyRequest, user: SessionUser, id: string, opts: { csrf?: boolean } = {}) {
-    // A body that announces itself as too large is refused before a byte of it is read.
-    if (Number(req.headers['content-length'] ?? 0) > dossiers.limits.maxFileBytes + 64 * 1024) throw new AppError('file_too_large', 413);
-    if (!req.isMultipart()) throw new AppError('unsupported_media_type', 415);
-    let documentKey: string | undefined;
-    let token: string | undefined;
-    let stored: StoredUpload | undefined;
-    try {
-      for await (const part of req.parts()) {
-        if (part.type === 'field') {
-          if (part.fieldname === 'document') documentKey = String(part.value).slice(0, 200);
-          if (part.fieldname === csrfField) token = String(part.value);
-        } else if (part.fieldname === 'file' && !stored) {
-          if (opts.csrf && !csrfMatches(req, token)) throw new AppError('csrf', 403);
-          // A form sent with no file chosen still has an empty file part.
-          if (!part.filename) part.file.resume();
-          else stored = await dossiers.receiveFile(user, id, { filename: part.filename, stream: part.file });
-        } else {
-          part.file.resume();
-        }
-      }
-    } catch (err) {
-      if (stored) await dossiers.discardUpload(stored);
-      if (err instanceof AppError) throw err;
-      // Broken multipart, or a body cut off in the middle.
-      throw new AppError('bad_multipart', 400);
-    }
-    return { documentKey, stored };
+  /** A multipart upload of one attachment: the `document` field and the `file`. */
+  async function readAttachment(req: FastifyRequest, user: SessionUser, id: string, opts: { csrf?: boolean } = {}) {
+    const { fields, stored } = await readUpload(req, {
+      maxBytes: dossiers.limits.maxFileBytes, csrf: opts.csrf,
+      receive: (file) => dossiers.receiveFile(user, id, file),
+      discard: (s) => dossiers.discardUpload(s),
+    });
+    return { documentKey: fields.document, stored };
   }
   return async (base) => {
     const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -135,6 +114,18 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
     );
 
     app.post(
+      '/api/v1/dossiers/:id/supplement',
+      {
+        schema: {
+          tags, summary: 'Send the supplement asked for (upload the files first); the dossier goes back to intake or processing',
+          params: IdParams, body: Type.Optional(Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) })),
+          response: { 200: DossierView, ...errors(401, 403, 404, 409) },
+        },
+      },
+      async (req) => dossiers.supplement(requireUser(req), req.params.id, (req.body as { note?: string } | undefined)?.note),
+    );
+
+    app.post(
       '/api/v1/dossiers/:id/attachments',
       {
         schema: {
@@ -149,7 +140,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
       },
       async (req, reply) => {
         const user = requireUser(req);
-        const { documentKey, stored } = await readUpload(req, user, req.params.id);
+        const { documentKey, stored } = await readAttachment(req, user, req.params.id);
         if (!stored) throw invalid({ file: { key: 'required' } });
         return reply.code(201).send(await dossiers.recordUpload(user, req.params.id, documentKey, stored));
       },
@@ -288,7 +279,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
       const user = requireUser(req);
       let documentKey: string | undefined;
       try {
-        const upload = await readUpload(req, user, req.params.id, { csrf: true });
+        const upload = await readAttachment(req, user, req.params.id, { csrf: true });
         documentKey = upload.documentKey;
         if (!upload.stored) throw invalid({ file: { key: 'chooseFile' } });
         await dossiers.recordUpload(user, req.params.id, documentKey, upload.stored);

@@ -4,7 +4,8 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
 import { dossierCode } from '../../domain/dossier-code.ts';
-import { decide, statuses, terminalStatuses, type Action, type Actor, type Status } from '../../domain/dossier-status.ts';
+import { clockPaused, decide, isOverdue, statuses, type Action, type Actor, type DossierState, type Status } from '../../domain/dossier-status.ts';
+import { covers, dossierReaders } from '../../domain/roles.ts';
 import { isMissingAnswer, validateAnswers } from '../../domain/form-answers.ts';
 import { vietnamDay, type Clock } from '../../domain/time.ts';
 import { AppError, invalid, notFound, type FieldProblem } from '../../http/errors.ts';
@@ -15,6 +16,7 @@ import type { UnitsService } from '../units/units.service.ts';
 import type { FileStorage } from '../files/files.storage.ts';
 import { allowedForDocuments } from '../../domain/file-types.ts';
 import type { Readable } from 'node:stream';
+import { appendAudit } from '../audit/audit.service.ts';
 import * as q from './dossiers.queries.ts';
 import { storeUpload, type StoredUpload } from './dossiers.uploads.ts';
 import { receiptPdf } from './dossiers.receipt.ts';
@@ -33,6 +35,27 @@ export type DossierInput = {
   delivery?: { method?: string; address?: unknown };
 };
 
+/**
+ * The working calendar as the dossier rules need it (design.md §5). Inside a transaction pass it
+ * as `db`, so the calendar is read on the transaction's own connection.
+ */
+export type DueCalendar = {
+  /** The due time of a dossier accepted at `from` with `hours` working hours to process it. */
+  dueAt(unitId: string, from: Date, hours: number, db?: Db): Promise<Date>;
+  /** A due time pushed back by the working time between `from` and `to` (a pause). */
+  extend(unitId: string, due: Date, from: Date, to: Date, db?: Db): Promise<Date>;
+  /** Working hours from `from` to `to` (0 when `to` is not later). */
+  workingHoursBetween(unitId: string, from: Date, to: Date, db?: Db): Promise<number>;
+};
+
+/** One action to record: who takes it, as which role, and what it changes beside the status. */
+export type ActionInput = {
+  action: Action; actor: Actor; userId: string | null; at: Date;
+  note?: string | null; data?: Record<string, unknown>; set?: Partial<q.DossierRow>;
+  /** false when the caller sends its own message (submission has its own). */
+  notify?: boolean;
+};
+
 export type DossierView = {
   id: string; code: string | null; status: Status; statusCode: number; channel: string;
   procedureId: string; procedureVersion: number; unitId: string;
@@ -41,10 +64,19 @@ export type DossierView = {
   trackingKey: string | null;
   createdAt: string; submittedAt: string | null; acceptedAt: string | null; dueAt: string | null;
   resolvedAt: string | null; returnedAt: string | null; overdue: boolean;
+  /** The date promised in an apology letter, when one was sent. */
+  newDueAt: string | null;
+  assigneeId: string | null;
+  results: Array<{ n: number; code: string; name: string; size: number; mime: string; sha256: string }>;
   history: Array<{ at: string; action: string; actorRole: string; status: Status; note: string | null }>;
 };
 
-const settled: ReadonlySet<Status> = new Set(['resolved', 'returned', 'refused', 'withdrawn']);
+const blankState = { supplementFrom: null, processingSupplements: 0, apologies: 0, withdrawalRequested: false, results: 0, step: 0 } as const;
+
+/** The rule state kept beside the status (folded from the log when the row was written). */
+export function stateOf(row: q.DossierRow): DossierState {
+  return row.state ? (JSON.parse(row.state) as DossierState) : { status: row.status as Status, ...blankState };
+}
 
 /** Tracking keys avoid letters people confuse (0/O, 1/I/L) when reading them off a receipt. */
 const keyAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -60,6 +92,7 @@ export class DossiersService {
     private readonly clock: Clock,
     private readonly outbox: Outbox,
     private readonly storage: FileStorage,
+    private readonly calendar: DueCalendar,
     readonly limits: UploadLimits,
     /** The portal's public address, for the tracking link printed on receipts. */
     private readonly publicUrl: string,
@@ -88,17 +121,13 @@ export class DossiersService {
     let code = '';
     await this.db.transaction().execute(async (tx) => {
       code = await this.issueCode(tx, unitId, now);
-      const stamp = now.toISOString();
-      await q.insertDossier(tx, {
-        id, code, tracking_key: key, procedure_id: procedure.id, procedure_version: version, unit_id: unitId,
-        channel: 'national_portal', status: 'submitted', status_code: statuses.submitted, owner_id: null,
+      const by = { actor: 'system', userId: null, at: now, data: { sender, externalId } } as const;
+      const draft = await this.insertNew(tx, {
+        id, procedure_id: procedure.id, procedure_version: version, unit_id: unitId, channel: 'national_portal', owner_id: null,
         applicant: JSON.stringify(applicant), form: JSON.stringify(form), delivery: JSON.stringify(input.delivery ?? { method: 'online' }),
-        lang: 'vi', practice: 0, external_id: scopedId, submitted_at: stamp, accepted_at: null, due_at: null, resolved_at: null,
-        returned_at: null, created_at: stamp, updated_at: stamp, revision: 0,
-      });
-      for (const action of ['create', 'submit'] as const) {
-        await q.appendAction(tx, { id: randomUUID(), dossier_id: id, at: stamp, action, actor_id: null, actor_role: 'system', from_status: action === 'create' ? null : 'draft', to_status: action === 'create' ? 'draft' : 'submitted', note: null, data: JSON.stringify({ sender, externalId }) });
-      }
+        lang: 'vi', external_id: scopedId,
+      }, by);
+      await this.applyAction(tx, draft, { ...by, action: 'submit', notify: false, set: { code, tracking_key: key, submitted_at: now.toISOString() } });
     });
     return { created: true, id, code, status: 'submitted', trackingKey: key };
   }
@@ -135,14 +164,24 @@ export class DossiersService {
     });
   }
 
-  private actorOf(user: SessionUser, dossier?: q.DossierRow): Actor {
-    if (dossier && dossier.owner_id === user.id) return 'citizen';
-    const staff = user.roles.find((r) => r.role !== 'citizen' && (!dossier || this.covers(r, dossier.unit_id)));
-    return staff?.role ?? 'citizen';
+  /**
+   * The role a user takes an action on a dossier as: the applicant as citizen; staff as the first
+   * of their roles over the dossier's unit that the table allows, so someone at the desk who is
+   * also a specialist acts as whichever the action needs. Null when no role of theirs may.
+   */
+  actorFor(user: SessionUser, row: q.DossierRow, action: Action): { actor: Actor; refusal?: 'forbidden' | 'invalid_transition' } {
+    if (row.owner_id === user.id) return { actor: 'citizen' };
+    const state = stateOf(row);
+    const held = user.roles.filter((r) => r.role !== 'citizen' && this.covers(r, row.unit_id)).map((r) => r.role);
+    const fit = held.find((r) => decide(state, action, r).ok);
+    if (fit) return { actor: fit };
+    const first = held[0] ?? 'citizen';
+    const d = decide(state, action, first);
+    return { actor: first, refusal: d.ok ? undefined : d.reason };
   }
 
   /** The procedure asked for, and the receiving unit: required when several units handle it, one of them in any case. */
-  private procedureAndUnit(input: DossierInput) {
+  procedureAndUnit(input: DossierInput) {
     const procedure = input.procedureId ? this.catalog.find(input.procedureId) : undefined;
     if (!procedure) throw invalid({ procedureId: { key: input.procedureId ? 'unknownProcedure' : 'required' } });
     let unitId = input.unitId;
@@ -154,7 +193,7 @@ export class DossiersService {
   }
 
   /** The next code of a unit's intake day, inside the caller's transaction (the counter row queues concurrent callers). */
-  private async issueCode(tx: Db, unitId: string, now: Date): Promise<string> {
+  async issueCode(tx: Db, unitId: string, now: Date): Promise<string> {
     const unit = this.catalog.unit(unitId);
     if (!unit) throw new AppError('internal', 500);
     const day = vietnamDay(now);
@@ -162,20 +201,16 @@ export class DossiersService {
   }
 
   /** Whether a role held at a unit (and maybe its subtree) covers another unit. */
-  private covers(role: { unitId: string | null; subtree: boolean }, unitId: string): boolean {
-    if (!role.unitId) return false;
-    if (role.unitId === unitId) return true;
-    if (!role.subtree) return false;
-    for (let u = this.catalog.unit(unitId); u?.parentId; u = this.catalog.unit(u.parentId)) if (u.parentId === role.unitId) return true;
-    return false;
+  covers(role: { role: string; unitId: string | null; subtree: boolean }, unitId: string): boolean {
+    return covers(role as Parameters<typeof covers>[0], unitId, (id) => this.catalog.unit(id)?.parentId);
   }
 
-  /** A dossier the user may see: the applicant's own, or one in a staff member's scope; 404 otherwise. */
-  private async visible(user: SessionUser, id: string): Promise<q.DossierRow> {
+  /** A dossier the user may see: the applicant's own, or one in the scope of a staff role that reads dossiers; 404 otherwise. */
+  async visible(user: SessionUser, id: string): Promise<q.DossierRow> {
     const row = typeof id === 'string' && id.length <= 64 ? await q.findDossier(this.db, id) : undefined;
     if (!row || row.practice) throw notFound('dossier_not_found');
     const mine = row.owner_id === user.id;
-    const staff = user.roles.some((r) => r.role !== 'citizen' && this.covers(r, row.unit_id));
+    const staff = user.roles.some((r) => dossierReaders.has(r.role) && this.covers(r, row.unit_id));
     if (!mine && !staff) throw notFound('dossier_not_found');
     return row;
   }
@@ -187,8 +222,12 @@ export class DossiersService {
     return row;
   }
 
-  /** Checks what a draft may hold: present answers must be valid; missing ones wait for submission. */
-  private async checkDraft(input: DossierInput, procedureId: string, final: boolean, attachments: Array<{ document_key: string }> = []) {
+  /**
+   * Checks what a draft may hold: present answers must be valid; missing ones wait for submission.
+   * `final` checks everything; the uploaded documents too unless `attachments` is null (paper
+   * documents handed in at the counter are checked by the officer).
+   */
+  async checkDraft(input: DossierInput, procedureId: string, final: boolean, attachments: Array<{ document_key: string }> | null = []) {
     const form = await this.catalog.formDefinition(procedureId);
     const answers = { ...(input.form ?? {}), applicant: input.applicant ?? {} };
     const communes = await this.units.communeCodes();
@@ -207,8 +246,8 @@ export class DossiersService {
     if (final) {
       if (!method) fields['delivery.method'] = { key: 'required' };
       const detail = await this.catalog.get(procedureId);
-      for (const doc of detail.documents) {
-        if (doc.required && !attachments.some((a) => a.document_key === doc.key)) fields[`documents.${doc.key}`] = { key: 'documentMissing' };
+      for (const doc of attachments ? detail.documents : []) {
+        if (doc.required && !attachments!.some((a) => a.document_key === doc.key)) fields[`documents.${doc.key}`] = { key: 'documentMissing' };
       }
     }
     if (Object.keys(fields).length) throw invalid(fields);
@@ -229,14 +268,10 @@ export class DossiersService {
     const id = randomUUID();
     const version = (await this.catalog.get(procedure.id)).version.number;
     await this.db.transaction().execute(async (tx) => {
-      await q.insertDossier(tx, {
-        id, code: null, tracking_key: null, procedure_id: procedure.id, procedure_version: version, unit_id: unitId,
-        channel: 'online', status: 'draft', status_code: statuses.draft, owner_id: user.id,
-        applicant: JSON.stringify(applicant), form: JSON.stringify(form), delivery: JSON.stringify(input.delivery ?? {}),
-        lang, practice: 0, external_id: null, submitted_at: null, accepted_at: null, due_at: null, resolved_at: null,
-        returned_at: null, created_at: now, updated_at: now, revision: 0,
-      });
-      await q.appendAction(tx, { id: randomUUID(), dossier_id: id, at: now, action: 'create', actor_id: user.id, actor_role: 'citizen', from_status: null, to_status: 'draft', note: null, data: '{}' });
+      await this.insertNew(tx, {
+        id, procedure_id: procedure.id, procedure_version: version, unit_id: unitId, channel: 'online', owner_id: user.id,
+        applicant: JSON.stringify(applicant), form: JSON.stringify(form), delivery: JSON.stringify(input.delivery ?? {}), lang, external_id: null,
+      }, { actor: 'citizen', userId: user.id, at: this.clock.now() });
       if (idempotencyKey) await q.rememberIdempotencyKey(tx, { scope: user.id, key: idempotencyKey, dossier_id: id, created_at: now });
     });
     return this.get(user, id);
@@ -298,7 +333,7 @@ export class DossiersService {
       const log = await q.listActions(this.db, id);
       if (log.at(-1)?.action === 'submit') return { id, code: row.code, status: 'submitted', trackingKey: row.tracking_key };
     }
-    const decision = decide(row.status as Status, 'submit', 'citizen');
+    const decision = decide(stateOf(row), 'submit', 'citizen');
     if (!decision.ok) throw new AppError('invalid_transition', 409);
     const attachments = await q.listAttachments(this.db, id);
     await this.checkDraft({ applicant: JSON.parse(row.applicant), form: JSON.parse(row.form), delivery: JSON.parse(row.delivery) }, row.procedure_id, true, attachments);
@@ -307,18 +342,16 @@ export class DossiersService {
     let code = '';
     await this.db.transaction().execute(async (tx) => {
       code = await this.issueCode(tx, row.unit_id, now);
-      const ok = await q.updateDossier(tx, id, row.revision, {
-        code, tracking_key: key, status: decision.to, status_code: statuses[decision.to], submitted_at: now.toISOString(),
-        updated_at: now.toISOString(), lang,
+      await this.applyAction(tx, row, {
+        action: 'submit', actor: 'citizen', userId: user.id, at: now, notify: false,
+        set: { code, tracking_key: key, submitted_at: now.toISOString(), lang },
       });
-      if (!ok) throw new AppError('conflict', 409);
-      await q.appendAction(tx, { id: randomUUID(), dossier_id: id, at: now.toISOString(), action: 'submit', actor_id: user.id, actor_role: 'citizen', from_status: row.status, to_status: decision.to, note: null, data: '{}' });
       await this.notify(tx, row, lang, 'dossier_submitted', { code, trackingUrl: this.trackingUrl(code, key) }, now);
     });
     return { id, code, status: decision.to, trackingKey: key };
   }
 
-  private async notify(tx: Db, row: q.DossierRow, lang: Lang, template: string, params: Record<string, string>, now: Date): Promise<void> {
+  async notify(tx: Db, row: q.DossierRow, lang: Lang, template: string, params: Record<string, string>, now: Date): Promise<void> {
     const applicant = JSON.parse(row.applicant) as { fullName?: string; email?: string; phone?: string };
     const procedure = this.catalog.find(row.procedure_id);
     const base = { name: applicant.fullName ?? '', procedure: procedure ? localName(lang, procedure) : row.procedure_id, ...params };
@@ -339,7 +372,7 @@ export class DossiersService {
    */
   async receiveFile(user: SessionUser, id: string, file: { filename: string; stream: Readable }): Promise<StoredUpload> {
     const row = await this.attachable(user, id);
-    return storeUpload(this.storage, row.id, file, { allowed: allowedForDocuments, maxBytes: this.limits.maxFileBytes });
+    return storeUpload(this.storage, `dossiers/${row.id}`, file, { allowed: allowedForDocuments, maxBytes: this.limits.maxFileBytes });
   }
 
   async recordUpload(user: SessionUser, id: string, documentKey: string | undefined, stored: StoredUpload) {
@@ -402,6 +435,13 @@ export class DossiersService {
     return { drafts, files };
   }
 
+  /** The applicant sends what a supplement request asked for (files uploaded first); the dossier goes back where it was. */
+  async supplement(user: SessionUser, id: string, note: string | undefined): Promise<DossierView> {
+    const row = await this.ownDraftable(user, id);
+    await this.act(row, user, 'supplement', note);
+    return this.get(user, id);
+  }
+
   /** The applicant asks to withdraw; reception confirms it later (design.md §4). */
   async withdraw(user: SessionUser, id: string, note: string | undefined): Promise<DossierView> {
     const row = await this.ownDraftable(user, id);
@@ -410,15 +450,62 @@ export class DossiersService {
   }
 
   private async act(row: q.DossierRow, user: SessionUser, action: Action, note?: string, data: Record<string, unknown> = {}): Promise<void> {
-    const actor = this.actorOf(user, row);
-    const decision = decide(row.status as Status, action, actor);
-    if (!decision.ok) throw new AppError(decision.reason, decision.reason === 'forbidden' ? 403 : 409);
-    const now = this.clock.now().toISOString();
-    await this.db.transaction().execute(async (tx) => {
-      const ok = await q.updateDossier(tx, row.id, row.revision, { status: decision.to, status_code: statuses[decision.to], updated_at: now });
-      if (!ok) throw new AppError('conflict', 409);
-      await q.appendAction(tx, { id: randomUUID(), dossier_id: row.id, at: now, action, actor_id: user.id, actor_role: actor, from_status: row.status, to_status: decision.to, note: note ?? null, data: JSON.stringify(data) });
+    const { actor, refusal } = this.actorFor(user, row, action);
+    if (refusal) throw new AppError(refusal, refusal === 'forbidden' ? 403 : 409);
+    await this.db.transaction().execute((tx) => this.applyAction(tx, row, { action, actor, userId: user.id, at: this.clock.now(), note, data }));
+  }
+
+  /** A new dossier's row and its first action (`create`), inside the caller's transaction. */
+  async insertNew(
+    tx: Db,
+    fields: Pick<q.DossierRow, 'id' | 'procedure_id' | 'procedure_version' | 'unit_id' | 'channel' | 'owner_id' | 'applicant' | 'form' | 'delivery' | 'lang' | 'external_id'>,
+    by: { actor: Actor; userId: string | null; at: Date; data?: Record<string, unknown> },
+  ): Promise<q.DossierRow> {
+    const d = decide(null, 'create', by.actor);
+    if (!d.ok) throw new AppError(d.reason, 403);
+    const at = by.at.toISOString();
+    const row: q.DossierRow = {
+      ...fields, code: null, tracking_key: null, status: d.to, status_code: statuses[d.to], state: JSON.stringify(d.next), practice: 0,
+      submitted_at: null, accepted_at: null, due_at: null, resolved_at: null, returned_at: null, created_at: at, updated_at: at, revision: 0,
+      assignee_id: null, paused_at: null, new_due_at: null, processing_hours: null, reminded_on: null,
+    };
+    await q.insertDossier(tx, row);
+    await q.appendAction(tx, { id: randomUUID(), dossier_id: row.id, at, action: 'create', actor_id: by.userId, actor_role: by.actor, from_status: null, to_status: d.to, note: null, data: JSON.stringify(by.data ?? {}) });
+    await appendAudit(tx, { at, kind: 'dossier_action', actorId: by.userId, subject: `dossier:${row.id}`, data: { action: 'create', role: by.actor, from: null, to: d.to } });
+    return row;
+  }
+
+  /**
+   * Takes one action on a dossier inside the caller's transaction: the table decides; the log gets
+   * the action; the current-status row gets the new status and state, but only if nobody changed
+   * it since it was read (409 otherwise: of two officers acting at once, exactly one wins).
+   * Starting a pause stops the clock; ending one pushes the due time back by the working time
+   * paused. A new status is told to the applicant.
+   */
+  async applyAction(tx: Db, row: q.DossierRow, a: ActionInput): Promise<q.DossierRow> {
+    const state = stateOf(row);
+    const d = decide(state, a.action, a.actor);
+    if (!d.ok) throw new AppError(d.reason, d.reason === 'forbidden' ? 403 : 409);
+    const at = a.at.toISOString();
+    const set: Partial<q.DossierRow> = { ...a.set, state: JSON.stringify(d.next), status: d.to, status_code: statuses[d.to], updated_at: at };
+    if (!clockPaused(state) && clockPaused(d.next)) set.paused_at = at;
+    if (clockPaused(state) && !clockPaused(d.next)) {
+      if (row.paused_at && row.due_at) set.due_at = (await this.calendar.extend(row.unit_id, new Date(row.due_at), new Date(row.paused_at), a.at, tx)).toISOString();
+      set.paused_at = null;
+    }
+    if (!(await q.updateDossier(tx, row.id, row.revision, set))) throw new AppError('conflict', 409);
+    await q.appendAction(tx, {
+      id: randomUUID(), dossier_id: row.id, at, action: a.action, actor_id: a.userId, actor_role: a.actor,
+      from_status: row.status, to_status: d.to, note: a.note ?? null, data: JSON.stringify(a.data ?? {}),
     });
+    const next: q.DossierRow = { ...row, ...set, revision: row.revision + 1 };
+    if (d.to !== row.status && a.notify !== false && next.code && next.tracking_key) {
+      const lang = next.lang === 'en' ? 'en' : 'vi';
+      await this.notify(tx, next, lang, 'dossier_status_changed', { code: next.code, status: messages(lang).statuses[d.to], trackingUrl: this.trackingUrl(next.code, next.tracking_key) }, a.at);
+    }
+    // Last write of the step: the audit head stays locked until the transaction commits.
+    await appendAudit(tx, { at, kind: 'dossier_action', actorId: a.userId, subject: `dossier:${row.id}`, data: { action: a.action, role: a.actor, from: row.status, to: d.to } });
+    return next;
   }
 
   /**
@@ -457,8 +544,8 @@ export class DossiersService {
     return { total, items: await Promise.all(rows.map((r) => this.view(r, true))) };
   }
 
-  private async view(row: q.DossierRow, owner: boolean): Promise<DossierView> {
-    const [actions, attachments] = await Promise.all([q.listActions(this.db, row.id), q.listAttachments(this.db, row.id)]);
+  async view(row: q.DossierRow, owner: boolean): Promise<DossierView> {
+    const [actions, attachments, results] = await Promise.all([q.listActions(this.db, row.id), q.listAttachments(this.db, row.id), q.listResults(this.db, row.id)]);
     const status = row.status as Status;
     return {
       id: row.id, code: row.code, status, statusCode: row.status_code, channel: row.channel,
@@ -468,7 +555,9 @@ export class DossiersService {
       trackingKey: owner ? row.tracking_key : null,
       createdAt: row.created_at, submittedAt: row.submitted_at, acceptedAt: row.accepted_at, dueAt: row.due_at,
       resolvedAt: row.resolved_at, returnedAt: row.returned_at,
-      overdue: !!row.due_at && !settled.has(status) && !terminalStatuses.has(status) && this.clock.now().toISOString() > row.due_at,
+      overdue: isOverdue(status, row.due_at, this.clock.now()),
+      newDueAt: row.new_due_at, assigneeId: row.assignee_id,
+      results: results.map((r) => ({ n: r.n, code: r.code, name: r.name, size: r.size, mime: r.mime, sha256: r.sha256 })),
       history: actions.map((a) => ({ at: a.at, action: a.action, actorRole: a.actor_role, status: a.to_status as Status, note: a.note })),
     };
   }

@@ -30,13 +30,13 @@ async function peek(input: Readable, n: number): Promise<{ head: Buffer; whole: 
 }
 
 /**
- * Stores one uploaded file under `dossiers/<dossierId>/<uuid>`. Refuses an empty file or a type
+ * Stores one uploaded file under `<folder>/<uuid>` (`dossiers/<id>` for attachments, `results/<id>` for results). Refuses an empty file or a type
  * outside `allowed` (415) before writing anything, and a file over `maxBytes` (413) as soon as it
  * passes the limit.
  */
 export async function storeUpload(
   storage: FileStorage,
-  dossierId: string,
+  folder: string,
   file: { filename: string; stream: Readable },
   opts: { allowed: ReadonlySet<string>; maxBytes: number },
 ): Promise<StoredUpload> {
@@ -51,7 +51,7 @@ export async function storeUpload(
     file.stream.resume();
     throw new AppError('file_type_not_allowed', 415);
   }
-  const storageKey = `dossiers/${dossierId}/${randomUUID()}`;
+  const storageKey = `${folder}/${randomUUID()}`;
   try {
     const stored = await storage.put(storageKey, limitStream(whole, opts.maxBytes), { contentType: type.mime });
     // Multipart parsing caps the part too; a truncated part must not pass as complete.

@@ -65,6 +65,20 @@ export const templates = {
       sms: 'Một Cửa: dossier {code} submitted. Track it at {trackingUrl}',
     },
   },
+  dossier_due_reminder: {
+    vi: {
+      subject: 'Nhắc hạn: {overdue} hồ sơ quá hạn, {dueSoon} hồ sơ sắp đến hạn',
+      text: 'Xin chào {name},\n\nCác hồ sơ bạn đang xử lý cần chú ý về thời hạn:\n\n{list}\n\n'
+        + 'Mở hàng chờ: {queueUrl}' + signature.vi,
+      sms: 'Mot Cua: {overdue} ho so qua han, {dueSoon} ho so sap den han. {queueUrl}',
+    },
+    en: {
+      subject: 'Deadlines: {overdue} dossiers overdue, {dueSoon} due soon',
+      text: 'Hello {name},\n\nThese dossiers you handle need attention to their deadlines:\n\n{list}\n\n'
+        + 'Open the queue: {queueUrl}' + signature.en,
+      sms: 'Mot Cua: {overdue} dossiers overdue, {dueSoon} due soon. {queueUrl}',
+    },
+  },
   dossier_status_changed: {
     vi: {
       subject: 'Hồ sơ {code}: {status}',

@@ -62,6 +62,11 @@ const longest: Record<string, string> = {
   procedure: 'Cấp giấy chứng nhận quyền sử dụng đất lần đầu',
   status: 'Đã có kết quả, chờ trả kết quả',
   trackingUrl: 'https://dichvucong.tiengiang.gov.vn/ho-so/000.00.22.H58-261129-0001'.padEnd(70, '1'),
+  // A handler's daily reminder: counts up to four digits, the queue's address as long as a tracking link.
+  overdue: '1234',
+  dueSoon: '1234',
+  list: '- 000.00.22.H58-261129-0001 (Đăng ký khai sinh): quá hạn từ 2026-11-27',
+  queueUrl: 'https://dichvucong.tiengiang.gov.vn/can-bo/ho-so?tab=overdue'.padEnd(70, '1'),
 };
 
 test('an email enqueued in a transaction that rolls back is never sent; one that commits arrives over SMTP with its Vietnamese intact', async (t) => {

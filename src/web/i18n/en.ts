@@ -277,7 +277,13 @@ export const en: Messages = {
     errorPrefix: 'Error: ',
     summaryTitle: 'There is a problem',
   },
+  office: {
+    overdueSince: 'overdue since',
+    dueBy: 'due',
+  },
   errors: {
+    no_next_step: 'The dossier is at the last step of its workflow: resolve it; it cannot be forwarded further.',
+    apology_too_late: 'An apology with a new date must be sent at least one working day before the deadline.',
     filing_disabled: 'Online dossiers are filed on the National Public Service Portal.',
     bad_api_key: 'The API key is not valid.',
     bad_multipart: 'The uploaded data is broken or incomplete. Please send it again.',
@@ -309,6 +315,11 @@ export const en: Messages = {
     unavailable: 'The system is not ready yet.',
   },
   fieldErrors: {
+    missingList: 'List each missing or incorrect document, one per line.',
+    tooMany: 'At most {max} items.',
+    reasonRequired: 'Give the reason.',
+    notStaffHere: 'This person does not hold a suitable role at the unit handling the dossier.',
+    newDueAfterDue: 'The new date must be after the current due date.',
     chooseFile: 'Choose a file to upload.',
     unknownDocument: 'This procedure has no such document.',
     unknownProcedure: 'There is no such procedure.',

@@ -275,7 +275,13 @@ export const vi = {
     errorPrefix: 'Lỗi: ',
     summaryTitle: 'Có vấn đề cần sửa',
   },
+  office: {
+    overdueSince: 'quá hạn từ',
+    dueBy: 'hạn',
+  },
   errors: {
+    no_next_step: 'Hồ sơ đang ở bước cuối của quy trình: hãy trình ký giải quyết, không chuyển tiếp được nữa.',
+    apology_too_late: 'Phiếu xin lỗi và hẹn lại phải gửi trước hạn giải quyết ít nhất một ngày làm việc.',
     filing_disabled: 'Hồ sơ trực tuyến được nộp trên Cổng Dịch vụ công quốc gia.',
     bad_api_key: 'Khóa API không hợp lệ.',
     bad_multipart: 'Dữ liệu tệp gửi lên bị hỏng hoặc không trọn vẹn. Vui lòng gửi lại.',
@@ -307,6 +313,11 @@ export const vi = {
     unavailable: 'Hệ thống tạm thời chưa sẵn sàng.',
   },
   fieldErrors: {
+    missingList: 'Ghi rõ từng giấy tờ còn thiếu hoặc cần sửa, mỗi dòng một mục.',
+    tooMany: 'Tối đa {max} mục.',
+    reasonRequired: 'Ghi rõ lý do.',
+    notStaffHere: 'Người này không giữ vai trò phù hợp tại đơn vị giải quyết hồ sơ.',
+    newDueAfterDue: 'Ngày hẹn mới phải sau ngày hẹn trả kết quả hiện tại.',
     chooseFile: 'Hãy chọn một tệp để tải lên.',
     unknownDocument: 'Thủ tục này không có giấy tờ này.',
     unknownProcedure: 'Không có thủ tục này.',

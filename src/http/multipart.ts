@@ -1,0 +1,43 @@
+// Reads a multipart upload with one `file` part and a few text fields, streaming the file into
+// storage through `receive`. For pages, the form token must come before the file and is checked
+// before a byte is stored. A broken or cut-off body answers 400 and leaves no file behind.
+import type { Readable } from 'node:stream';
+import type { FastifyRequest } from 'fastify';
+import type { StoredUpload } from '../modules/dossiers/dossiers.uploads.ts';
+import { csrfField, csrfMatches } from './csrf.ts';
+import { AppError } from './errors.ts';
+
+export type UploadHandlers = {
+  maxBytes: number;
+  csrf?: boolean;
+  receive(file: { filename: string; stream: Readable }): Promise<StoredUpload>;
+  discard(stored: StoredUpload): Promise<void>;
+};
+
+export async function readUpload(req: FastifyRequest, h: UploadHandlers): Promise<{ fields: Record<string, string>; stored?: StoredUpload }> {
+  // A body that announces itself as too large is refused before a byte of it is read.
+  if (Number(req.headers['content-length'] ?? 0) > h.maxBytes + 64 * 1024) throw new AppError('file_too_large', 413);
+  if (!req.isMultipart()) throw new AppError('unsupported_media_type', 415);
+  const fields: Record<string, string> = {};
+  let stored: StoredUpload | undefined;
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'field') {
+        fields[part.fieldname] = String(part.value).slice(0, 200);
+      } else if (part.fieldname === 'file' && !stored) {
+        if (h.csrf && !csrfMatches(req, fields[csrfField])) throw new AppError('csrf', 403);
+        // A form sent with no file chosen still has an empty file part.
+        if (!part.filename) part.file.resume();
+        else stored = await h.receive({ filename: part.filename, stream: part.file });
+      } else {
+        part.file.resume();
+      }
+    }
+  } catch (err) {
+    if (stored) await h.discard(stored);
+    if (err instanceof AppError) throw err;
+    // Broken multipart, or a body cut off in the middle.
+    throw new AppError('bad_multipart', 400);
+  }
+  return { fields, stored };
+}

@@ -1,0 +1,258 @@
+// The back office's side of a dossier (design.md §4): counter and postal intake, the intake check
+// (accept, ask for a supplement, refuse), the workflow steps (transfer, assign, forward, return,
+// recall), pauses, suspension, apology, results coded {code}-KQ{n}, their return, and withdrawal.
+// Every action goes through DossiersService.applyAction: the one table decides, the log records.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Db } from '../../db/connection.ts';
+import { resultCode } from '../../domain/dossier-code.ts';
+import { isAction, type Action, type Status } from '../../domain/dossier-status.ts';
+import { allowedForDocuments } from '../../domain/file-types.ts';
+import { defaultSteps, stepDueAt, type WorkflowStep } from '../../domain/workflow.ts';
+import type { Clock } from '../../domain/time.ts';
+import { AppError, invalid, type FieldProblem } from '../../http/errors.ts';
+import type { Lang } from '../../web/i18n/index.ts';
+import type { SessionUser } from '../accounts/accounts.service.ts';
+import type { CatalogService } from '../catalog/catalog.service.ts';
+import type { FileStorage } from '../files/files.storage.ts';
+import * as q from './dossiers.queries.ts';
+import { stateOf, type DossierInput, type DossierView, type DossiersService, type DueCalendar } from './dossiers.service.ts';
+import { storeUpload, type StoredUpload } from './dossiers.uploads.ts';
+
+/** What an officer sends with an action (api-v1.md: POST /dossiers/{id}/actions). */
+export type ActionRequest = {
+  action?: unknown;
+  note?: unknown;
+  /** request_supplement: the complete list of what is missing. */
+  missing?: unknown;
+  /** assign, forward, transfer: the person who takes the dossier next. */
+  toUserId?: unknown;
+  /** apologize: the new date promised (YYYY-MM-DD, or a timestamp). */
+  newDueAt?: unknown;
+  /** return_result: who received the result. */
+  receivedBy?: unknown;
+};
+
+/** Actions taken through their own routes, never through POST /actions. */
+const ownRoutes: ReadonlySet<Action> = new Set(['create', 'submit', 'attach_result', 'withdraw']);
+
+const text = (v: unknown, max: number): string | null => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : null);
+
+/** Tracking keys avoid letters people confuse (0/O, 1/I/L) when reading them off a receipt. */
+const keyAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export function trackingKey(): string {
+  return [...randomBytes(10)].map((b) => keyAlphabet[b % keyAlphabet.length]).join('');
+}
+
+export class WorkflowService {
+  constructor(
+    private readonly db: Db,
+    private readonly dossiers: DossiersService,
+    private readonly catalog: CatalogService,
+    private readonly calendar: DueCalendar,
+    private readonly storage: FileStorage,
+    private readonly clock: Clock,
+    private readonly maxFileBytes: number,
+  ) {}
+
+  /** The steps a procedure's dossiers go through: its own template, the default one, or the built-in default. */
+  async steps(procedureId: string): Promise<WorkflowStep[]> {
+    const t = await q.findWorkflowTemplate(this.db, procedureId);
+    return t ? (JSON.parse(t.steps) as WorkflowStep[]) : defaultSteps;
+  }
+
+  /**
+   * A dossier brought to the desk in person (`counter`) or received by post (`postal`): created,
+   * submitted and accepted in one step, with its code and due time. The officer has checked the
+   * paper documents, so only the answers are checked here.
+   */
+  async intake(user: SessionUser, input: DossierInput & { channel?: unknown }, lang: Lang) {
+    const channel = input.channel;
+    if (channel !== 'counter' && channel !== 'postal') throw invalid({ channel: { key: 'notAllowed', params: { allowed: 'counter, postal' } } });
+    const { procedure, unitId } = this.dossiers.procedureAndUnit(input);
+    const role = user.roles.find((r) => (r.role === 'reception' || (channel === 'postal' && r.role === 'postal')) && this.dossiers.covers(r, unitId));
+    if (!role) {
+      // Staff who may read the unit's dossiers learn they may not do this; anyone else, that the unit is not theirs.
+      throw new AppError('forbidden', 403);
+    }
+    const { applicant, form } = await this.dossiers.checkDraft({ ...input, delivery: input.delivery ?? { method: 'counter' } }, procedure.id, true, null);
+    const detail = await this.catalog.get(procedure.id);
+    const now = this.clock.now();
+    const id = randomUUID();
+    const key = trackingKey();
+    let row!: q.DossierRow;
+    await this.db.transaction().execute(async (tx) => {
+      const code = await this.dossiers.issueCode(tx, unitId, now);
+      const by = { actor: role.role, userId: user.id, at: now } as const;
+      row = await this.dossiers.insertNew(tx, {
+        id, procedure_id: procedure.id, procedure_version: detail.version.number, unit_id: unitId, channel, owner_id: null,
+        applicant: JSON.stringify(applicant), form: JSON.stringify(form), delivery: JSON.stringify(input.delivery ?? { method: 'counter' }), lang, external_id: null,
+      }, by);
+      row = await this.dossiers.applyAction(tx, row, { ...by, action: 'submit', notify: false, set: { code, tracking_key: key, submitted_at: now.toISOString() } });
+      row = await this.dossiers.applyAction(tx, row, { action: 'accept', actor: 'reception', userId: user.id, at: now, set: await this.acceptance(row, now, tx) });
+    });
+    return { id, code: row.code!, status: row.status as Status, trackingKey: key, dueAt: row.due_at, acceptedAt: row.accepted_at };
+  }
+
+  /** What acceptance sets: the intake time, and the due time from the procedure's processing time under the unit's calendar. */
+  private async acceptance(row: q.DossierRow, now: Date, db: Db = this.db): Promise<Partial<q.DossierRow>> {
+    const hours = Math.round((this.catalog.find(row.procedure_id)?.processingDays ?? 0) * 8);
+    return { accepted_at: now.toISOString(), processing_hours: hours, due_at: (await this.calendar.dueAt(row.unit_id, now, hours, db)).toISOString() };
+  }
+
+  /** An officer's action on a dossier in their scope (api-v1.md): 404 outside it, 403 for a role that may not, 409 in a state that does not allow it. */
+  async act(user: SessionUser, id: string, req: ActionRequest): Promise<DossierView> {
+    const action = req.action;
+    if (!isAction(action) || ownRoutes.has(action)) {
+      throw invalid({ action: { key: 'notAllowed', params: { allowed: 'accept, request_supplement, supplement, refuse, transfer, assign, forward, return_step, recall, request_financial_obligation, fulfil_financial_obligation, suspend, resume, resolve, return_result, apologize, confirm_withdrawal' } } });
+    }
+    const row = await this.dossiers.visible(user, id);
+    const { actor, refusal } = this.dossiers.actorFor(user, row, action);
+    if (refusal) throw new AppError(refusal, refusal === 'forbidden' ? 403 : 409);
+    const now = this.clock.now();
+    const note = text(req.note, 2000);
+    const problems: Record<string, FieldProblem> = {};
+    const data: Record<string, unknown> = {};
+    let set: Partial<q.DossierRow> = {};
+
+    switch (action) {
+      case 'accept':
+        set = await this.acceptance(row, now);
+        break;
+      case 'request_supplement': {
+        const missing = Array.isArray(req.missing) ? req.missing.map((m) => text(m, 500)).filter((m): m is string => !!m) : [];
+        if (!missing.length) problems.missing = { key: 'missingList' };
+        else if (missing.length > 30) problems.missing = { key: 'tooMany', params: { max: 30 } };
+        data.missing = missing;
+        break;
+      }
+      case 'refuse':
+      case 'suspend':
+        if (!note) problems.note = { key: 'reasonRequired' };
+        break;
+      case 'transfer':
+      case 'assign':
+      case 'forward': {
+        const steps = await this.steps(row.procedure_id);
+        const state = stateOf(row);
+        const step = action === 'transfer' ? 0 : action === 'forward' ? state.step + 1 : state.step;
+        if (action === 'forward' && step >= steps.length) throw new AppError('no_next_step', 409);
+        const target = steps[step]!;
+        if (action === 'forward' && state.step < steps.length && steps[state.step]!.role !== actor && actor !== 'reception') throw new AppError('forbidden', 403);
+        const toUserId = text(req.toUserId, 64);
+        if (action === 'assign' && !toUserId) problems.toUserId = { key: 'required' };
+        if (toUserId && !(await this.holdsStep(toUserId, row.unit_id, action === 'assign' ? null : target.role))) problems.toUserId = { key: 'notStaffHere' };
+        set.assignee_id = toUserId;
+        if (action !== 'assign' && row.accepted_at && row.processing_hours !== null) {
+          data.step = step;
+          data.stepKey = target.key;
+          data.stepDueAt = (await stepDueAt(steps, step, (h) => this.calendar.dueAt(row.unit_id, new Date(row.accepted_at!), h), row.processing_hours)).toISOString();
+        }
+        if (toUserId) data.toUserId = toUserId;
+        break;
+      }
+      case 'return_step':
+      case 'recall':
+        set.assignee_id = await q.previousHolder(this.db, row.id, stateOf(row).step - 1);
+        data.step = stateOf(row).step - 1;
+        break;
+      case 'resolve':
+        set.resolved_at = now.toISOString();
+        break;
+      case 'return_result': {
+        const receivedBy = text(req.receivedBy, 200);
+        if (!receivedBy) problems.receivedBy = { key: 'required' };
+        data.receivedBy = receivedBy;
+        set.returned_at = now.toISOString();
+        break;
+      }
+      case 'apologize': {
+        const newDue = parseWhen(req.newDueAt);
+        if (!newDue) problems.newDueAt = { key: 'badDate' };
+        else if (row.due_at && newDue <= row.due_at) problems.newDueAt = { key: 'newDueAfterDue' };
+        if (!note) problems.note = { key: 'reasonRequired' };
+        // At least one working day before the due time (design.md §4).
+        if (row.due_at && (await this.calendar.workingHoursBetween(row.unit_id, now, new Date(row.due_at))) < 8) throw new AppError('apology_too_late', 409);
+        set.new_due_at = newDue;
+        data.newDueAt = newDue;
+        data.dueAt = row.due_at;
+        break;
+      }
+      default:
+        break;
+    }
+    if (Object.keys(problems).length) throw invalid(problems);
+    await this.db.transaction().execute((tx) => this.dossiers.applyAction(tx, row, { action, actor, userId: user.id, at: now, note, data, set }));
+    return this.dossiers.get(user, id);
+  }
+
+  /** Whether a person holds a staff role (this one, or any) over the dossier's unit. */
+  private async holdsStep(userId: string, unitId: string, role: string | null): Promise<boolean> {
+    const roles = await q.staffRolesOf(this.db, userId);
+    return roles.some((r) => (role === null ? r.role !== 'citizen' : r.role === role) && this.dossiers.covers({ role: r.role, unitId: r.unit_id, subtree: r.subtree === 1 }, unitId));
+  }
+
+  /** Stores an uploaded result file, once the caller may attach a result now; recordResult then records it. */
+  async receiveResult(user: SessionUser, id: string, file: { filename: string; stream: Readable }): Promise<StoredUpload> {
+    const row = await this.dossiers.visible(user, id);
+    const { refusal } = this.dossiers.actorFor(user, row, 'attach_result');
+    if (refusal) {
+      file.stream.resume();
+      throw new AppError(refusal, refusal === 'forbidden' ? 403 : 409);
+    }
+    return storeUpload(this.storage, `results/${row.id}`, file, { allowed: allowedForDocuments, maxBytes: this.maxFileBytes });
+  }
+
+  /**
+   * Records a stored result as {code}-KQ{n} with the `attach_result` action, in one transaction;
+   * if that fails (another officer attached one at the same moment, say) the file is removed again.
+   */
+  async recordResult(user: SessionUser, id: string, stored: StoredUpload) {
+    try {
+      const row = await this.dossiers.visible(user, id);
+      const { actor, refusal } = this.dossiers.actorFor(user, row, 'attach_result');
+      if (refusal) throw new AppError(refusal, refusal === 'forbidden' ? 403 : 409);
+      const now = this.clock.now();
+      const n = stateOf(row).results + 1;
+      const code = resultCode(row.code!, n);
+      await this.db.transaction().execute(async (tx) => {
+        await this.dossiers.applyAction(tx, row, { action: 'attach_result', actor, userId: user.id, at: now, data: { code, sha256: stored.sha256 } });
+        await q.insertResult(tx, {
+          id: randomUUID(), dossier_id: row.id, n, code, name: stored.name, size: stored.size, mime: stored.mime, sha256: stored.sha256,
+          storage_key: stored.storageKey, created_at: now.toISOString(), created_by: user.id,
+        });
+      });
+      return { n, code, name: stored.name, size: stored.size, mime: stored.mime, sha256: stored.sha256 };
+    } catch (err) {
+      await this.storage.delete(stored.storageKey);
+      throw err;
+    }
+  }
+
+  async discard(stored: StoredUpload): Promise<void> {
+    await this.storage.delete(stored.storageKey);
+  }
+
+  /** A result file: for staff over the dossier, and for its applicant once resolved. */
+  async resultFile(user: SessionUser, id: string, n: number) {
+    const row = await this.dossiers.visible(user, id);
+    const staff = row.owner_id !== user.id;
+    if (!staff && row.status !== 'resolved' && row.status !== 'returned') throw new AppError('dossier_not_found', 404);
+    const result = (await q.listResults(this.db, row.id)).find((r) => r.n === n);
+    if (!result) throw new AppError('not_found', 404);
+    return { ...result, body: await this.storage.get(result.storage_key) };
+  }
+}
+
+/** A date (YYYY-MM-DD, meaning the end of that working day at 17:00 in Vietnam) or a timestamp, as ISO UTC. */
+function parseWhen(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  const s = v.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
+    const d = new Date(`${s}T17:00:00+07:00`);
+    return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s ? null : d.toISOString();
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(s)) return null;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}

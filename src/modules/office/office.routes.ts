@@ -1,0 +1,140 @@
+// The office API (api-v1.md, "Dossiers: office side"): the queue, counter and postal intake,
+// actions on a dossier, result documents. Every route checks the caller's roles and scope.
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { requireUser } from '../../http/auth.ts';
+import { invalid } from '../../http/errors.ts';
+import { readUpload } from '../../http/multipart.ts';
+import { sendDocument } from '../../http/reply.ts';
+import { Limit, Offset, StringEnum, errors } from '../../http/schemas.ts';
+import type { Services } from '../../services.ts';
+import { DossierBody, DossierView, IdParams } from '../dossiers/dossiers.routes.ts';
+import type { ActionRequest } from '../dossiers/dossiers.workflow.ts';
+import type { DossierInput } from '../dossiers/dossiers.service.ts';
+import { queueTabs } from './office.service.ts';
+
+const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
+
+const QueueItem = Type.Object({
+  id: Type.String(), code: Nullable(Type.String()), status: Type.String(), statusCode: Type.Integer(),
+  procedureId: Type.String(), procedureName: Type.String(), unitId: Type.String(), channel: Type.String(), applicantName: Type.String(),
+  submittedAt: Nullable(Type.String()), acceptedAt: Nullable(Type.String()), dueAt: Nullable(Type.String()), newDueAt: Nullable(Type.String()),
+  overdue: Type.Boolean(), assigneeId: Nullable(Type.String()), step: Type.Integer(),
+});
+
+const Result = Type.Object({ n: Type.Integer(), code: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String(), sha256: Type.String() });
+
+export function officeApiRoutes(services: Services): FastifyPluginAsync {
+  const { office, workflow } = services;
+  return async (base) => {
+    const app = base.withTypeProvider<TypeBoxTypeProvider>();
+    const tags = ['office'];
+
+    app.get(
+      '/api/v1/office/queue',
+      {
+        schema: {
+          tags, summary: 'The dossiers within the caller’s scope, soonest due first, with the count of each tab',
+          description: 'Tabs: open, intake (waiting for the intake check), processing, paused, to_return, overdue, due_soon (within 2 working days), mine, closed.',
+          querystring: Type.Object({
+            tab: Type.Optional(StringEnum(queueTabs)),
+            status: Type.Optional(Type.String({ maxLength: 30 })),
+            unitId: Type.Optional(Type.String({ maxLength: 100 })),
+            procedureId: Type.Optional(Type.String({ maxLength: 200 })),
+            overdue: Type.Optional(Type.Boolean()),
+            assignedTo: Type.Optional(StringEnum(['me'] as const)),
+            limit: Limit, offset: Offset,
+          }),
+          response: {
+            200: Type.Object({ total: Type.Integer(), items: Type.Array(QueueItem), tab: Type.String(), counts: Type.Record(Type.String(), Type.Integer()) }),
+            ...errors(400, 401, 403),
+          },
+        },
+      },
+      async (req) => {
+        const { scope: _scope, ...page } = await office.queue(requireUser(req), req.query);
+        return page;
+      },
+    );
+
+    app.post(
+      '/api/v1/office/dossiers',
+      {
+        schema: {
+          tags, summary: 'Counter or postal intake: the dossier is created and accepted in one step',
+          body: Type.Object({ ...DossierBody.properties, channel: StringEnum(['counter', 'postal'] as const) }),
+          response: {
+            201: Type.Object({ id: Type.String(), code: Type.String(), status: Type.String(), trackingKey: Type.String(), dueAt: Nullable(Type.String()), acceptedAt: Nullable(Type.String()) }),
+            ...errors(400, 401, 403),
+          },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await workflow.intake(requireUser(req), req.body as DossierInput & { channel: string }, req.lang)),
+    );
+
+    app.post(
+      '/api/v1/dossiers/:id/actions',
+      {
+        schema: {
+          tags, summary: 'An officer’s action on a dossier',
+          description: 'accept, request_supplement (`missing`), supplement (documents handed in at the desk), refuse (`note`), transfer, assign (`toUserId`), forward (`toUserId`), return_step, recall, '
+            + 'request_financial_obligation, fulfil_financial_obligation, suspend (`note`), resume, resolve (after a result is attached), '
+            + 'return_result (`receivedBy`), apologize (`newDueAt`, `note`), confirm_withdrawal. 409 `invalid_transition` when the state does not allow it; 403 for a role that may not.',
+          params: IdParams,
+          body: Type.Object({
+            action: Type.String({ maxLength: 40 }),
+            note: Type.Optional(Type.String({ maxLength: 2000 })),
+            missing: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 50 })),
+            toUserId: Type.Optional(Type.String({ maxLength: 64 })),
+            newDueAt: Type.Optional(Type.String({ maxLength: 40 })),
+            receivedBy: Type.Optional(Type.String({ maxLength: 200 })),
+          }),
+          response: { 200: DossierView, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (req) => workflow.act(requireUser(req), req.params.id, req.body as ActionRequest),
+    );
+
+    app.post(
+      '/api/v1/dossiers/:id/results',
+      {
+        schema: {
+          tags, summary: 'Attach a result document (multipart `file`), coded {code}-KQ{n}',
+          consumes: ['multipart/form-data'], params: IdParams,
+          response: { 201: Result, ...errors(400, 401, 403, 404, 409, 413, 415) },
+        },
+      },
+      async (req, reply) => {
+        const user = requireUser(req);
+        const { stored } = await readUpload(req, {
+          maxBytes: services.dossiers.limits.maxFileBytes,
+          receive: (file) => workflow.receiveResult(user, req.params.id, file),
+          discard: (s) => workflow.discard(s),
+        });
+        if (!stored) throw invalid({ file: { key: 'required' } });
+        return reply.code(201).send(await workflow.recordResult(user, req.params.id, stored));
+      },
+    );
+
+    app.get(
+      '/api/v1/dossiers/:id/results/:n',
+      {
+        schema: {
+          tags, summary: 'A result document: for staff over the dossier, and for its applicant once resolved',
+          params: Type.Object({ id: Type.String({ maxLength: 64 }), n: Type.Integer({ minimum: 1, maximum: 1000 }) }),
+          response: { ...errors(401, 404) },
+        },
+      },
+      async (req, reply) => {
+        const r = await workflow.resultFile(requireUser(req), req.params.id, req.params.n);
+        return sendDocument(reply, r.mime, r.body, `${r.code}${extensionOf(r.name)}`);
+      },
+    );
+  };
+}
+
+function extensionOf(name: string): string {
+  const m = /\.[a-z0-9]{1,5}$/i.exec(name);
+  return m ? m[0].toLowerCase() : '';
+}

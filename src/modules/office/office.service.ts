@@ -1,0 +1,161 @@
+// The one-stop office: the queue of dossiers in a staff member's scope (tabs, filters, counts),
+// the daily due-date reminders to handlers, and the documents the desk prints (Forms 02–06).
+import type { Db } from '../../db/connection.ts';
+import { allowedActions, isOverdue, type Action, type Status } from '../../domain/dossier-status.ts';
+import { covers, dossierReaders, unitsCovered, type Grant } from '../../domain/roles.ts';
+import { vietnamDay, type Clock } from '../../domain/time.ts';
+import { AppError } from '../../http/errors.ts';
+import { localName, messages, type Lang } from '../../web/i18n/index.ts';
+import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
+import type { CalendarService } from '../calendar/calendar.service.ts';
+import type { CatalogService } from '../catalog/catalog.service.ts';
+import { stateOf } from '../dossiers/dossiers.service.ts';
+import * as q from './office.queries.ts';
+
+export type QueueQuery = { tab?: string; status?: string; unitId?: string; procedureId?: string; overdue?: boolean; assignedTo?: string; limit: number; offset: number };
+
+export type QueueItem = {
+  id: string; code: string | null; status: Status; statusCode: number; procedureId: string; procedureName: string;
+  unitId: string; channel: string; applicantName: string; submittedAt: string | null; acceptedAt: string | null;
+  dueAt: string | null; newDueAt: string | null; overdue: boolean; assigneeId: string | null; step: number;
+};
+
+export const queueTabs: readonly q.QueueTab[] = ['open', 'intake', 'processing', 'paused', 'to_return', 'overdue', 'due_soon', 'mine', 'closed'];
+
+const isTab = (t: unknown): t is q.QueueTab => typeof t === 'string' && (queueTabs as readonly string[]).includes(t);
+
+export class OfficeService {
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: CatalogService,
+    private readonly calendar: CalendarService,
+    private readonly clock: Clock,
+    private readonly outbox: Outbox,
+    private readonly publicUrl: string,
+  ) {}
+
+  /** The grants of a user that read dossiers; 403 for anyone with none (citizens, outreach). */
+  readerGrants(user: SessionUser): Grant[] {
+    const grants = user.roles.filter((r) => dossierReaders.has(r.role));
+    if (!grants.length) throw new AppError('forbidden', 403);
+    return grants;
+  }
+
+  /** The units whose dossiers the user may see. */
+  scope(user: SessionUser): string[] {
+    return unitsCovered(this.readerGrants(user), this.catalog.allUnits());
+  }
+
+  /** The end of the second working day from now: what "due within 2 working days" means. */
+  private async dueSoonBy(unitId: string | null, now: Date): Promise<string> {
+    return (await this.calendar.dueAt(unitId, now, 2)).toISOString();
+  }
+
+  /**
+   * A page of the queue: the dossiers of the caller's scope in one tab, soonest due first, with
+   * the count of every tab. `unitId` narrows the scope; a unit outside it shows nothing (never
+   * another commune's dossiers).
+   */
+  async queue(user: SessionUser, query: QueueQuery) {
+    const scope = this.scope(user);
+    const grants = this.readerGrants(user);
+    const unitIds = query.unitId ? (grants.some((g) => covers(g, query.unitId!, (id) => this.catalog.unit(id)?.parentId)) ? [query.unitId] : []) : scope;
+    const tab: q.QueueTab = query.overdue ? 'overdue' : query.assignedTo === 'me' ? 'mine' : isTab(query.tab) ? query.tab : query.status ? statusTab(query.status) : 'open';
+    const now = this.clock.now();
+    const base = {
+      unitIds, userId: user.id, now: now.toISOString(), dueSoonBy: await this.dueSoonBy(unitIds.length === 1 ? unitIds[0]! : null, now),
+      procedureId: query.procedureId,
+    };
+    if (!unitIds.length) {
+      return { total: 0, items: [], counts: Object.fromEntries(queueTabs.map((t) => [t, 0])) as Record<q.QueueTab, number>, tab, scope: unitIds };
+    }
+    const filter: q.QueueFilter = { ...base, tab, status: query.status };
+    const [rows, total, counts] = await Promise.all([
+      q.queuePage(this.db, filter, query.limit, query.offset),
+      q.countInTab(this.db, filter),
+      q.queueCounts(this.db, base),
+    ]);
+    const items: QueueItem[] = rows.map((r) => {
+      const procedure = this.catalog.find(r.procedure_id);
+      const applicant = JSON.parse(r.applicant) as { fullName?: string };
+      const status = r.status as Status;
+      return {
+        id: r.id, code: r.code, status, statusCode: r.status_code, procedureId: r.procedure_id,
+        procedureName: procedure ? procedure.name : r.procedure_id, unitId: r.unit_id, channel: r.channel,
+        applicantName: applicant.fullName ?? '', submittedAt: r.submitted_at, acceptedAt: r.accepted_at, dueAt: r.due_at,
+        newDueAt: r.new_due_at, overdue: isOverdue(status, r.due_at, now), assigneeId: r.assignee_id, step: stateOf(r as never).step,
+      };
+    });
+    return { total, items, counts, tab, scope: unitIds };
+  }
+
+  /** The actions the caller may take on a dossier now, under any of their roles over its unit. */
+  actionsFor(user: SessionUser, row: { owner_id: string | null; unit_id: string; state: string; status: string }): Action[] {
+    if (row.owner_id === user.id) return allowedActions(stateOf(row as never), 'citizen');
+    const found = new Set<Action>();
+    for (const g of user.roles) {
+      if (g.role === 'citizen' || !covers(g, row.unit_id, (id) => this.catalog.unit(id)?.parentId)) continue;
+      for (const a of allowedActions(stateOf(row as never), g.role)) found.add(a);
+    }
+    return [...found];
+  }
+
+  /** Staff who could take a dossier at a unit (its own staff, and those holding an ancestor with the subtree). */
+  async staffFor(unitId: string, roles: readonly string[]) {
+    const chain: string[] = [];
+    for (let u = this.catalog.unit(unitId); u; u = u.parentId ? this.catalog.unit(u.parentId) : undefined) chain.push(u.id);
+    const rows = await q.staffOfUnits(this.db, chain, roles);
+    return rows.filter((r) => r.unit_id === unitId || r.subtree === 1);
+  }
+
+  /**
+   * Once a day: each handler hears, in one message, of their dossiers that are late or due within
+   * two working days. The handler is the person assigned; with nobody assigned, the unit's
+   * reception desk. A dossier is mentioned once a day at most, however often the job runs.
+   */
+  async remindHandlers(lang: Lang = 'vi'): Promise<{ messages: number; dossiers: number }> {
+    const now = this.clock.now();
+    const today = vietnamDay(now);
+    const dueSoonBy = await this.dueSoonBy(null, now);
+    const due = await q.dueForReminder(this.db, dueSoonBy, today, 5000);
+    const byHandler = new Map<string, { overdue: string[]; dueSoon: string[] }>();
+    for (const d of due) {
+      const handlers = d.assignee_id ? [d.assignee_id] : (await this.staffFor(d.unit_id, ['reception'])).map((s) => s.id);
+      const late = d.due_at! < now.toISOString();
+      const procedure = this.catalog.find(d.procedure_id);
+      const line = `- ${d.code} (${procedure ? localName(lang, procedure) : d.procedure_id}): ${late ? messages(lang).office.overdueSince : messages(lang).office.dueBy} ${vietnamDay(new Date(d.due_at!))}`;
+      for (const h of handlers) {
+        const entry = byHandler.get(h) ?? byHandler.set(h, { overdue: [], dueSoon: [] }).get(h)!;
+        (late ? entry.overdue : entry.dueSoon).push(line);
+      }
+    }
+    let sent = 0;
+    await this.db.transaction().execute(async (tx) => {
+      const people = await q.contactsOf(tx, [...byHandler.keys()]);
+      for (const p of people) {
+        const entry = byHandler.get(p.id)!;
+        const recipient = p.email ?? p.phone;
+        if (!recipient) continue;
+        await this.outbox.enqueue(tx, {
+          channel: p.email ? 'email' : 'sms', recipient, template: 'dossier_due_reminder', lang, now,
+          params: {
+            name: p.name, overdue: String(entry.overdue.length), dueSoon: String(entry.dueSoon.length),
+            list: [...entry.overdue, ...entry.dueSoon].join('\n'), queueUrl: `${this.publicUrl}/can-bo/ho-so?tab=overdue`,
+          },
+        });
+        sent++;
+      }
+      for (const d of due) await q.markReminded(tx, d.id, today);
+    });
+    return { messages: sent, dossiers: due.length };
+  }
+}
+
+/** The tab a status belongs to, for a status filter. */
+function statusTab(status: string): q.QueueTab {
+  if (status === 'submitted') return 'intake';
+  if (['accepted', 'in_process'].includes(status)) return 'processing';
+  if (['supplement_requested', 'financial_obligation', 'suspended'].includes(status)) return 'paused';
+  if (status === 'resolved') return 'to_return';
+  return 'closed';
+}
