@@ -50,6 +50,12 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
     services.dossiers.sweep().then((r) => log.info(r, 'swept drafts and files'), (err) => log.warn({ err }, 'sweep failed'));
   }, 24 * 3600_000);
   sweep.unref();
+  // Every hour from 07:00 Vietnam time: handlers hear of late and soon-due dossiers, once a day each.
+  const remind = setInterval(() => {
+    if (new Date(Date.now() + 7 * 3600_000).getUTCHours() < 7) return;
+    services.office.remindHandlers().then((r) => r.dossiers && log.info(r, 'due-date reminders written'), (err) => log.warn({ err }, 'reminders failed'));
+  }, 3600_000);
+  remind.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -58,6 +64,7 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
     log.info({ signal }, 'shutting down: finishing requests in flight');
     clearInterval(refresh);
     clearInterval(sweep);
+    clearInterval(remind);
     const force = setTimeout(() => {
       log.error('shutdown took over 10 s; exiting');
       process.exit(1);

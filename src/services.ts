@@ -56,7 +56,7 @@ export function createServices(handle: DbHandle, clock: Clock, { storage, upload
   const calendar = new CalendarService(handle.db);
   const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, storage, calendar.forDossiers(), uploads, publicUrl, settings.mode === 'back_office');
   const workflow = new WorkflowService(handle.db, dossiers, catalog, calendar.forDossiers(), storage, clock, uploads.maxFileBytes);
-  const office = new OfficeService(handle.db, catalog, calendar, clock, outbox, publicUrl);
+  const office = new OfficeService(handle.db, catalog, dossiers, workflow, calendar, clock, outbox, publicUrl);
   const oidc = settings.oidc ? new OidcLogin(settings.oidc, publicUrl) : null;
   return { handle, storage, settings, clock, units, catalog, accounts, dossiers, workflow, calendar, office, audit: new AuditService(handle.db), oidc };
 }

@@ -12,7 +12,7 @@ import type { Services } from '../../services.ts';
 import { DossierBody, DossierView, IdParams } from '../dossiers/dossiers.routes.ts';
 import type { ActionRequest } from '../dossiers/dossiers.workflow.ts';
 import type { DossierInput } from '../dossiers/dossiers.service.ts';
-import { queueTabs } from './office.service.ts';
+import { officeForms, queueTabs, type OfficeForm } from './office.service.ts';
 
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
 
@@ -114,6 +114,23 @@ export function officeApiRoutes(services: Services): FastifyPluginAsync {
         });
         if (!stored) throw invalid({ file: { key: 'required' } });
         return reply.code(201).send(await workflow.recordResult(user, req.params.id, stored));
+      },
+    );
+
+    app.get(
+      '/api/v1/dossiers/:id/documents/:form',
+      {
+        schema: {
+          tags, summary: 'A printed document (PDF): 02 supplement request, 03 refusal, 04 apology and new date, 06 process-control sheet',
+          params: Type.Object({ id: Type.String({ maxLength: 64 }), form: StringEnum(officeForms.map((f) => `${f}.pdf`)) }),
+          produces: ['application/pdf'],
+          response: { ...errors(401, 403, 404, 409) },
+        },
+      },
+      async (req, reply) => {
+        const form = req.params.form.slice(0, 2) as OfficeForm;
+        const pdf = await office.document(requireUser(req), req.params.id, form, req.lang);
+        return sendDocument(reply, 'application/pdf', pdf, `mau-${form}.pdf`);
       },
     );
 

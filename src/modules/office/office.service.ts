@@ -9,8 +9,14 @@ import { localName, messages, type Lang } from '../../web/i18n/index.ts';
 import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
 import type { CalendarService } from '../calendar/calendar.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
-import { stateOf } from '../dossiers/dossiers.service.ts';
+import { stateOf, type DossiersService } from '../dossiers/dossiers.service.ts';
+import { listActions } from '../dossiers/dossiers.queries.ts';
+import type { WorkflowService } from '../dossiers/dossiers.workflow.ts';
+import { apologyPdf, processControlPdf, refusalPdf, supplementRequestPdf, type DocumentHeader } from './office.documents.ts';
 import * as q from './office.queries.ts';
+
+export const officeForms = ['02', '03', '04', '06'] as const;
+export type OfficeForm = (typeof officeForms)[number];
 
 export type QueueQuery = { tab?: string; status?: string; unitId?: string; procedureId?: string; overdue?: boolean; assignedTo?: string; limit: number; offset: number };
 
@@ -28,6 +34,8 @@ export class OfficeService {
   constructor(
     private readonly db: Db,
     private readonly catalog: CatalogService,
+    private readonly dossiers: DossiersService,
+    private readonly workflow: WorkflowService,
     private readonly calendar: CalendarService,
     private readonly clock: Clock,
     private readonly outbox: Outbox,
@@ -106,6 +114,70 @@ export class OfficeService {
     for (let u = this.catalog.unit(unitId); u; u = u.parentId ? this.catalog.unit(u.parentId) : undefined) chain.push(u.id);
     const rows = await q.staffOfUnits(this.db, chain, roles);
     return rows.filter((r) => r.unit_id === unitId || r.subtree === 1);
+  }
+
+  /**
+   * A document the desk prints for a dossier (Circular 03/2025/TT-VPCP): Form 02 after a supplement
+   * request, 03 after a refusal, 04 after an apology, 06 (the process-control sheet) once accepted.
+   * 409 when the dossier has not come to it.
+   */
+  async document(user: SessionUser, id: string, form: OfficeForm, lang: Lang): Promise<Buffer> {
+    const row = await this.dossiers.visible(user, id);
+    if (row.owner_id === user.id && form === '06') throw new AppError('forbidden', 403);
+    const log = await listActions(this.db, row.id);
+    const names = await q.userNames(this.db, log.flatMap((a) => [a.actor_id ?? '', (JSON.parse(a.data) as { toUserId?: string }).toUserId ?? '']).filter(Boolean));
+    const unit = this.catalog.unit(row.unit_id);
+    const procedure = this.catalog.find(row.procedure_id);
+    const header: DocumentHeader = {
+      unitName: unit ? localName(lang, unit) : row.unit_id,
+      agencyName: unit ? (lang === 'en' ? unit.agencyNameEn : unit.agencyName) : null,
+      code: row.code ?? '',
+      trackingUrl: row.code && row.tracking_key ? this.dossiers.trackingUrl(row.code, row.tracking_key) : this.publicUrl,
+      applicantName: (JSON.parse(row.applicant) as { fullName?: string }).fullName ?? '',
+      procedureName: procedure ? localName(lang, procedure) : row.procedure_id,
+    };
+    const last = (action: string) => log.filter((a) => a.action === action).at(-1);
+    const officer = (a: { actor_id: string | null }) => (a.actor_id && names.get(a.actor_id)) || '';
+    const m = messages(lang);
+    switch (form) {
+      case '02': {
+        const a = last('request_supplement');
+        if (!a) throw new AppError('invalid_transition', 409);
+        return supplementRequestPdf(lang, { ...header, requestedAt: a.at, items: (JSON.parse(a.data) as { missing: string[] }).missing, note: a.note, officerName: officer(a) });
+      }
+      case '03': {
+        const a = last('refuse');
+        if (!a) throw new AppError('invalid_transition', 409);
+        return refusalPdf(lang, { ...header, refusedAt: a.at, reason: a.note ?? '', officerName: officer(a) });
+      }
+      case '04': {
+        const a = last('apologize');
+        if (!a || !row.accepted_at) throw new AppError('invalid_transition', 409);
+        const data = JSON.parse(a.data) as { dueAt: string; newDueAt: string };
+        return apologyPdf(lang, { ...header, acceptedAt: row.accepted_at, dueAt: data.dueAt, newDueAt: data.newDueAt, reason: a.note ?? '', officerName: officer(a), issuedAt: a.at });
+      }
+      case '06': {
+        if (!row.accepted_at || !row.due_at) throw new AppError('invalid_transition', 409);
+        const unitName = header.unitName;
+        const party = (userId: string | null, role: string) => ({
+          name: (userId && names.get(userId)) || m.account.role[role as keyof typeof m.account.role] || role,
+          roleLabel: m.account.role[role as keyof typeof m.account.role] ?? role,
+          unitName,
+        });
+        const steps = await this.workflow.steps(row.procedure_id);
+        const handOvers = log
+          .filter((a) => ['transfer', 'forward', 'return_step', 'recall', 'assign', 'resolve', 'return_result'].includes(a.action))
+          .map((a) => {
+            const data = JSON.parse(a.data) as { toUserId?: string; step?: number; stepDueAt?: string; receivedBy?: string };
+            const toRole = data.step !== undefined ? (steps[data.step]?.role ?? 'specialist') : a.action === 'resolve' ? 'reception' : 'citizen';
+            const to = a.action === 'return_result'
+              ? { name: data.receivedBy ?? header.applicantName, roleLabel: m.account.role.citizen, unitName: '' }
+              : party(data.toUserId ?? null, toRole);
+            return { from: party(a.actor_id, a.actor_role), to, at: a.at, stepDueAt: data.stepDueAt ?? null, outcome: a.note ?? m.office.handOver[a.action as keyof typeof m.office.handOver] ?? null };
+          });
+        return processControlPdf(lang, { ...header, acceptedAt: row.accepted_at, dueAt: row.due_at, handOvers });
+      }
+    }
   }
 
   /**

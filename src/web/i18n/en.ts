@@ -278,6 +278,7 @@ export const en: Messages = {
     summaryTitle: 'There is a problem',
   },
   office: {
+    handOver: { transfer: 'Transferred for processing', forward: 'Forwarded to the next step', return_step: 'Returned to the previous step', recall: 'Recalled', assign: 'Assigned', resolve: 'Result ready, sent to the one-stop desk', return_result: 'Result handed over' },
     overdueSince: 'overdue since',
     dueBy: 'due',
   },

@@ -276,6 +276,7 @@ export const vi = {
     summaryTitle: 'Có vấn đề cần sửa',
   },
   office: {
+    handOver: { transfer: 'Chuyển xử lý', forward: 'Chuyển bước tiếp theo', return_step: 'Trả lại bước trước', recall: 'Thu hồi', assign: 'Phân công', resolve: 'Đã có kết quả, chuyển bộ phận một cửa', return_result: 'Trả kết quả' },
     overdueSince: 'quá hạn từ',
     dueBy: 'hạn',
   },
