@@ -8,8 +8,16 @@ export function sendJsonBytes(reply: FastifyReply, bytes: Buffer): FastifyReply 
 }
 
 /** Sends a generated document (a PDF, say) to be shown in the browser. */
+/**
+ * Sends a file to be shown inline. Header values must be Latin-1, and file names are often
+ * Vietnamese: the plain `filename` gets an ASCII form, `filename*` the exact name (RFC 6266).
+ */
 export function sendDocument(reply: FastifyReply, contentType: string, bytes: Buffer | Readable, filename: string): FastifyReply {
-  return reply.type(contentType).header('content-disposition', `inline; filename="${filename}"`).send(bytes);
+  const ascii = filename.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return reply
+    .type(contentType)
+    .header('content-disposition', `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`)
+    .send(bytes);
 }
 
 /** Sends a server-rendered page. */

@@ -7,7 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createTestContext, type TestContext } from '../../testing/context.ts';
-import { birthRegistration, signedInCitizen } from '../../testing/fixtures.ts';
+import { birthRegistration, signedInCitizen, signedInStaff } from '../../testing/fixtures.ts';
 import { multipartBody, tinyPdf, tinyPng, upload } from '../../testing/uploads.ts';
 
 let ctx: TestContext;
@@ -49,6 +49,23 @@ test('a phone photo is stored with its size, type read from its bytes, and SHA-2
   assert.equal(second.status, 201, 'several files per document');
   const view = (await ctx.app.inject({ url: `/api/v1/dossiers/${id}`, headers: auth })).json();
   assert.equal(view.attachments.length, 2);
+});
+
+test('an attached file opens inline for the applicant and the unit’s staff, with its Vietnamese name intact; others get 404', async () => {
+  const { auth, id } = await draft();
+  const r = await upload(ctx, auth, id, 'to-khai-dang-ky-khai-sinh', { name: 'Ảnh chụp tờ khai đăng ký.png', type: 'image/png', bytes: tinyPng });
+  assert.equal(r.status, 201);
+  const url = `/api/v1/dossiers/${id}/attachments/${r.body.id}`;
+  const mine = await ctx.app.inject({ url, headers: auth });
+  assert.equal(mine.statusCode, 200);
+  assert.equal(mine.headers['content-type'], 'image/png');
+  assert.deepEqual(mine.rawPayload, tinyPng);
+  assert.equal(mine.headers['content-disposition'], `inline; filename="Anh chup to khai dang ky.png"; filename*=UTF-8''${encodeURIComponent('Ảnh chụp tờ khai đăng ký.png')}`);
+  const desk = await signedInStaff(ctx, 'reception', 'my-tho-phuong-5');
+  assert.equal((await ctx.app.inject({ url, headers: desk.auth })).statusCode, 200);
+  const other = await signedInCitizen(ctx, 'Người Khác');
+  assert.equal((await ctx.app.inject({ url, headers: other.auth })).statusCode, 404);
+  assert.equal((await ctx.app.inject({ url: `/api/v1/dossiers/${id}/attachments/khong-co`, headers: auth })).statusCode, 404);
 });
 
 test('a ".pdf" that is really an executable is refused with 415, and nothing is stored', async () => {

@@ -147,6 +147,21 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
     );
 
     app.get(
+      '/api/v1/dossiers/:id/attachments/:attachmentId',
+      {
+        schema: {
+          tags, summary: 'An attached file, for the applicant and the staff whose scope covers the dossier',
+          params: Type.Object({ id: Type.String({ maxLength: 64 }), attachmentId: Type.String({ maxLength: 64 }) }),
+          response: { ...errors(401, 404) },
+        },
+      },
+      async (req, reply) => {
+        const file = await dossiers.attachmentFile(requireUser(req), req.params.id, req.params.attachmentId);
+        return sendDocument(reply, file.mime, file.body, file.name);
+      },
+    );
+
+    app.get(
       '/api/v1/dossiers/:id/receipt.pdf',
       {
         schema: {

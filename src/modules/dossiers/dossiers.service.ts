@@ -384,6 +384,14 @@ export class DossiersService {
     }
   }
 
+  /** An attached file, for whoever may see the dossier: viewed inline by the officer checking it. */
+  async attachmentFile(user: SessionUser, id: string, attachmentId: string) {
+    const row = await this.visible(user, id);
+    const a = (await q.listAttachments(this.db, row.id)).find((x) => x.id === attachmentId);
+    if (!a) throw notFound();
+    return { name: a.name, mime: a.mime, body: await this.storage.get(a.storage_key) };
+  }
+
   async discardUpload(stored: StoredUpload): Promise<void> {
     await this.storage.delete(stored.storageKey);
   }
