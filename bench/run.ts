@@ -1,6 +1,7 @@
-// `npm run bench`: the search API over the 2,408-procedure catalogue of the 2017 plan, against a
-// bare Fastify hello-world started in the same run, under the same load. Figures are ratios
-// within one run (the load generator shares this machine's cores), never timed assertions.
+// `npm run bench`: the search API over the 2,408-procedure catalogue of the 2017 plan, submission,
+// and the office queue over 100,000 dossiers, each against a bare Fastify hello-world started in
+// the same run, under the same load. Figures are ratios within one run (the load generator shares
+// this machine's cores), never timed assertions.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -99,19 +100,12 @@ async function submissions(base: string, auth: string, concurrency: number, ms: 
 
 async function submissionBench(hello: ReturnType<typeof summary>) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-submit-'));
-  const { DATABASE_URL: _unused, ...inherited } = process.env;
-  const env = { ...inherited, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-  const cli = (args: string[]) => {
-    const r = spawnSync(process.execPath, [path.join(root, 'bin/motcua.js'), ...args], { env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`motcua ${args.join(' ')}: ${r.stderr}`);
-  };
+  const cli = cliIn(dataDir);
   cli(['seed', '--demo']);
   cli(['user', 'add', '--username', '0912000111', '--password', 'mat-khau-dai', '--name', 'Người dùng thử tải', '--role', 'citizen']);
   const portal = await startServer(['portal', path.join(dataDir, 'motcua.db')]);
   const base = `http://127.0.0.1:${portal.port}`;
-  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: '0912000111', password: 'mat-khau-dai' }) });
-  const { token } = (await login.json()) as { token: string };
-  const auth = `Bearer ${token}`;
+  const auth = await signIn(base, '0912000111');
   await submissions(base, auth, 8, 2000);
   const result = await submissions(base, auth, Number(process.env.BENCH_SUBMIT_CONCURRENCY ?? 16), seconds * 1000);
   portal.child.kill();
@@ -122,14 +116,78 @@ async function submissionBench(hello: ReturnType<typeof summary>) {
   console.log(`dossiers/s: ${result.dossiersPerSec} (goal ≥ 300); their requests / hello-world requests: ${((result.dossiersPerSec * 3) / hello.reqPerSec).toFixed(2)}`);
 }
 
-/** `npm run bench` runs both; `npm run bench -- search` or `-- submit` runs one. */
+/** The motcua command on a bench data directory. */
+function cliIn(dataDir: string) {
+  const { DATABASE_URL: _unused, ...inherited } = process.env;
+  const env = { ...inherited, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  return (args: string[]) => {
+    const r = spawnSync(process.execPath, [path.join(root, 'bin/motcua.js'), ...args], { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`motcua ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+}
+
+async function signIn(base: string, username: string): Promise<string> {
+  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'mat-khau-dai' }) });
+  if (login.status !== 200) throw new Error(`login ${username}: ${login.status}`);
+  return `Bearer ${((await login.json()) as { token: string }).token}`;
+}
+
+/**
+ * The office queue with 100,000 dossiers in the caller's scope: a provincial officer (the whole
+ * province, all 214 units) and a commune desk, every tab in turn, one request at a time and ten at
+ * once, against a hello-world at the same concurrency.
+ */
+async function queueBench() {
+  const dossiers = Number(process.env.BENCH_QUEUE_DOSSIERS ?? 100_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-queue-'));
+  const cli = cliIn(dataDir);
+  const started = performance.now();
+  cli(['seed', '--demo']);
+  cli(['seed', '--synthetic', '--dossiers', String(dossiers)]);
+  const seeded = Math.round((performance.now() - started) / 1000);
+  cli(['user', 'add', '--username', 'tinh@bench.vn', '--password', 'mat-khau-dai', '--name', 'Cán bộ tỉnh', '--role', 'province_admin', '--unit', 'tien-giang', '--subtree']);
+  cli(['user', 'add', '--username', 'xa@bench.vn', '--password', 'mat-khau-dai', '--name', 'Cán bộ xã', '--role', 'reception', '--unit', 'my-tho-phuong-5']);
+  // One officer opening the queue, then a busy office: ten requests at once.
+  const levels = [1, 10];
+  const run = (url: string, paths: string[], connections: number, auth?: string) =>
+    autocannon({ url, connections, duration: seconds, headers: auth ? { authorization: auth } : {}, requests: paths.map((p) => ({ path: p })) });
+  const results: Record<string, ReturnType<typeof summary>> = {};
+  const hello = await startServer(['hello']);
+  for (const c of levels) results[`hello-world ×${c}`] = summary(await run(`http://127.0.0.1:${hello.port}`, ['/hello'], c));
+  hello.child.kill();
+  const portal = await startServer(['portal', path.join(dataDir, 'motcua.db')]);
+  const base = `http://127.0.0.1:${portal.port}`;
+  const tabs = ['open', 'intake', 'processing', 'overdue', 'due_soon', 'to_return', 'closed'].map((t) => `/api/v1/office/queue?tab=${t}`);
+  for (const [who, username] of [['province, 100k in scope', 'tinh@bench.vn'], ['commune desk', 'xa@bench.vn']] as const) {
+    const auth = await signIn(base, username);
+    const page = (await fetch(`${base}/can-bo/ho-so`, { headers: { authorization: auth } })).status === 200;
+    await run(base, tabs, 10, auth); // warm-up
+    for (const c of levels) {
+      results[`queue API, ${who} ×${c}`] = summary(await run(base, tabs, c, auth));
+      if (page) results[`queue page, ${who} ×${c}`] = summary(await run(base, ['/can-bo/ho-so', '/can-bo/ho-so?tab=overdue', '/can-bo/ho-so?tab=intake'], c, auth));
+    }
+  }
+  portal.child.kill();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  console.log(`\nOffice queue, SQLite, ${dossiers} synthetic dossiers (seeded in ${seeded} s), every tab in turn, ${seconds} s each, ×N = requests at once:`);
+  console.table(results);
+  for (const [name, r] of Object.entries(results)) {
+    const c = name.split('×')[1]!;
+    if (!name.startsWith('hello')) console.log(`${name}: p99 ${r.p99Ms} ms (goal ≤ 50 ms); throughput / hello-world ×${c}: ${(r.reqPerSec / results[`hello-world ×${c}`]!.reqPerSec).toFixed(3)}`);
+  }
+}
+
+/** `npm run bench` runs them all; `npm run bench -- search`, `-- submit` or `-- queue` runs one. */
 async function main() {
   const only = process.argv[2];
+  if (only === 'queue') return queueBench();
   const hello = await startServer(['hello']);
   const baseline = summary(await load(`http://127.0.0.1:${hello.port}`, ['/hello']));
   hello.child.kill();
-  if (only !== 'submit') await searchBench(baseline);
-  if (only !== 'search') await submissionBench(baseline);
+  if (!only || only === 'search') await searchBench(baseline);
+  if (!only || only === 'submit') await submissionBench(baseline);
+  if (!only) await queueBench();
 }
 
 async function searchBench(hello: ReturnType<typeof summary>) {

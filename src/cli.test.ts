@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type DbHandle } from './db/connection.ts';
 import { planSplit } from './domain/catalog.ts';
+import { replay, type Action, type Actor } from './domain/dossier-status.ts';
 import { freshDatabaseUrl } from './testing/context.ts';
 import { appendAudit } from './modules/audit/audit.service.ts';
 
@@ -64,6 +65,24 @@ test('seed --synthetic --procedures N shows progress and brings the catalogue to
   assert.deepEqual(counts, { 2: 1500, 3: 795, 4: 113 });
   assert.deepEqual(planSplit(2408), { 2: 1500, 3: 795, 4: 113 });
   assert.match(motcua(['seed', '--synthetic', '--procedures', '2408']).stdout, /0 added/);
+});
+
+test('seed --synthetic --dossiers N adds dossiers at every stage, each with a log that replays to its stored state and a unique code', async () => {
+  const r = motcua(['seed', '--synthetic', '--dossiers', '3000']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /dossiers \[.*\] 3000\/3000/);
+  assert.match(r.stdout, /Synthetic dossiers: 3000 added/);
+  const rows = await handle.db.selectFrom('dossiers').select(['id', 'code', 'status', 'state', 'channel']).execute();
+  assert.equal(rows.length, 3000);
+  assert.equal(new Set(rows.map((d) => d.code)).size, 3000, 'codes never repeat');
+  for (const status of ['submitted', 'in_process', 'resolved', 'returned', 'refused', 'withdrawn']) assert.ok(rows.some((d) => d.status === status), status);
+  for (const channel of ['online', 'counter', 'postal', 'national_portal']) assert.ok(rows.some((d) => d.channel === channel), channel);
+  const sample = rows.slice(0, 50);
+  for (const d of sample) {
+    const log = await handle.db.selectFrom('dossier_actions').select(['action', 'actor_role']).where('dossier_id', '=', d.id).orderBy('seq').execute();
+    assert.deepEqual(replay(log.map((a) => ({ action: a.action as Action, actor: a.actor_role as Actor }))), JSON.parse(d.state));
+  }
+  assert.equal(motcua(['seed', '--synthetic']).code, 1, 'says what it needs');
 });
 
 test('user add creates staff at a unit and citizens without one; the password is stored as an argon2 hash', async () => {

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { isDemoLoaded, seedDemo } from './db/seed/demo.ts';
 import { seedSyntheticProcedures } from './db/seed/synthetic.ts';
+import { seedSyntheticDossiers } from './db/seed/synthetic-dossiers.ts';
 import { systemClock } from './domain/time.ts';
 import { openFromConfig, serve } from './main.ts';
 import { bumpCatalogRevision } from './modules/catalog/catalog.queries.ts';
@@ -20,6 +21,7 @@ const usage = `Usage: motcua <command>
   migrate                            apply the database migrations
   seed --demo [--reload]             load the demo data: Tiền Giang's organisation, administrative areas, the procedure catalogue
   seed --synthetic --procedures N    add synthetic procedures until the catalogue holds N (2408 is the 2017 plan's scale)
+  seed --synthetic --dossiers N      add N synthetic dossiers over the past year, at every stage (for benchmarks and statistics)
   user add --username U --password P --name "Full Name" --role ROLE [--unit UNIT_ID] [--subtree]
                                      create an account; --unit is required for every role but citizen
   files sweep [--days N]             remove drafts untouched for N days (30) and files no dossier records
@@ -28,6 +30,24 @@ const usage = `Usage: motcua <command>
 Environment: DATABASE_URL (postgres://…; SQLite at $DATA_DIR/motcua.db when unset), DATA_DIR, PORT, HOST, PUBLIC_URL, LOG_LEVEL.`;
 
 class UsageError extends Error {}
+
+/** Runs a long job with a progress bar on stderr: redrawn on a terminal, a line a second in a log. */
+async function withProgress<T>(what: string, job: (tick: (done: number, of: number) => void) => Promise<T>): Promise<T> {
+  const bar = new cliProgress.SingleBar(
+    { format: `${what} [{bar}] {value}/{total}`, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000 },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  try {
+    return await job((done, of) => {
+      if (!started) bar.start(of, 0);
+      started = true;
+      bar.update(done);
+    });
+  } finally {
+    if (started) bar.stop();
+  }
+}
 
 async function withDatabase<T>(work: (handle: ReturnType<typeof openFromConfig>) => Promise<T>, opts = { migrate: true }): Promise<T> {
   const handle = openFromConfig(loadConfig());
@@ -63,29 +83,35 @@ async function run(argv: string[]): Promise<void> {
         options: { demo: { type: 'boolean' }, reload: { type: 'boolean' }, synthetic: { type: 'boolean' }, procedures: { type: 'string' }, dossiers: { type: 'string' } },
       });
       if (!values.demo && !values.synthetic) throw new UsageError('seed needs --demo or --synthetic');
-      if (values.dossiers) throw new UsageError('--dossiers: synthetic dossiers are not available yet (they come with the dossier module)');
       await withDatabase(async (h) => {
         if (values.demo) {
           if ((await isDemoLoaded(h.db)) && !values.reload) console.log('The demo data is already loaded (use --reload to load it again).');
           else console.log('Demo data loaded:', await seedDemo(h.db, systemClock.now()));
         }
         if (values.synthetic) {
-          const n = positiveInt(values.procedures, '--procedures');
+          if (!values.procedures && !values.dossiers) throw new UsageError('seed --synthetic needs --procedures N, --dossiers N, or both');
           if (!(await isDemoLoaded(h.db))) await seedDemo(h.db, systemClock.now());
-          // Progress goes to stderr, redrawn on a terminal and written every second in a log.
-          const bar = new cliProgress.SingleBar(
-            { format: 'procedures [{bar}] {value}/{total}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000 },
-            cliProgress.Presets.shades_classic,
-          );
-          let started = false;
-          const result = await seedSyntheticProcedures(h.db, n, systemClock.now(), (done, of) => {
-            if (!started) bar.start(of, 0);
-            started = true;
-            bar.update(done);
-          });
-          if (started) bar.stop();
-          await bumpCatalogRevision(h.db, systemClock.now().toISOString());
-          console.log(`Synthetic procedures: ${result.created} added; the catalogue holds ${result.total}.`);
+          if (values.procedures) {
+            const n = positiveInt(values.procedures, '--procedures');
+            const result = await withProgress('procedures', (tick) => seedSyntheticProcedures(h.db, n, systemClock.now(), tick));
+            await bumpCatalogRevision(h.db, systemClock.now().toISOString());
+            console.log(`Synthetic procedures: ${result.created} added; the catalogue holds ${result.total}.`);
+          }
+          if (values.dossiers) {
+            const n = positiveInt(values.dossiers, '--dossiers');
+            const config = loadConfig();
+            const services = createServices(h, systemClock, { storage: createStorage({ dataDir: config.dataDir }), uploads: config.uploads, publicUrl: config.publicUrl });
+            await services.catalog.load();
+            const procedures = await Promise.all(services.catalog.mostUsed(services.catalog.size).map(async (p, rank) => ({
+              id: p.id, processingHours: p.processingDays * 8, unitIds: p.unitIds, version: (await services.catalog.get(p.id)).version.number,
+              // The most used procedures take most dossiers, as at a real desk.
+              popularity: Math.max(0, 60 - rank) * 10,
+            })));
+            const units = new Map(services.catalog.allUnits().map((u) => [u.id, { id: u.id, code: u.code }]));
+            const calendar = await services.calendar.calendar(null);
+            const result = await withProgress('dossiers', (tick) => seedSyntheticDossiers(h.db, n, { now: systemClock.now(), calendar, procedures, units, progress: tick }));
+            console.log(`Synthetic dossiers: ${result.created} added.`);
+          }
         }
       });
       return;

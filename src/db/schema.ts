@@ -155,6 +155,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable;
   workflow_templates: WorkflowTemplateTable;
   dossier_results: DossierResultTable;
+  dossier_status_counts: DossierStatusCountTable;
   calendar_days: CalendarDayTable;
   calendar_years: CalendarYearTable;
   unit_working_hours: UnitWorkingHoursTable;
@@ -273,6 +274,13 @@ export interface WorkflowTemplateTable {
   /** JSON array of { key, role, unitId, share, name, nameEn }. */
   steps: string;
   updated_at: string;
+}
+
+/** Dossiers per unit and status (no drafts, no practice dossiers), kept with every change of status. */
+export interface DossierStatusCountTable {
+  unit_id: string;
+  status: string;
+  n: number;
 }
 
 /** A result document: {dossierCode}-KQ{n} (Decree 45/2020). */

@@ -41,3 +41,13 @@ export function stepHours(steps: readonly WorkflowStep[], step: number, totalHou
 export function stepDueAt(steps: readonly WorkflowStep[], step: number, dueAfter: (hours: number) => Promise<Date>, totalHours: number): Promise<Date> {
   return dueAfter(stepHours(steps, step, totalHours));
 }
+
+/**
+ * Whether an actor may forward a dossier at a step: there is a next step, and the actor holds the
+ * current one (reception may move a dossier on for anyone, as the desk that hands it over).
+ */
+export function forwardProblem(steps: readonly WorkflowStep[], step: number, actor: string): 'no_next_step' | 'forbidden' | null {
+  if (step + 1 >= steps.length) return 'no_next_step';
+  if (actor !== 'reception' && steps[step]?.role !== actor) return 'forbidden';
+  return null;
+}

@@ -2,6 +2,7 @@
 // feature's routes. main.ts and the tests both build it here, so what is tested is what runs.
 import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
 import { officeApiRoutes } from '../modules/office/office.routes.ts';
+import { officePageRoutes } from '../modules/office/office.pages.routes.ts';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
@@ -121,6 +122,7 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   await app.register(catalogRoutes(services));
   await app.register(calendarRoutes(services));
   await app.register(officeApiRoutes(services));
+  await app.register(officePageRoutes(services));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -1,6 +1,7 @@
 // CSRF protection for the portal's forms, by double submit: a random token in a SameSite cookie,
 // repeated in a hidden field of every POST form, and compared on the server. The API is not
 // affected: it authenticates with a Bearer header, which a foreign page cannot send.
+import { dossierReaders } from '../domain/roles.ts';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageContext } from '../web/context.ts';
@@ -31,5 +32,5 @@ export function checkCsrf(req: FastifyRequest): void {
 }
 
 export function pageContext(req: FastifyRequest, reply: FastifyReply): PageContext {
-  return { lang: req.lang, url: req.url, user: req.user ? { name: req.user.name } : null, csrf: csrfToken(req, reply) };
+  return { lang: req.lang, url: req.url, user: req.user ? { name: req.user.name, staff: req.user.roles.some((r) => dossierReaders.has(r.role)) } : null, csrf: csrfToken(req, reply) };
 }

@@ -5,7 +5,8 @@ import type { Lang } from './i18n/index.ts';
 export type PageContext = {
   lang: Lang;
   url: string;
-  user: { name: string } | null;
+  /** Who is signed in; `staff` when they read dossiers (the header then links to the office queue). */
+  user: { name: string; staff?: boolean } | null;
   /** The CSRF token to put in every POST form on the page. */
   csrf: string;
 };

@@ -302,3 +302,19 @@ function address(c: Ctx, f: FormField, conditionIds: string[]): Html {
   </fieldset>
 </div>`;
 }
+
+/** An answer as a person reads it back: choices by their labels, addresses with their area's name, dates as dd/mm/yyyy. */
+export function answerText(lang: Lang, f: FormField, value: unknown, areaName: (code: string) => string): string {
+  if (value === undefined || value === null || value === '') return '';
+  if (f.type === 'address' && typeof value === 'object') {
+    const a = value as { line?: string; areaCode?: string };
+    return [a.line, a.areaCode && areaName(a.areaCode)].filter(Boolean).join(', ');
+  }
+  const label = (v: unknown) => f.options?.find((o) => o.value === String(v))?.label[lang] ?? String(v);
+  if (Array.isArray(value)) return value.map(label).join(', ');
+  if (typeof value === 'boolean') return value ? '✓' : '—';
+  // Numbers as typed (a year is no quantity: 1995, not 1.995), dates as people write them.
+  if (typeof value === 'number') return numberForInput(lang, value);
+  if (f.type === 'date' && typeof value === 'string') return value.replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$3/$2/$1');
+  return label(value);
+}

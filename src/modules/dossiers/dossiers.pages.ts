@@ -4,9 +4,9 @@
 import type { FormDefinition } from '../../domain/forms.ts';
 import { csrfInput, errorSummary, successBanner, textField } from '../../web/components.ts';
 import type { PageContext } from '../../web/context.ts';
-import { errorLinks, renderSection, type Area } from '../../web/form-fields.ts';
+import { answerText, errorLinks, renderSection, type Area } from '../../web/form-fields.ts';
 import { html, type Html } from '../../web/html.ts';
-import { format, formatNumber, localName, messages, type Lang } from '../../web/i18n/index.ts';
+import { format, formatNumber, localName, messages } from '../../web/i18n/index.ts';
 import { page } from '../../web/layout.ts';
 import type { ProcedureDetail } from '../catalog/catalog.service.ts';
 import type { DossierView, TrackingView } from './dossiers.service.ts';
@@ -108,18 +108,6 @@ ${p.documents.map((doc) => {
   });
 }
 
-function answerText(lang: Lang, value: unknown, options?: Array<{ value: string; label: { vi: string; en: string } }>, areaName?: (c: string) => string): string {
-  if (value === undefined || value === null || value === '') return '';
-  if (typeof value === 'object' && !Array.isArray(value)) {
-    const a = value as { line?: string; areaCode?: string };
-    return [a.line, a.areaCode ? (areaName?.(a.areaCode) ?? a.areaCode) : ''].filter(Boolean).join(', ');
-  }
-  const label = (v: string) => options?.find((o) => o.value === v)?.label[lang] ?? v;
-  if (Array.isArray(value)) return value.map((v) => label(String(v))).join(', ');
-  if (typeof value === 'boolean') return value ? '✓' : '';
-  return label(String(value));
-}
-
 export function checkPage(ctx: PageContext, d: DossierView, p: ProcedureDetail, form: FormDefinition, areaName: (c: string) => string, errors: Record<string, string> = {}): Html {
   const m = messages(ctx.lang).filing;
   const answers: Record<string, unknown> = { ...d.form };
@@ -141,7 +129,7 @@ ${form.sections.map(
   (s) => html`<h2>${s.title[ctx.lang]}</h2>
 <dl class="summary-list">${s.fields
     .filter((f) => answers[f.key] !== undefined && answers[f.key] !== '')
-    .map((f) => html`<div><dt>${f.label[ctx.lang]}</dt><dd>${answerText(ctx.lang, answers[f.key], f.options, areaName)}</dd>
+    .map((f) => html`<div><dt>${f.label[ctx.lang]}</dt><dd>${answerText(ctx.lang, f, answers[f.key], areaName)}</dd>
   <dd class="summary-action"><a href="/ho-so/${d.id}/khai#${f.key}">${m.change}<span class="visually-hidden"> ${f.label[ctx.lang]}</span></a></dd></div>`)}</dl>`,
 )}
 <h2>${m.files}</h2>

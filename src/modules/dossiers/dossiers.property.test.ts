@@ -89,6 +89,11 @@ test('random actions by random roles never break the table, never leave a termin
     reached.add(row.status);
     if (terminalStatuses.has(row.status as Status)) current = null;
   }
+  // The kept counts per unit and status agree with the dossiers themselves.
+  const kept = await ctx.handle.db.selectFrom('dossier_status_counts').select(['unit_id', 'status', 'n']).where('n', '>', 0).orderBy('unit_id').orderBy('status').execute();
+  const actual = await ctx.handle.db.selectFrom('dossiers').select((eb) => ['unit_id', 'status', eb.fn.countAll<number>().as('n')])
+    .where('status', '!=', 'draft').groupBy(['unit_id', 'status']).orderBy('unit_id').orderBy('status').execute();
+  assert.deepEqual(kept.map((r) => ({ ...r, n: Number(r.n) })), actual.map((r) => ({ ...r, n: Number(r.n) })), `seed ${seed}: status counts`);
   // The walk did something: some moves succeeded and some were refused.
   assert.ok(moves >= 100, `seed ${seed}: only ${moves} moves succeeded`);
   assert.ok(reached.size >= 7, `seed ${seed}: reached only ${[...reached].join(', ')}`);

@@ -150,3 +150,25 @@ export async function previousHolder(db: Db, dossierId: string, step: number): P
   }
   return null;
 }
+
+/** Moves one dossier between status counts (drafts and practice dossiers are not counted). */
+export async function moveStatusCount(db: Db, unitId: string, from: string | null, to: string): Promise<void> {
+  if (from && from !== 'draft') {
+    await db.updateTable('dossier_status_counts').set((eb) => ({ n: eb('n', '-', 1) })).where('unit_id', '=', unitId).where('status', '=', from).execute();
+  }
+  if (to !== 'draft') {
+    await db
+      .insertInto('dossier_status_counts')
+      .values({ unit_id: unitId, status: to, n: 1 })
+      .onConflict((oc) => oc.columns(['unit_id', 'status']).doUpdateSet({ n: sql`dossier_status_counts.n + 1` }))
+      .execute();
+  }
+}
+
+/** Recounts every unit's dossiers by status from the dossiers themselves (after bulk loads, or to repair). */
+export async function rebuildStatusCounts(db: Db): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('dossier_status_counts').execute();
+    await sql`insert into dossier_status_counts (unit_id, status, n) select unit_id, status, count(*) from dossiers where status <> 'draft' and practice = 0 group by unit_id, status`.execute(tx);
+  });
+}

@@ -502,6 +502,7 @@ export class DossiersService {
       set.paused_at = null;
     }
     if (!(await q.updateDossier(tx, row.id, row.revision, set))) throw new AppError('conflict', 409);
+    if (d.to !== row.status && !row.practice) await q.moveStatusCount(tx, row.unit_id, row.status, d.to);
     await q.appendAction(tx, {
       id: randomUUID(), dossier_id: row.id, at, action: a.action, actor_id: a.userId, actor_role: a.actor,
       from_status: row.status, to_status: d.to, note: a.note ?? null, data: JSON.stringify(a.data ?? {}),

@@ -1,12 +1,12 @@
 // SQL for the one-stop office: the queue of dossiers in a staff member's scope, and its tab counts.
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../db/connection.ts';
 import type { Database } from '../../db/schema.ts';
 
 export type QueueTab = 'open' | 'intake' | 'processing' | 'paused' | 'to_return' | 'overdue' | 'due_soon' | 'mine' | 'closed';
 
 /** Which statuses each tab holds; `overdue`, `due_soon` and `mine` cut across them. */
-const tabStatuses: Record<Exclude<QueueTab, 'overdue' | 'due_soon' | 'mine'>, readonly string[]> = {
+export const tabStatuses: Record<Exclude<QueueTab, 'overdue' | 'due_soon' | 'mine'>, readonly string[]> = {
   open: ['submitted', 'accepted', 'in_process', 'supplement_requested', 'financial_obligation', 'suspended', 'resolved'],
   intake: ['submitted'],
   processing: ['accepted', 'in_process'],
@@ -15,10 +15,11 @@ const tabStatuses: Record<Exclude<QueueTab, 'overdue' | 'due_soon' | 'mine'>, re
   closed: ['returned', 'refused', 'withdrawn'],
 };
 /** The clock runs (so a dossier can be late) in these statuses: src/domain/dossier-status.ts clockRunning. */
-const running = ['accepted', 'in_process', 'suspended'];
+export const running: readonly string[] = ['accepted', 'in_process', 'suspended'];
 
 export type QueueFilter = {
-  unitIds: readonly string[];
+  /** The units in scope, or `all` for a scope that covers every unit (no unit condition at all). */
+  unitIds: readonly string[] | 'all';
   tab: QueueTab;
   status?: string;
   procedureId?: string;
@@ -26,69 +27,113 @@ export type QueueFilter = {
   now: string;
   /** The end of the second working day from now: "due soon" is up to it. */
   dueSoonBy: string;
+  /** The closed tab shows what closed since then (30 days). */
+  closedSince: string;
 };
 
 type Q = SelectQueryBuilder<Database, 'dossiers', object>;
 
-function scoped(db: Db, f: Omit<QueueFilter, 'tab'>): Q {
-  let q = db.selectFrom('dossiers').where('unit_id', 'in', f.unitIds).where('practice', '=', 0).where('status', '!=', 'draft') as Q;
+function inScope<T extends { where: Q['where'] }>(q: T, unitIds: QueueFilter['unitIds']): T {
+  return unitIds === 'all' ? q : (q.where('unit_id', 'in', unitIds) as unknown as T);
+}
+
+function inTab(db: Db, f: QueueFilter): Q {
+  let q = inScope(db.selectFrom('dossiers') as Q, f.unitIds);
+  switch (f.tab) {
+    case 'overdue':
+      q = q.where('status', 'in', running).where('due_at', '<', f.now);
+      break;
+    case 'due_soon':
+      q = q.where('status', 'in', running).where('due_at', '>=', f.now).where('due_at', '<=', f.dueSoonBy);
+      break;
+    case 'mine':
+      q = q.where('status', 'in', tabStatuses.open).where('assignee_id', '=', f.userId);
+      break;
+    case 'closed':
+      q = q.where('status', 'in', tabStatuses.closed).where('updated_at', '>=', f.closedSince);
+      break;
+    default:
+      q = q.where('status', 'in', tabStatuses[f.tab]);
+  }
+  q = q.where('practice', '=', 0);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.procedureId) q = q.where('procedure_id', '=', f.procedureId);
   return q;
 }
 
-function inTab(q: Q, f: QueueFilter): Q {
-  switch (f.tab) {
-    case 'overdue':
-      return q.where('status', 'in', running).where('due_at', '<', f.now);
-    case 'due_soon':
-      return q.where('status', 'in', running).where('due_at', '>=', f.now).where('due_at', '<=', f.dueSoonBy);
-    case 'mine':
-      return q.where('assignee_id', '=', f.userId).where('status', 'in', tabStatuses.open);
-    default:
-      return q.where('status', 'in', tabStatuses[f.tab]);
-  }
+/** The statuses a tab (with its status filter) can hold. */
+function statusesOf(f: QueueFilter): readonly string[] {
+  if (f.status) return [f.status];
+  if (f.tab === 'overdue' || f.tab === 'due_soon') return running;
+  if (f.tab === 'mine') return tabStatuses.open;
+  return tabStatuses[f.tab];
 }
 
+type SortKeys = { id: string; due_at: string | null; submitted_at: string | null; updated_at: string };
+
+/** The queue's order: soonest due first, then those with no due time yet (waiting for the intake check) by arrival; closed ones newest first. */
+function queueOrder(closed: boolean): (a: SortKeys, b: SortKeys) => number {
+  const cmp = (x: string | null, y: string | null) => (x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1);
+  return closed
+    ? (a, b) => cmp(b.updated_at, a.updated_at) || cmp(a.id, b.id)
+    : (a, b) => cmp(a.due_at, b.due_at) || cmp(a.submitted_at, b.submitted_at) || cmp(a.id, b.id);
+}
+
+/**
+ * A page of a tab. Each status is read on its own, in the order of the queue index (so the
+ * database stops after offset + limit entries instead of sorting every open dossier of a
+ * province), and the lists are merged here; then the page's rows are read by id.
+ */
 export async function queuePage(db: Db, f: QueueFilter, limit: number, offset: number) {
-  // Soonest due first; dossiers waiting for the intake check have no due time yet and go by arrival.
-  return inTab(scoped(db, f), f)
+  const closed = f.tab === 'closed';
+  const lists = await Promise.all(statusesOf(f).map((status) => {
+    const q = inTab(db, { ...f, status }).select(['id', 'due_at', 'submitted_at', 'updated_at']);
+    const ordered = closed ? q.orderBy('updated_at', 'desc').orderBy('id') : q.orderBy('due_at').orderBy('submitted_at').orderBy('id');
+    return ordered.limit(offset + limit).execute();
+  }));
+  const picked = lists.flat().sort(queueOrder(closed)).slice(offset, offset + limit).map((r) => r.id);
+  if (!picked.length) return [];
+  const rows = await db
+    .selectFrom('dossiers')
     .select([
       'id', 'code', 'status', 'status_code', 'procedure_id', 'unit_id', 'channel', 'applicant', 'submitted_at', 'accepted_at',
-      'due_at', 'new_due_at', 'assignee_id', 'state',
+      'due_at', 'new_due_at', 'assignee_id', 'state', 'owner_id',
     ])
-    .orderBy(sql`case when due_at is null then 1 else 0 end`)
-    .orderBy('due_at')
-    .orderBy('submitted_at')
-    .orderBy('id')
-    .limit(limit)
-    .offset(offset)
+    .where('id', 'in', picked)
     .execute();
+  const order = new Map(picked.map((id, i) => [id, i]));
+  return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 }
 
-/** How many dossiers each tab holds, in one pass over the scope. */
-export async function queueCounts(db: Db, f: Omit<QueueFilter, 'tab'>): Promise<Record<QueueTab, number>> {
-  const when = (eb: ExpressionBuilder<Database, 'dossiers'>, statuses: readonly string[]) => eb.fn.sum<number>(eb.case().when('status', 'in', statuses).then(1).else(0).end());
-  const row = await scoped(db, f)
-    .select((eb) => [
-      when(eb, tabStatuses.open).as('open'),
-      when(eb, tabStatuses.intake).as('intake'),
-      when(eb, tabStatuses.processing).as('processing'),
-      when(eb, tabStatuses.paused).as('paused'),
-      when(eb, tabStatuses.to_return).as('to_return'),
-      when(eb, tabStatuses.closed).as('closed'),
-      eb.fn.sum<number>(eb.case().when(eb.and([eb('status', 'in', running), eb('due_at', '<', f.now)])).then(1).else(0).end()).as('overdue'),
-      eb.fn.sum<number>(eb.case().when(eb.and([eb('status', 'in', running), eb('due_at', '>=', f.now), eb('due_at', '<=', f.dueSoonBy)])).then(1).else(0).end()).as('due_soon'),
-      eb.fn.sum<number>(eb.case().when(eb.and([eb('assignee_id', '=', f.userId), eb('status', 'in', tabStatuses.open)])).then(1).else(0).end()).as('mine'),
-    ])
-    .executeTakeFirstOrThrow();
-  const out = {} as Record<QueueTab, number>;
-  for (const [k, v] of Object.entries(row)) out[k as QueueTab] = Number(v ?? 0);
-  return out;
+/**
+ * How many dossiers each open tab holds. The status tabs come from the kept counts per unit and
+ * status; late and soon-due ones from ranges of the queue index (due_at is in it), and "mine" from
+ * the assignee index: no query reads every open dossier of the scope. With a procedure filter the
+ * counts are taken from the filtered dossiers themselves. The closed tab has no count.
+ */
+export async function queueCounts(db: Db, f: Omit<QueueFilter, 'tab'>): Promise<Record<Exclude<QueueTab, 'closed'>, number>> {
+  const counts = { open: 0, intake: 0, processing: 0, paused: 0, to_return: 0, overdue: 0, due_soon: 0, mine: 0 };
+  const units = f.unitIds;
+  const byStatus = f.procedureId
+    ? await db.selectFrom('dossiers').select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .$if(units !== 'all', (q) => q.where('unit_id', 'in', units as string[]))
+      .where('status', 'in', tabStatuses.open).where('practice', '=', 0).where('procedure_id', '=', f.procedureId)
+      .groupBy('status').execute()
+    : await db.selectFrom('dossier_status_counts').select((eb) => ['status', eb.fn.sum<number>('n').as('n')])
+      .$if(units !== 'all', (q) => q.where('unit_id', 'in', units as string[]))
+      .where('status', 'in', tabStatuses.open).groupBy('status').execute();
+  for (const r of byStatus) {
+    const n = Number(r.n);
+    counts.open += n;
+    for (const tab of ['intake', 'processing', 'paused', 'to_return'] as const) if (tabStatuses[tab].includes(r.status)) counts[tab] += n;
+  }
+  const count = async (tab: 'overdue' | 'due_soon' | 'mine') => countInTab(db, { ...f, tab });
+  [counts.overdue, counts.due_soon, counts.mine] = await Promise.all([count('overdue'), count('due_soon'), count('mine')]);
+  return counts;
 }
 
 export async function countInTab(db: Db, f: QueueFilter): Promise<number> {
-  const row = await inTab(scoped(db, f), f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await inTab(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -20,7 +20,7 @@ const QueueItem = Type.Object({
   id: Type.String(), code: Nullable(Type.String()), status: Type.String(), statusCode: Type.Integer(),
   procedureId: Type.String(), procedureName: Type.String(), unitId: Type.String(), channel: Type.String(), applicantName: Type.String(),
   submittedAt: Nullable(Type.String()), acceptedAt: Nullable(Type.String()), dueAt: Nullable(Type.String()), newDueAt: Nullable(Type.String()),
-  overdue: Type.Boolean(), assigneeId: Nullable(Type.String()), step: Type.Integer(),
+  overdue: Type.Boolean(), dueSoon: Type.Boolean(), assigneeId: Nullable(Type.String()), step: Type.Integer(),
 });
 
 const Result = Type.Object({ n: Type.Integer(), code: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String(), sha256: Type.String() });

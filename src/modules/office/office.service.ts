@@ -1,9 +1,10 @@
 // The one-stop office: the queue of dossiers in a staff member's scope (tabs, filters, counts),
 // the daily due-date reminders to handlers, and the documents the desk prints (Forms 02–06).
 import type { Db } from '../../db/connection.ts';
-import { allowedActions, isOverdue, type Action, type Status } from '../../domain/dossier-status.ts';
+import { allowedActions, clockRunning, isOverdue, type Action, type Status } from '../../domain/dossier-status.ts';
 import { covers, dossierReaders, unitsCovered, type Grant } from '../../domain/roles.ts';
 import { vietnamDay, type Clock } from '../../domain/time.ts';
+import { forwardProblem } from '../../domain/workflow.ts';
 import { AppError } from '../../http/errors.ts';
 import { localName, messages, type Lang } from '../../web/i18n/index.ts';
 import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
@@ -23,7 +24,10 @@ export type QueueQuery = { tab?: string; status?: string; unitId?: string; proce
 export type QueueItem = {
   id: string; code: string | null; status: Status; statusCode: number; procedureId: string; procedureName: string;
   unitId: string; channel: string; applicantName: string; submittedAt: string | null; acceptedAt: string | null;
-  dueAt: string | null; newDueAt: string | null; overdue: boolean; assigneeId: string | null; step: number;
+  dueAt: string | null; newDueAt: string | null; overdue: boolean;
+  /** Due by the end of the second working day from now (the due-soon tab), not yet late. */
+  dueSoon: boolean;
+  assigneeId: string | null; step: number;
 };
 
 export const queueTabs: readonly q.QueueTab[] = ['open', 'intake', 'processing', 'paused', 'to_return', 'overdue', 'due_soon', 'mine', 'closed'];
@@ -70,18 +74,20 @@ export class OfficeService {
     const unitIds = query.unitId ? (grants.some((g) => covers(g, query.unitId!, (id) => this.catalog.unit(id)?.parentId)) ? [query.unitId] : []) : scope;
     const tab: q.QueueTab = query.overdue ? 'overdue' : query.assignedTo === 'me' ? 'mine' : isTab(query.tab) ? query.tab : query.status ? statusTab(query.status) : 'open';
     const now = this.clock.now();
+    // A scope that covers every unit (the province with its subtree) needs no unit condition.
+    const everyUnit = !query.unitId && unitIds.length === this.catalog.allUnits().length;
     const base = {
-      unitIds, userId: user.id, now: now.toISOString(), dueSoonBy: await this.dueSoonBy(unitIds.length === 1 ? unitIds[0]! : null, now),
-      procedureId: query.procedureId,
+      unitIds: everyUnit ? ('all' as const) : unitIds, userId: user.id, now: now.toISOString(), dueSoonBy: await this.dueSoonBy(unitIds.length === 1 ? unitIds[0]! : null, now),
+      closedSince: new Date(now.getTime() - 30 * 86400_000).toISOString(), procedureId: query.procedureId,
     };
-    if (!unitIds.length) {
-      return { total: 0, items: [], counts: Object.fromEntries(queueTabs.map((t) => [t, 0])) as Record<q.QueueTab, number>, tab, scope: unitIds };
-    }
+    const empty = Object.fromEntries(queueTabs.map((t) => [t, 0])) as Record<q.QueueTab, number>;
+    if (!unitIds.length) return { total: 0, items: [], counts: empty, tab, scope: unitIds };
     const filter: q.QueueFilter = { ...base, tab, status: query.status };
-    const [rows, total, counts] = await Promise.all([
+    const counts = await q.queueCounts(this.db, base);
+    const [rows, total] = await Promise.all([
       q.queuePage(this.db, filter, query.limit, query.offset),
-      q.countInTab(this.db, filter),
-      q.queueCounts(this.db, base),
+      // Without a status filter an open tab's size is already among the counts.
+      tab !== 'closed' && !query.status ? Promise.resolve(counts[tab]) : q.countInTab(this.db, filter),
     ]);
     const items: QueueItem[] = rows.map((r) => {
       const procedure = this.catalog.find(r.procedure_id);
@@ -91,19 +97,26 @@ export class OfficeService {
         id: r.id, code: r.code, status, statusCode: r.status_code, procedureId: r.procedure_id,
         procedureName: procedure ? procedure.name : r.procedure_id, unitId: r.unit_id, channel: r.channel,
         applicantName: applicant.fullName ?? '', submittedAt: r.submitted_at, acceptedAt: r.accepted_at, dueAt: r.due_at,
-        newDueAt: r.new_due_at, overdue: isOverdue(status, r.due_at, now), assigneeId: r.assignee_id, step: stateOf(r as never).step,
+        newDueAt: r.new_due_at, overdue: isOverdue(status, r.due_at, now),
+        dueSoon: clockRunning.has(status) && !!r.due_at && r.due_at >= base.now && r.due_at <= base.dueSoonBy, assigneeId: r.assignee_id, step: (JSON.parse(r.state) as { step: number }).step,
       };
     });
-    return { total, items, counts, tab, scope: unitIds };
+    return { total, items, counts: counts as Record<Exclude<q.QueueTab, 'closed'>, number>, tab, scope: unitIds };
   }
 
-  /** The actions the caller may take on a dossier now, under any of their roles over its unit. */
-  actionsFor(user: SessionUser, row: { owner_id: string | null; unit_id: string; state: string; status: string }): Action[] {
-    if (row.owner_id === user.id) return allowedActions(stateOf(row as never), 'citizen');
+  /**
+   * The actions the caller may take on a dossier now, under any of their roles over its unit: the
+   * rule table's, less a forward that the workflow template does not allow (no next step, or a
+   * step the caller does not hold).
+   */
+  async actionsFor(user: SessionUser, row: { owner_id: string | null; unit_id: string; procedure_id: string; state: string }): Promise<Action[]> {
+    const state = stateOf(row as never);
+    if (row.owner_id === user.id) return allowedActions(state, 'citizen');
+    const steps = await this.workflow.steps(row.procedure_id);
     const found = new Set<Action>();
     for (const g of user.roles) {
       if (g.role === 'citizen' || !covers(g, row.unit_id, (id) => this.catalog.unit(id)?.parentId)) continue;
-      for (const a of allowedActions(stateOf(row as never), g.role)) found.add(a);
+      for (const a of allowedActions(state, g.role)) if (a !== 'forward' || !forwardProblem(steps, state.step, g.role)) found.add(a);
     }
     return [...found];
   }
