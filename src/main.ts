@@ -10,6 +10,7 @@ import { buildApp } from './http/app.ts';
 import { createServices } from './services.ts';
 import { readReference } from './db/seed/files.ts';
 import { holidaysFile } from './modules/calendar/calendar.service.ts';
+import { loadWorkflowTemplates } from './db/seed/workflows.ts';
 import { createTransports } from './modules/notifications/notifications.transports.ts';
 import { NotificationWorker } from './modules/notifications/notifications.worker.ts';
 import { createStorage } from './modules/files/files.storage.ts';
@@ -37,6 +38,9 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
   await services.catalog.load();
   // The official days off are reference data, loaded (once per year) with or without the demo.
   await services.calendar.seedFromJson(readReference(holidaysFile));
+  // Workflow templates are configuration kept as data: the file wins at every start.
+  const workflows = await loadWorkflowTemplates(handle.db, systemClock.now());
+  if (workflows.skipped.length) log.warn({ skipped: workflows.skipped }, 'workflow templates for procedures this catalogue lacks were skipped');
   const app = await buildApp({ services, logger: log, publicUrl: config.publicUrl });
   const refresh = config.catalogRefreshMs
     ? setInterval(() => services.catalog.refreshIfChanged().catch((err) => log.warn({ err }, 'catalogue refresh failed')), config.catalogRefreshMs)

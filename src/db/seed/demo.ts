@@ -4,6 +4,7 @@ import type { Db } from '../connection.ts';
 import { bumpCatalogRevision } from '../../modules/catalog/catalog.queries.ts';
 import { loadCatalog } from './catalog.ts';
 import { readReference } from './files.ts';
+import { loadWorkflowTemplates } from './workflows.ts';
 import { CalendarService, holidaysFile } from '../../modules/calendar/calendar.service.ts';
 import { loadAdminAreas, loadOrganisation } from './organisation.ts';
 
@@ -19,10 +20,11 @@ export async function seedDemo(db: Db, now: Date) {
   const catalog = await loadCatalog(db, now);
   await bumpCatalogRevision(db, now.toISOString());
   const calendar = await new CalendarService(db).seedFromJson(readReference(holidaysFile));
+  const workflows = await loadWorkflowTemplates(db, now);
   await db
     .insertInto('meta')
     .values({ key: 'demo_loaded_at', value: now.toISOString() })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: now.toISOString() }))
     .execute();
-  return { units, ...areas, ...catalog, holidayYears: calendar.loaded.length };
+  return { units, ...areas, ...catalog, holidayYears: calendar.loaded.length, workflows: workflows.loaded };
 }

@@ -126,7 +126,7 @@ export async function insertResult(db: Db, row: DossierResultTable): Promise<voi
   await db.insertInto('dossier_results').values(row).execute();
 }
 
-/** A procedure's own workflow template, or else the default one (procedure_id null). */
+/** A procedure's own workflow template, or else the default one (procedure_id null); undefined before any is loaded. */
 export async function findWorkflowTemplate(db: Db, procedureId: string) {
   const rows = await db
     .selectFrom('workflow_templates')

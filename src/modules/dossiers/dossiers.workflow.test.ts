@@ -167,3 +167,28 @@ test('two officers accept the same dossier at the same moment over real connecti
     await ctx.app.server.close();
   }
 });
+
+test('a procedure with its own template follows it: a birth registration goes from the civil-status officer to the commune chair, and no further', async () => {
+  ctx.clock.set(monday0932);
+  const d = await onlineDossier(ctx);
+  await must(ctx, desk.reception, d.id, { action: 'accept' });
+  await must(ctx, desk.reception, d.id, { action: 'transfer' });
+  const signed = await must(ctx, desk.specialist, d.id, { action: 'forward', toUserId: desk.approver.user.id });
+  assert.equal(signed.assigneeId, desk.approver.user.id);
+  const last = await act(ctx, desk.approver, d.id, { action: 'forward' });
+  assert.equal(last.status, 409);
+  assert.equal(last.body.error.code, 'no_next_step');
+  const steps = await ctx.services.workflow.steps('dang-ky-khai-sinh');
+  assert.deepEqual(steps.map((s) => s.role), ['specialist', 'approver']);
+  assert.deepEqual((await ctx.services.workflow.steps('xac-nhan-tinh-trang-hon-nhan')).map((s) => s.role), ['specialist', 'approver', 'clerk'], 'the default template');
+});
+
+test('workflow templates are checked as they load: shares must add up, roles must be staff, units must exist', async () => {
+  const { loadWorkflowTemplates } = await import('../../db/seed/workflows.ts');
+  const step = { key: 'a', name: 'A', nameEn: 'A', role: 'specialist' as const, unitId: null, share: 1 };
+  await assert.rejects(loadWorkflowTemplates(ctx.handle.db, new Date(), { version: 't', default: { name: 'x', steps: [{ ...step, share: 0.5 }] }, procedures: {} }), /workflow template default: the shares add up to 0.500/);
+  await assert.rejects(loadWorkflowTemplates(ctx.handle.db, new Date(), { version: 't', default: { name: 'x', steps: [{ ...step, unitId: 'khong-co' as never }] }, procedures: {} }), /names unit khong-co/);
+  const r = await loadWorkflowTemplates(ctx.handle.db, new Date(), { version: 't', default: { name: 'x', steps: [step] }, procedures: { 'khong-co-thu-tuc': { name: 'y', steps: [step] } } });
+  assert.deepEqual(r, { loaded: 1, skipped: ['khong-co-thu-tuc'] });
+  await loadWorkflowTemplates(ctx.handle.db, new Date()); // back to the file's templates for the other tests
+});
