@@ -83,6 +83,15 @@ test('seed --synthetic --dossiers N adds dossiers at every stage, each with a lo
     assert.deepEqual(replay(log.map((a) => ({ action: a.action as Action, actor: a.actor_role as Actor }))), JSON.parse(d.state));
   }
   assert.equal(motcua(['seed', '--synthetic']).code, 1, 'says what it needs');
+  // The seed left daily statistics; a rebuild from the log gives the same.
+  const daily = async () => handle.db.selectFrom('stats_daily').selectAll().where('n', '!=', 0).orderBy(['day', 'unit_id', 'procedure_id', 'channel', 'measure']).execute();
+  const seeded = await daily();
+  const accepted = await handle.db.selectFrom('dossiers').select((eb) => eb.fn.countAll<number>().as('n')).where('accepted_at', 'is not', null).executeTakeFirstOrThrow();
+  assert.equal(seeded.filter((r) => r.measure === 'received').reduce((n, r) => n + Number(r.n), 0), Number(accepted.n), 'every accepted dossier is received once');
+  const rebuilt = motcua(['stats', 'rebuild']);
+  assert.equal(rebuilt.code, 0, rebuilt.stderr);
+  assert.match(rebuilt.stdout, /Statistics rebuilt from the action log: \d+ received dossiers/);
+  assert.deepEqual(await daily(), seeded);
 });
 
 test('user add creates staff at a unit and citizens without one; the password is stored as an argon2 hash', async () => {

@@ -25,6 +25,7 @@ const usage = `Usage: motcua <command>
   user add --username U --password P --name "Full Name" --role ROLE [--unit UNIT_ID] [--subtree]
                                      create an account; --unit is required for every role but citizen
   files sweep [--days N]             remove drafts untouched for N days (30) and files no dossier records
+  stats rebuild                      recompute the daily statistics from the dossiers' action logs
   audit verify                       check the audit log's hash chain: exit 0 when intact, 1 naming the first bad entry
 
 Environment: DATABASE_URL (postgres://…; SQLite at $DATA_DIR/motcua.db when unset), DATA_DIR, PORT, HOST, PUBLIC_URL, LOG_LEVEL.`;
@@ -146,6 +147,18 @@ async function run(argv: string[]): Promise<void> {
         return createServices(h, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl }).dossiers.sweep(days);
       });
       console.log(`Removed ${result.drafts} abandoned drafts and ${result.files} orphan files.`);
+      return;
+    }
+    case 'stats': {
+      const [sub] = rest;
+      if (sub !== 'rebuild') throw new UsageError('stats: the only subcommand is "rebuild"');
+      const result = await withDatabase(async (h) => {
+        const services = createServices(h, systemClock, { storage: createStorage({ dataDir: loadConfig().dataDir }), uploads: loadConfig().uploads, publicUrl: loadConfig().publicUrl });
+        await services.catalog.load();
+        const total = Number((await h.db.selectFrom('dossiers').select((eb) => eb.fn.countAll<number>().as('n')).where('accepted_at', 'is not', null).executeTakeFirstOrThrow()).n);
+        return withProgress('dossiers', (tick) => services.stats.rebuild((done) => tick(done, total)));
+      });
+      console.log(`Statistics rebuilt from the action log: ${result.dossiers} received dossiers, ${result.rows} daily rows.`);
       return;
     }
     case 'audit': {

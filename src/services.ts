@@ -13,6 +13,7 @@ import { WorkflowService } from './modules/dossiers/dossiers.workflow.ts';
 import { CalendarService } from './modules/calendar/calendar.service.ts';
 import { OfficeService } from './modules/office/office.service.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
+import { StatsService } from './modules/stats/stats.service.ts';
 import type { FileStorage } from './modules/files/files.storage.ts';
 
 export type Services = {
@@ -28,6 +29,7 @@ export type Services = {
   calendar: CalendarService;
   office: OfficeService;
   audit: AuditService;
+  stats: StatsService;
   oidc: OidcLogin | null;
 };
 
@@ -53,10 +55,10 @@ export function createServices(handle: DbHandle, clock: Clock, { storage, upload
     recordMiss(handle.db, query, clock.now().toISOString()).catch((err) => log?.warn({ err }, 'could not record a search miss'));
   });
   const accounts = new AccountsService(handle.db, units, clock, outbox);
-  const calendar = new CalendarService(handle.db);
+  const calendar = new CalendarService(handle.db, clock);
   const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, storage, calendar.forDossiers(), uploads, publicUrl, settings.mode === 'back_office');
   const workflow = new WorkflowService(handle.db, dossiers, catalog, calendar.forDossiers(), storage, clock, uploads.maxFileBytes);
   const office = new OfficeService(handle.db, catalog, dossiers, workflow, calendar, clock, outbox, publicUrl);
   const oidc = settings.oidc ? new OidcLogin(settings.oidc, publicUrl) : null;
-  return { handle, storage, settings, clock, units, catalog, accounts, dossiers, workflow, calendar, office, audit: new AuditService(handle.db), oidc };
+  return { handle, storage, settings, clock, units, catalog, accounts, dossiers, workflow, calendar, office, audit: new AuditService(handle.db), stats: new StatsService(handle.db, catalog), oidc };
 }

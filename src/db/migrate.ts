@@ -8,6 +8,7 @@ import * as m0004 from './migrations/0004_calendar.ts';
 import * as m0005 from './migrations/0005_audit.ts';
 import * as m0006 from './migrations/0006_identities.ts';
 import * as m0007 from './migrations/0007_workflow.ts';
+import * as m0008 from './migrations/0008_stats.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005_audit': m0005,
   '0006_identities': m0006,
   '0007_workflow': m0007,
+  '0008_stats': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

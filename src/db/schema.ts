@@ -156,6 +156,7 @@ export interface Database {
   workflow_templates: WorkflowTemplateTable;
   dossier_results: DossierResultTable;
   dossier_status_counts: DossierStatusCountTable;
+  stats_daily: StatsDailyTable;
   calendar_days: CalendarDayTable;
   calendar_years: CalendarYearTable;
   unit_working_hours: UnitWorkingHoursTable;
@@ -274,6 +275,16 @@ export interface WorkflowTemplateTable {
   /** JSON array of { key, role, unitId, share, name, nameEn }. */
   steps: string;
   updated_at: string;
+}
+
+/** Daily statistics: how many dossiers of a unit, procedure and channel a measure counted on a day. */
+export interface StatsDailyTable {
+  day: string;
+  unit_id: string;
+  procedure_id: string;
+  channel: string;
+  measure: string;
+  n: number;
 }
 
 /** Dossiers per unit and status (no drafts, no practice dossiers), kept with every change of status. */

@@ -1,7 +1,9 @@
 // Builds the Fastify application: plugins, language, the one error handler, OpenAPI, and every
 // feature's routes. main.ts and the tests both build it here, so what is tested is what runs.
 import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
+import { calendarPageRoutes } from '../modules/calendar/calendar.pages.routes.ts';
 import { officeApiRoutes } from '../modules/office/office.routes.ts';
+import { statsRoutes } from '../modules/stats/stats.routes.ts';
 import { officePageRoutes } from '../modules/office/office.pages.routes.ts';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -121,7 +123,9 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   await app.register(unitsRoutes(services));
   await app.register(catalogRoutes(services));
   await app.register(calendarRoutes(services));
+  await app.register(calendarPageRoutes(services));
   await app.register(officeApiRoutes(services));
+  await app.register(statsRoutes(services));
   await app.register(officePageRoutes(services));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

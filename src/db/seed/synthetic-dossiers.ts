@@ -12,6 +12,7 @@ import { replay, statuses, type Action, type Actor, type Status } from '../../do
 import { vietnamDay } from '../../domain/time.ts';
 import { mulberry32 } from './synthetic.ts';
 import { rebuildStatusCounts } from '../../modules/dossiers/dossiers.queries.ts';
+import { rebuildStats } from '../../modules/stats/stats.service.ts';
 
 type Procedure = { id: string; processingHours: number; unitIds: string[]; popularity: number; version: number };
 type Unit = { id: string; code: string };
@@ -153,6 +154,8 @@ export async function seedSyntheticDossiers(db: Db, total: number, opts: Synthet
       .execute();
   }
   await rebuildStatusCounts(db);
+  // The daily statistics of all these dossiers at once, from their logs (as `motcua stats rebuild`).
+  await rebuildStats(db);
   return { created };
 }
 

@@ -1,15 +1,18 @@
 // The working calendar as the rest of the system uses it (design.md §5): deadlines under a unit's
 // calendar, the holidays of a year, lunar dates, and an admin's edits. The arithmetic is in
-// src/domain/calendar.ts; this loads the tables into it and keeps the result in memory.
+// src/domain/calendar.ts; this loads the tables into it and keeps the result in memory. Every
+// admin edit is recorded in the audit chain (calendar_changed), in the transaction of the edit.
 import type { DueCalendar } from '../dossiers/dossiers.service.ts';
 import type { Db } from '../../db/connection.ts';
 import {
-  dueAt, extendForPause, makeCalendar, officialDays, officialYears, parseWorkingHours, statutoryDays, workingHoursBetween, yearDays,
+  dayException, dueAt, extendForPause, makeCalendar, officialDays, officialYears, parseWorkingHours, statutoryDays, workingHoursBetween, yearDays,
   type Calendar, type DayException, type DayKind, type HolidaysJson, type WorkingHours, type YearSource,
 } from '../../domain/calendar.ts';
-import { vietnamDay } from '../../domain/time.ts';
+import type { JsonObject } from '../../domain/audit-chain.ts';
+import { systemClock, vietnamDay, type Clock } from '../../domain/time.ts';
 import { lunarMaxYear, lunarMinYear, solarToLunar, type LunarDate } from '../../domain/lunar.ts';
 import { invalid } from '../../http/errors.ts';
+import { appendAudit } from '../audit/audit.service.ts';
 import {
   bumpCalendarRevision, calendarDays, calendarRevision, calendarYears, defaultUnit, deleteDay, deleteWorkingHours, deleteYearDays,
   findWorkingHours, findYear, insertDaysKeepingExisting, saveDay, saveWorkingHours, saveYear, type CalendarDayRow,
@@ -25,6 +28,16 @@ export const maxDate = `${lunarMaxYear}-12-31`;
 export const maxIntakeDate = `${lunarMaxYear - 2}-12-31`;
 
 export type Holidays = { year: number; source: YearSource; days: DayException[] };
+
+/** Where a listed day comes from: the announced schedule, the Labour Code's defaults, or an admin's edit. */
+export type DaySource = 'official' | 'statutory' | 'admin';
+export type HolidayTable = { year: number; source: YearSource; days: Array<DayException & { source: DaySource }> };
+
+/** Who edits the calendar, for the audit chain; null for the system (a seed, a script). */
+export type CalendarActor = { id: string } | null;
+
+/** The audit subject of a calendar: `calendar:default`, or `calendar:<unit id>`. */
+export const calendarSubject = (unitId: string | null) => `calendar:${unitId ?? 'default'}`;
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 const isRealDate = (date: string) => datePattern.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
@@ -43,7 +56,8 @@ export class CalendarService {
   private readonly cache = new Map<string, Promise<Calendar>>();
   private revision: string | null = null;
 
-  constructor(private readonly db: Db) {}
+  /** `clock` stamps the audit entries of admin edits. */
+  constructor(private readonly db: Db, private readonly clock: Clock = systemClock) {}
 
   /**
    * The calendar of a unit (its working hours and own days over the default calendar), or the
@@ -80,8 +94,39 @@ export class CalendarService {
 
   private async changed(): Promise<void> {
     await bumpCalendarRevision(this.db);
+    this.forget();
+  }
+
+  private forget(): void {
     this.cache.clear();
     this.revision = null;
+  }
+
+  /**
+   * Runs an admin's edit in one transaction: the change, then the new revision (so every instance
+   * reloads), then the audit entry, last, as appendAudit requires. `record` returns the entry's data,
+   * or null when nothing changed (nothing is then recorded).
+   */
+  private async edit<T>(actor: CalendarActor, unitId: string | null, change: (tx: Db) => Promise<{ result: T; record: JsonObject | null }>): Promise<T> {
+    try {
+      return await this.db.transaction().execute(async (tx) => {
+        const { result, record } = await change(tx);
+        await bumpCalendarRevision(tx);
+        if (record) {
+          await appendAudit(tx, { at: this.clock.now().toISOString(), kind: 'calendar_changed', actorId: actor?.id ?? null, subject: calendarSubject(unitId), data: record });
+        }
+        return result;
+      });
+    } finally {
+      // Also after a rollback: a calendar loaded inside the transaction may hold its writes.
+      this.forget();
+    }
+  }
+
+  /** The day in force on a date before an edit, as the audit entry records it. */
+  private async dayBefore(tx: Db, unitId: string | null, date: string): Promise<JsonObject | null> {
+    const d = dayException(await this.calendar(unitId, tx), date);
+    return d ? { kind: d.kind, name: d.name, nameEn: d.nameEn ?? null } : null;
   }
 
   /** The deadline of a dossier accepted at `from` with `workingDays` to process, under the unit's calendar. */
@@ -118,10 +163,29 @@ export class CalendarService {
 
   /** A year's days off and swapped working days in the default calendar. */
   async holidays(year: number): Promise<Holidays> {
-    if (!Number.isInteger(year)) throw invalid({ year: { key: 'notInteger' } });
-    if (year < lunarMinYear) throw invalid({ year: { key: 'tooSmall', params: { min: lunarMinYear } } });
-    if (year > lunarMaxYear) throw invalid({ year: { key: 'tooBig', params: { max: lunarMaxYear } } });
+    this.checkYear(year);
     return yearDays(await this.calendar(), year);
+  }
+
+  /** A year's days in the default calendar, each with where it comes from (for the admin's page). */
+  async holidayTable(year: number): Promise<HolidayTable> {
+    const { source, days } = await this.holidays(year);
+    const rows = new Map((await calendarDays(this.db, defaultUnit)).filter((r) => yearOf(r.date) === year).map((r) => [r.date, r.source]));
+    return {
+      year, source,
+      days: days.map((d) => {
+        const from = rows.get(d.date);
+        return { ...d, source: from === 'official' || from === 'admin' ? from : 'statutory' };
+      }),
+    };
+  }
+
+  /** The working hours in force for a unit, and whether they are its own or the default calendar's. */
+  async workingHoursOf(unitId: string | null): Promise<{ hours: WorkingHours; own: boolean }> {
+    const hours = (await this.calendar(unitId)).hours;
+    if (unitId === null) return { hours, own: true };
+    // A unit whose own hours equal the default's is shown as following the default.
+    return { hours, own: JSON.stringify(hours) !== JSON.stringify((await this.calendar()).hours) };
   }
 
   /** The Vietnamese lunar date of a day (UTC+7). */
@@ -161,43 +225,74 @@ export class CalendarService {
    * default calendar in a year with no table yet first copies that year's statutory days, so that
    * the year becomes a table the admin shapes (moving 1/9 to 3/9, say).
    */
-  async setDay(day: DayException, unitId: string | null = null): Promise<void> {
+  async setDay(day: DayException, unitId: string | null = null, actor: CalendarActor = null): Promise<void> {
     this.checkDay(day.date);
     if (day.kind !== 'off' && day.kind !== 'work') throw invalid({ kind: { key: 'notAllowed', params: { allowed: 'off, work' } } });
     if (!day.name.trim()) throw invalid({ name: { key: 'required' } });
-    await this.db.transaction().execute(async (tx) => {
+    const nameEn = day.nameEn?.trim() || undefined;
+    const saved: DayException = { date: day.date, kind: day.kind, name: day.name.trim(), ...(nameEn ? { nameEn } : {}) };
+    await this.edit(actor, unitId, async (tx) => {
+      const before = await this.dayBefore(tx, unitId, day.date);
       if (unitId === null) await this.keepYearAsTable(tx, yearOf(day.date));
-      await saveDay(tx, toRow({ ...day, name: day.name.trim() }, unitId ?? defaultUnit, 'admin'));
+      await saveDay(tx, toRow(saved, unitId ?? defaultUnit, 'admin'));
+      const after = { kind: saved.kind, name: saved.name, nameEn: saved.nameEn ?? null };
+      return { result: undefined, record: { change: 'set_day', date: day.date, kind: saved.kind, name: saved.name, nameEn: saved.nameEn ?? null, before, after } };
     });
-    await this.changed();
   }
 
   /** An admin removes a dated day (a statutory one too, in the default calendar). True when there was one. */
-  async removeDay(date: string, unitId: string | null = null): Promise<boolean> {
+  async removeDay(date: string, unitId: string | null = null, actor: CalendarActor = null): Promise<boolean> {
     this.checkDay(date);
-    const removed = await this.db.transaction().execute(async (tx) => {
+    return this.edit(actor, unitId, async (tx) => {
+      const before = await this.dayBefore(tx, unitId, date);
       if (unitId === null) await this.keepYearAsTable(tx, yearOf(date));
-      return deleteDay(tx, date, unitId ?? defaultUnit);
+      const removed = await deleteDay(tx, date, unitId ?? defaultUnit);
+      const after = removed ? await this.dayAfterRemoval(tx, unitId, date) : null;
+      return {
+        result: removed,
+        record: removed ? { change: 'remove_day', date, kind: (before?.kind as string | undefined) ?? null, name: (before?.name as string | undefined) ?? null, before, after } : null,
+      };
     });
-    await this.changed();
-    return removed;
   }
 
   /** Declares a year's table to be the announced schedule (after an admin has entered it). */
-  async markOfficial(year: number): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+  async markOfficial(year: number, actor: CalendarActor = null): Promise<void> {
+    this.checkYear(year);
+    await this.edit(actor, null, async (tx) => {
+      const before = (await findYear(tx, year))?.source ?? null;
       await this.keepYearAsTable(tx, year);
       await saveYear(tx, year, 'official');
+      return { result: undefined, record: before === 'official' ? null : { change: 'mark_official', year, before, after: 'official' } };
     });
-    await this.changed();
   }
 
-  /** A unit's own working hours, or the default calendar's when unitId is null; null restores the standard week. */
-  async setWorkingHours(unitId: string | null, hours: WorkingHours | null): Promise<void> {
+  /**
+   * A unit's own working hours, or the default calendar's when unitId is null; null restores the
+   * standard week (for a unit: the default calendar's hours). Hours that do not parse throw RangeError.
+   */
+  async setWorkingHours(unitId: string | null, hours: WorkingHours | null, actor: CalendarActor = null): Promise<void> {
     const key = unitId ?? defaultUnit;
-    if (hours === null) await deleteWorkingHours(this.db, key);
-    else await saveWorkingHours(this.db, key, JSON.stringify(parseWorkingHours(hours)));
-    await this.changed();
+    const after = hours === null ? null : parseWorkingHours(hours);
+    await this.edit(actor, unitId, async (tx) => {
+      const stored = await findWorkingHours(tx, key);
+      // For a unit, findWorkingHours falls back on the default's: the hours in force before the change.
+      const before = stored ? (JSON.parse(stored) as JsonObject) : null;
+      if (after === null) await deleteWorkingHours(tx, key);
+      else await saveWorkingHours(tx, key, JSON.stringify(after));
+      return { result: undefined, record: { change: 'working_hours', before, after } };
+    });
+  }
+
+  private checkYear(year: number): void {
+    if (!Number.isInteger(year)) throw invalid({ year: { key: 'notInteger' } });
+    if (year < lunarMinYear) throw invalid({ year: { key: 'tooSmall', params: { min: lunarMinYear } } });
+    if (year > lunarMaxYear) throw invalid({ year: { key: 'tooBig', params: { max: lunarMaxYear } } });
+  }
+
+  /** The day in force on a date once a dated day is removed (a unit's date falls back on the default calendar). */
+  private async dayAfterRemoval(tx: Db, unitId: string | null, date: string): Promise<JsonObject | null> {
+    if (unitId === null) return null;
+    return this.dayBefore(tx, null, date);
   }
 
   private checkDay(date: string): void {

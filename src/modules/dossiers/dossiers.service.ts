@@ -17,6 +17,7 @@ import type { FileStorage } from '../files/files.storage.ts';
 import { allowedForDocuments } from '../../domain/file-types.ts';
 import type { Readable } from 'node:stream';
 import { appendAudit } from '../audit/audit.service.ts';
+import { recordStatChanges } from '../stats/stats.service.ts';
 import * as q from './dossiers.queries.ts';
 import { storeUpload, type StoredUpload } from './dossiers.uploads.ts';
 import { receiptPdf } from './dossiers.receipt.ts';
@@ -503,11 +504,12 @@ export class DossiersService {
     }
     if (!(await q.updateDossier(tx, row.id, row.revision, set))) throw new AppError('conflict', 409);
     if (d.to !== row.status && !row.practice) await q.moveStatusCount(tx, row.unit_id, row.status, d.to);
+    const next: q.DossierRow = { ...row, ...set, revision: row.revision + 1 };
+    await recordStatChanges(tx, row, next);
     await q.appendAction(tx, {
       id: randomUUID(), dossier_id: row.id, at, action: a.action, actor_id: a.userId, actor_role: a.actor,
       from_status: row.status, to_status: d.to, note: a.note ?? null, data: JSON.stringify(a.data ?? {}),
     });
-    const next: q.DossierRow = { ...row, ...set, revision: row.revision + 1 };
     if (d.to !== row.status && a.notify !== false && next.code && next.tracking_key) {
       const lang = next.lang === 'en' ? 'en' : 'vi';
       await this.notify(tx, next, lang, 'dossier_status_changed', { code: next.code, status: messages(lang).statuses[d.to], trackingUrl: this.trackingUrl(next.code, next.tracking_key) }, a.at);

@@ -1,0 +1,233 @@
+// The working calendar's admin page (design.md §5): a year's days off and swapped working days, where
+// each comes from, and the forms that edit them, the default working hours and a unit's own hours.
+// Plain GOV.UK forms that work without JavaScript; a failed form comes back with an error summary
+// and what was typed.
+import { weekdays, type Weekday, type WorkingHours } from '../../domain/calendar.ts';
+import { csrfInput, errorSummary, successBanner } from '../../web/components.ts';
+import type { PageContext } from '../../web/context.ts';
+import { html, type Html } from '../../web/html.ts';
+import { format, messages, type Lang } from '../../web/i18n/index.ts';
+import { page } from '../../web/layout.ts';
+import type { HolidayTable } from './calendar.service.ts';
+
+type Option = { value: string; text: string };
+
+/** The week as an office reads it: Monday first. */
+export const weekOrder: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** The forms of the page, as the routes name a failed one. */
+export type CalendarForm = 'day' | 'remove' | 'official' | 'hours' | 'unitHours';
+export type FailedForm = { form: CalendarForm; values: Record<string, string>; errors: Record<string, string> };
+export type Done = { what: 'day' | 'removed' | 'official' | 'hours' | 'unitHours'; date?: string };
+
+export type CalendarPageData = {
+  table: HolidayTable;
+  /** A province admin edits days and the default hours; a unit admin only their units' hours. */
+  canEditDays: boolean;
+  defaultHours: WorkingHours;
+  /** The units whose hours the viewer may edit, and the one shown. */
+  units: Option[];
+  unit: { id: string; name: string; hours: WorkingHours; own: boolean } | null;
+  done?: Done;
+  failed?: FailedForm;
+};
+
+/** 14/02/2026: the way dates are written in Vietnam (and in British English). */
+export function displayDate(date: string): string {
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+const weekdayOf = (date: string) => weekdays[new Date(`${date}T00:00:00Z`).getUTCDay()]!;
+
+/** Periods as typed in the hours fields: `07:00-11:30, 13:30-17:00`. */
+export const periodsText = (periods: ReadonlyArray<{ from: string; to: string }>) => periods.map((p) => `${p.from}-${p.to}`).join(', ');
+
+/** A labelled text input whose id may differ from its name (the hours forms share field names). */
+function input(lang: Lang, f: { id: string; name: string; label: string; hint?: string; hintId?: string; value?: string; error?: string; width?: 'medium' }): Html {
+  const m = messages(lang);
+  const hintId = f.hintId ?? (f.hint ? `${f.id}-hint` : '');
+  const described = [hintId, f.error && `${f.id}-error`].filter(Boolean).join(' ');
+  return html`<div class="form-group${f.error ? ' form-group-error' : ''}">
+  <label class="label" for="${f.id}">${f.label}</label>
+  ${f.hint ? html`<div class="hint" id="${hintId}">${f.hint}</div>` : ''}
+  ${f.error ? html`<p class="error-message" id="${f.id}-error"><span class="visually-hidden">${m.errorPage.errorPrefix}</span>${f.error}</p>` : ''}
+  <input class="input${f.width === 'medium' ? ' input-medium' : ''}${f.error ? ' input-error' : ''}" id="${f.id}" name="${f.name}" type="text" value="${f.value ?? ''}"${described ? html` aria-describedby="${described}"` : ''} spellcheck="false">
+</div>`;
+}
+
+/** Radios in a fieldset; the first takes `id` as its id, so an error summary link lands on it. */
+function radios(lang: Lang, r: { id: string; name: string; legend: string; value: string; options: Option[]; error?: string }): Html {
+  const m = messages(lang);
+  return html`<div class="form-group${r.error ? ' form-group-error' : ''}">
+  <fieldset class="fieldset"${r.error ? html` aria-describedby="${r.id}-error"` : ''}>
+    <legend class="fieldset-legend">${r.legend}</legend>
+    ${r.error ? html`<p class="error-message" id="${r.id}-error"><span class="visually-hidden">${m.errorPage.errorPrefix}</span>${r.error}</p>` : ''}
+    <div class="radios">${r.options.map((o, i) => {
+      const id = i ? `${r.id}-${i + 1}` : r.id;
+      return html`
+      <div class="radios-item"><input class="radios-input" type="radio" id="${id}" name="${r.name}" value="${o.value}"${o.value === r.value ? html` checked` : ''}>
+      <label class="label radios-label" for="${id}">${o.text}</label></div>`;
+    })}</div>
+  </fieldset>
+</div>`;
+}
+
+/** The field ids of a form, by the names its errors are keyed on (an error summary links to them). */
+export function fieldId(form: CalendarForm, name: string): string {
+  if (form === 'hours' && (weekdays as readonly string[]).includes(name)) return `hours-${name}`;
+  if (form === 'unitHours') return (weekdays as readonly string[]).includes(name) ? `unit-${name}` : name === 'mode' ? 'unit-mode' : 'don-vi';
+  if (form === 'official') return 'mark-official';
+  if (form === 'remove') return 'days';
+  return name;
+}
+
+/** The seven hours fields of a form: the typed values after a failure, else the hours in force. */
+function hoursFields(lang: Lang, prefix: string, hours: WorkingHours, failed: FailedForm | undefined): Html[] {
+  const c = messages(lang).calendarAdmin;
+  return weekOrder.map((d) => input(lang, {
+    id: `${prefix}-${d}`, name: d, label: c.weekdays[d], hintId: `${prefix}-hint`, width: 'medium',
+    value: failed ? (failed.values[d] ?? '') : periodsText(hours[d]), error: failed?.errors[d],
+  }));
+}
+
+/** The hours of a week, read only. */
+function hoursList(lang: Lang, hours: WorkingHours): Html {
+  const c = messages(lang).calendarAdmin;
+  return html`<dl class="summary-list">${weekOrder.map((d) => html`
+  <div><dt>${c.weekdays[d]}</dt><dd>${hours[d].length ? periodsText(hours[d]).replace(/-/g, '–') : c.closed}</dd></div>`)}
+</dl>`;
+}
+
+function doneText(lang: Lang, done: Done, year: number, unitName: string): string {
+  const c = messages(lang).calendarAdmin.done;
+  const date = done.date ? displayDate(done.date) : '';
+  if (done.what === 'day') return format(c.day, { date });
+  if (done.what === 'removed') return format(c.removed, { date });
+  if (done.what === 'official') return format(c.official, { year });
+  if (done.what === 'hours') return c.hours;
+  return format(c.unitHours, { unit: unitName });
+}
+
+export function calendarPage(ctx: PageContext, data: CalendarPageData): Html {
+  const { lang } = ctx;
+  const c = messages(lang).calendarAdmin;
+  const { table, failed } = data;
+  const { year } = table;
+  const mine = (form: CalendarForm) => (failed?.form === form ? failed : undefined);
+  const day = mine('day');
+  const dayValue = (k: string) => day?.values[k] ?? '';
+  const summary = failed ? Object.entries(failed.errors).map(([k, text]) => ({ href: `#${fieldId(failed.form, k)}`, text })) : [];
+  const yearLink = (y: number) => `/quan-tri/lich?nam=${y}${data.unit ? `&don-vi=${encodeURIComponent(data.unit.id)}` : ''}`;
+  const canMark = data.canEditDays && table.source !== 'official';
+  return page({
+    ctx,
+    title: `${c.title} ${year}`,
+    hasErrors: summary.length > 0,
+    body: html`${errorSummary(lang, summary)}${data.done ? successBanner(doneText(lang, data.done, year, data.unit?.name ?? '')) : ''}
+<span class="caption">${c.caption}</span>
+<h1>${c.title} ${year}</h1>
+<p class="lead">${c.lead}</p>
+<nav class="pagination year-nav" aria-label="${c.yearNav}">
+  ${year > 1900 ? html`<a rel="prev" href="${yearLink(year - 1)}">${format(c.previousYear, { year: year - 1 })}</a>` : ''}
+  <span aria-current="page">${year}</span>
+  ${year < 2199 ? html`<a rel="next" href="${yearLink(year + 1)}">${format(c.nextYear, { year: year + 1 })}</a>` : ''}
+</nav>
+<div class="notice${table.source === 'official' ? ' notice-success' : ''}" id="year-source"><p>${format(table.source === 'official' ? c.official : c.statutory, { year })}</p></div>
+
+<h2 id="days" tabindex="-1">${c.daysTitle}</h2>
+${mine('remove')?.errors[''] ? html`<p class="error-message">${mine('remove')!.errors['']}</p>` : ''}
+${table.days.length === 0
+  ? html`<p>${c.noDays}</p>`
+  : html`<table class="table calendar-table">
+  <caption class="table-caption">${format(c.daysCaption, { year })}</caption>
+  <thead><tr><th scope="col">${c.columns.date}</th><th scope="col">${c.columns.weekday}</th><th scope="col">${c.columns.name}</th><th scope="col">${c.columns.kind}</th><th scope="col">${c.columns.source}</th>${data.canEditDays ? html`<th scope="col">${c.columns.action}</th>` : ''}</tr></thead>
+  <tbody>${table.days.map((d) => html`
+    <tr class="day-${d.kind}">
+      <td data-label="${c.columns.date}"><time datetime="${d.date}">${displayDate(d.date)}</time></td>
+      <td data-label="${c.columns.weekday}">${c.weekdays[weekdayOf(d.date)]}</td>
+      <td data-label="${c.columns.name}"${lang === 'en' && !d.nameEn ? html` lang="vi"` : ''}>${lang === 'en' ? (d.nameEn ?? d.name) : d.name}</td>
+      <td data-label="${c.columns.kind}"><strong class="tag tag-${d.kind}">${c.kinds[d.kind]}</strong></td>
+      <td data-label="${c.columns.source}">${c.sources[d.source]}</td>
+      ${data.canEditDays ? html`<td data-label="${c.columns.action}"><form class="inline" action="/quan-tri/lich/ngay/xoa" method="post">${csrfInput(ctx.csrf)}
+        <input type="hidden" name="date" value="${d.date}"><button class="button-link" type="submit">${c.remove}<span class="visually-hidden"> ${format(c.removeDay, { date: displayDate(d.date) })}</span></button></form></td>` : ''}
+    </tr>`)}
+  </tbody>
+</table>`}
+
+${data.canEditDays ? html`<h2>${c.dayTitle}</h2>
+<p>${c.dayLead}</p>
+<form action="/quan-tri/lich/ngay" method="post" novalidate>
+  ${csrfInput(ctx.csrf)}
+  ${input(lang, { id: 'date', name: 'date', label: c.date, hint: c.dateHint, value: dayValue('date'), error: day?.errors.date, width: 'medium' })}
+  ${radios(lang, {
+    id: 'kind', name: 'kind', legend: c.kind, value: dayValue('kind') || 'off', error: day?.errors.kind,
+    options: (['off', 'work'] as const).map((k) => ({ value: k, text: c.kinds[k] })),
+  })}
+  ${input(lang, { id: 'name', name: 'name', label: c.name, hint: c.nameHint, value: dayValue('name'), error: day?.errors.name })}
+  ${input(lang, { id: 'nameEn', name: 'nameEn', label: c.nameEn, value: dayValue('nameEn'), error: day?.errors.nameEn })}
+  <button class="button" type="submit">${c.saveDay}</button>
+</form>
+
+<h2>${c.officialTitle}</h2>
+${canMark
+  ? html`<form action="/quan-tri/lich/chinh-thuc" method="post">
+  ${csrfInput(ctx.csrf)}
+  <input type="hidden" name="nam" value="${year}">
+  <p class="hint" id="mark-official-hint">${c.officialHint}</p>
+  ${mine('official') ? html`<p class="error-message">${Object.values(mine('official')!.errors).join(' ')}</p>` : ''}
+  <button class="button button-secondary" type="submit" id="mark-official" aria-describedby="mark-official-hint">${format(c.markOfficial, { year })}</button>
+</form>`
+  : html`<p>${format(c.official, { year })}</p>`}` : ''}
+
+<h2>${c.hoursTitle}</h2>
+<p>${c.hoursLead}</p>
+${data.canEditDays
+  ? html`<form action="/quan-tri/lich/gio-lam-viec" method="post" novalidate>
+  ${csrfInput(ctx.csrf)}
+  <input type="hidden" name="nam" value="${year}">
+  <p class="hint" id="hours-hint">${c.hoursHint}</p>
+  ${hoursFields(lang, 'hours', data.defaultHours, mine('hours'))}
+  <button class="button" type="submit">${c.saveHours}</button>
+</form>`
+  : html`${hoursList(lang, data.defaultHours)}<p class="hint">${c.hoursReadOnly}</p>`}
+
+${data.unit ? unitSection(ctx, data, year) : ''}`,
+  });
+}
+
+function unitSection(ctx: PageContext, data: CalendarPageData, year: number): Html {
+  const { lang } = ctx;
+  const c = messages(lang).calendarAdmin;
+  const unit = data.unit!;
+  const failed = data.failed?.form === 'unitHours' ? data.failed : undefined;
+  const mode = failed ? (failed.values.mode ?? '') : unit.own ? 'own' : 'default';
+  return html`<h2 id="unit-hours" tabindex="-1">${c.unitTitle}</h2>
+${data.units.length > 1
+  ? html`<form action="/quan-tri/lich" method="get" class="unit-choice">
+  <input type="hidden" name="nam" value="${year}">
+  <div class="form-group${failed?.errors.unitId ? ' form-group-error' : ''}">
+    <label class="label" for="don-vi">${c.unit}</label>
+    ${failed?.errors.unitId ? html`<p class="error-message" id="don-vi-error"><span class="visually-hidden">${messages(lang).errorPage.errorPrefix}</span>${failed.errors.unitId}</p>` : ''}
+    <select class="select" id="don-vi" name="don-vi"${failed?.errors.unitId ? html` aria-describedby="don-vi-error"` : ''}>
+      ${data.units.map((o) => html`<option value="${o.value}"${o.value === unit.id ? html` selected` : ''}>${o.text}</option>`)}
+    </select>
+  </div>
+  <button class="button button-secondary" type="submit">${c.showUnit}</button>
+</form>`
+  : ''}
+<form action="/quan-tri/lich/gio-lam-viec/don-vi" method="post" novalidate>
+  ${csrfInput(ctx.csrf)}
+  <input type="hidden" name="nam" value="${year}">
+  <input type="hidden" name="unitId" value="${unit.id}">
+  ${radios(lang, {
+    id: 'unit-mode', name: 'mode', legend: format(c.unitHoursOf, { unit: unit.name }), value: mode, error: failed?.errors.mode,
+    options: [{ value: 'default', text: c.useDefault }, { value: 'own', text: c.ownHours }],
+  })}
+  <div class="conditional">
+    <p class="hint" id="unit-hint">${c.hoursHint}</p>
+    ${hoursFields(lang, 'unit', unit.hours, failed)}
+  </div>
+  <button class="button" type="submit">${c.saveUnitHours}</button>
+</form>`;
+}

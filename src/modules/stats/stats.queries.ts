@@ -1,0 +1,86 @@
+// SQL for statistics: the daily counts, kept in the transaction of each change and summed for the
+// report table; and the reads a rebuild needs from the dossiers and their action log.
+import { sql } from 'kysely';
+import type { Db } from '../../db/connection.ts';
+import type { StatsDailyTable } from '../../db/schema.ts';
+import type { Measure } from '../../domain/stats.ts';
+
+type Key = { unit_id: string; procedure_id: string; channel: string };
+
+/** Adds the changes to the daily counts, inside the caller's transaction. */
+export async function addToDaily(db: Db, key: Key, changes: ReadonlyArray<{ day: string; measure: Measure; delta: number }>): Promise<void> {
+  for (const c of changes) {
+    await db
+      .insertInto('stats_daily')
+      .values({ ...key, day: c.day, measure: c.measure, n: c.delta })
+      .onConflict((oc) => oc.columns(['day', 'unit_id', 'procedure_id', 'channel', 'measure']).doUpdateSet({ n: sql`stats_daily.n + ${c.delta}` }))
+      .execute();
+  }
+}
+
+export type SumFilter = { from: string; to: string; unitIds: readonly string[] | 'all'; level?: string; field?: string };
+
+/**
+ * Each measure's count before the period and within it (and, for `received`, within it by
+ * channel), over the units, level and field asked for. Reads only the daily counts (and the
+ * procedures, for level and field), up to the period's end.
+ */
+export async function sums(db: Db, f: SumFilter) {
+  let q = db.selectFrom('stats_daily').where('stats_daily.day', '<=', f.to);
+  if (f.unitIds !== 'all') q = q.where('stats_daily.unit_id', 'in', f.unitIds);
+  if (f.level || f.field) {
+    q = q.where('stats_daily.procedure_id', 'in', (eb) => {
+      let p = eb.selectFrom('procedures').select('procedures.id');
+      if (f.level) p = p.where('procedures.level', '=', f.level);
+      if (f.field) p = p.where('procedures.field_key', '=', f.field);
+      return p;
+    });
+  }
+  return q
+    .select((eb) => [
+      'stats_daily.measure as measure',
+      'stats_daily.channel as channel',
+      eb.fn.sum<number>(eb.case().when('stats_daily.day', '<', f.from).then(eb.ref('stats_daily.n')).else(0).end()).as('before'),
+      eb.fn.sum<number>(eb.case().when('stats_daily.day', '>=', f.from).then(eb.ref('stats_daily.n')).else(0).end()).as('within'),
+    ])
+    .groupBy(['stats_daily.measure', 'stats_daily.channel'])
+    .execute();
+}
+
+export async function replaceDaily(db: Db, rows: StatsDailyTable[]): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('stats_daily').execute();
+    for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('stats_daily').values(rows.slice(i, i + 1000)).execute();
+  });
+}
+
+export async function allDaily(db: Db) {
+  return db.selectFrom('stats_daily').select(['day', 'unit_id', 'procedure_id', 'channel', 'measure', 'n']).where('n', '!=', 0)
+    .orderBy('day').orderBy('unit_id').orderBy('procedure_id').orderBy('channel').orderBy('measure').execute();
+}
+
+/** A page of received dossiers (never practice ones) after an id, with what the figures need. */
+export async function receivedDossiers(db: Db, afterId: string, limit: number) {
+  return db
+    .selectFrom('dossiers')
+    .select(['id', 'unit_id', 'procedure_id', 'channel', 'due_at'])
+    .where('practice', '=', 0)
+    .where('accepted_at', 'is not', null)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** The moments that matter to the figures, from the log: acceptance, resolution, confirmed withdrawal. */
+export async function settlingActions(db: Db, dossierIds: readonly string[]) {
+  if (!dossierIds.length) return [];
+  return db
+    .selectFrom('dossier_actions')
+    .select(['dossier_id', 'action', 'at'])
+    .where('dossier_id', 'in', dossierIds)
+    .where('action', 'in', ['accept', 'resolve', 'confirm_withdrawal'])
+    .orderBy('dossier_id')
+    .orderBy('seq')
+    .execute();
+}
