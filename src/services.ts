@@ -14,6 +14,7 @@ import { CalendarService } from './modules/calendar/calendar.service.ts';
 import { OfficeService } from './modules/office/office.service.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { StatsService } from './modules/stats/stats.service.ts';
+import { FeedbackService } from './modules/feedback/feedback.service.ts';
 import type { FileStorage } from './modules/files/files.storage.ts';
 
 export type Services = {
@@ -30,6 +31,7 @@ export type Services = {
   office: OfficeService;
   audit: AuditService;
   stats: StatsService;
+  feedback: FeedbackService;
   oidc: OidcLogin | null;
 };
 
@@ -60,5 +62,6 @@ export function createServices(handle: DbHandle, clock: Clock, { storage, upload
   const workflow = new WorkflowService(handle.db, dossiers, catalog, calendar.forDossiers(), storage, clock, uploads.maxFileBytes);
   const office = new OfficeService(handle.db, catalog, dossiers, workflow, calendar, clock, outbox, publicUrl);
   const oidc = settings.oidc ? new OidcLogin(settings.oidc, publicUrl) : null;
-  return { handle, storage, settings, clock, units, catalog, accounts, dossiers, workflow, calendar, office, audit: new AuditService(handle.db), stats: new StatsService(handle.db, catalog), oidc };
+  return { handle, storage, settings, clock, units, catalog, accounts, dossiers, workflow, calendar, office, audit: new AuditService(handle.db), stats: new StatsService(handle.db, catalog),
+    feedback: new FeedbackService(handle.db, dossiers, catalog, clock, outbox, publicUrl), oidc };
 }

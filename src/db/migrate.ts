@@ -9,6 +9,7 @@ import * as m0005 from './migrations/0005_audit.ts';
 import * as m0006 from './migrations/0006_identities.ts';
 import * as m0007 from './migrations/0007_workflow.ts';
 import * as m0008 from './migrations/0008_stats.ts';
+import * as m0009 from './migrations/0009_feedback.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006_identities': m0006,
   '0007_workflow': m0007,
   '0008_stats': m0008,
+  '0009_feedback': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

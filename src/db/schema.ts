@@ -157,6 +157,8 @@ export interface Database {
   dossier_results: DossierResultTable;
   dossier_status_counts: DossierStatusCountTable;
   stats_daily: StatsDailyTable;
+  ratings: RatingTable;
+  feedback: FeedbackTable;
   calendar_days: CalendarDayTable;
   calendar_years: CalendarYearTable;
   unit_working_hours: UnitWorkingHoursTable;
@@ -275,6 +277,36 @@ export interface WorkflowTemplateTable {
   /** JSON array of { key, role, unitId, share, name, nameEn }. */
   steps: string;
   updated_at: string;
+}
+
+/** An applicant's rating of a dossier once its result was returned: one per dossier. */
+export interface RatingTable {
+  dossier_id: string;
+  /** 1 (rất không hài lòng) to 5 (rất hài lòng). */
+  score: number;
+  comment: string | null;
+  created_at: string;
+}
+
+/** Public feedback (phản ánh, kiến nghị) to a unit. */
+export interface FeedbackTable {
+  id: string;
+  unit_id: string;
+  procedure_id: string | null;
+  dossier_code: string | null;
+  name: string;
+  /** An email address or phone number for the answer; never published. */
+  contact: string;
+  subject: string;
+  body: string;
+  created_at: string;
+  /** `new` or `answered`. */
+  status: string;
+  answer: string | null;
+  answered_at: string | null;
+  answered_by: string | null;
+  /** 1 when the unit published the item and its answer. */
+  published: number;
 }
 
 /** Daily statistics: how many dossiers of a unit, procedure and channel a measure counted on a day. */

@@ -19,7 +19,9 @@
 import { vietnamDay } from './time.ts';
 
 export const measures = ['received', 'settled_early', 'settled_on_time', 'settled_late', 'due', 'due_kept'] as const;
-export type Measure = (typeof measures)[number];
+/** Satisfaction: a rating of 1–5 counts on the day it was given, as `rating_<score>`. */
+export const ratingMeasures = ['rating_1', 'rating_2', 'rating_3', 'rating_4', 'rating_5'] as const;
+export type Measure = (typeof measures)[number] | (typeof ratingMeasures)[number];
 
 export type Settlement = 'early' | 'on_time' | 'late';
 
@@ -69,7 +71,7 @@ export function statChanges(before: StatFacts, after: StatFacts): StatDelta[] {
 }
 
 /** Sums of a measure (by channel group for `received`) before a period, within it, and up to its end. */
-export type MeasureSums = Record<Measure, { before: number; within: number }> & {
+export type MeasureSums = Record<(typeof measures)[number], { before: number; within: number }> & {
   receivedWithin: Record<'online' | 'direct' | 'postal', number>;
 };
 
@@ -83,7 +85,7 @@ export type Summary = {
 
 /** The report table from the sums (api-v1.md, GET /stats/summary). */
 export function summarise(s: MeasureSums): Summary {
-  const upTo = (m: Measure) => s[m].before + s[m].within;
+  const upTo = (m: (typeof measures)[number]) => s[m].before + s[m].within;
   const settledBefore = s.settled_early.before + s.settled_on_time.before + s.settled_late.before;
   const settledUpTo = upTo('settled_early') + upTo('settled_on_time') + upTo('settled_late');
   const received = { ...s.receivedWithin, carriedOver: s.received.before - settledBefore, total: s.received.within };

@@ -4,6 +4,7 @@ import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
 import { calendarPageRoutes } from '../modules/calendar/calendar.pages.routes.ts';
 import { officeApiRoutes } from '../modules/office/office.routes.ts';
 import { statsRoutes } from '../modules/stats/stats.routes.ts';
+import { feedbackRoutes } from '../modules/feedback/feedback.routes.ts';
 import { officePageRoutes } from '../modules/office/office.pages.routes.ts';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -126,6 +127,7 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   await app.register(calendarPageRoutes(services));
   await app.register(officeApiRoutes(services));
   await app.register(statsRoutes(services));
+  await app.register(feedbackRoutes(services));
   await app.register(officePageRoutes(services));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -52,7 +52,7 @@ ${body}
 </main>
 <footer class="site-footer">
   <div class="container">
-    <p>${m.site.footer} <a href="/openapi.json">${m.site.footerApi}</a></p>
+    <p>${m.site.footer} <a href="/openapi.json">${m.site.footerApi}</a> · <a href="/phan-anh">${m.feedback.nav}</a></p>
   </div>
 </footer>
 </body>

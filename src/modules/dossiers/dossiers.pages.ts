@@ -182,6 +182,7 @@ ${items.length === 0 ? html`<p>${f.myDossiersEmpty}</p>` : ''}
   <h2 class="result-title">${procedureName(d.procedureId)}</h2>
   <p class="result-meta">${d.code ? html`<strong>${d.code}</strong> · ` : ''}<span class="badge">${m.statuses[d.status]}</span></p>
   ${d.status === 'draft' ? html`<p><a href="/ho-so/${d.id}/khai">${f.continueDraft}</a></p>` : html`<p><a href="/ho-so/${d.id}/giay-tiep-nhan.pdf">${f.receipt}</a></p>`}
+  ${d.status === 'returned' ? html`<p><a href="/ho-so/${d.id}/danh-gia">${m.feedback.rate}</a></p>` : ''}
   <details><summary>${f.timeline}</summary>
     <ol class="timeline">${d.history.map((h) => html`<li><span class="hint">${vietnamTime(h.at, ctx.lang)}</span> ${f.actions[h.action as keyof typeof f.actions] ?? h.action} — ${m.statuses[h.status]}</li>`)}</ol>
   </details>

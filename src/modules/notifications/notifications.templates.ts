@@ -79,6 +79,20 @@ export const templates = {
       sms: 'Mot Cua: {overdue} dossiers overdue, {dueSoon} due soon. {queueUrl}',
     },
   },
+  feedback_answered: {
+    vi: {
+      subject: 'Trả lời phản ánh, kiến nghị: {subject}',
+      text: 'Xin chào {name},\n\nCơ quan đã trả lời phản ánh, kiến nghị “{subject}” của bạn:\n\n{answer}\n\n'
+        + 'Các phản ánh đã trả lời được công khai tại: {url}' + signature.vi,
+      sms: 'Mot Cua: phan anh, kien nghi cua ban da duoc tra loi qua thu dien tu hoac tai {url}',
+    },
+    en: {
+      subject: 'Answer to your feedback: {subject}',
+      text: 'Hello {name},\n\nThe agency has answered your feedback “{subject}”:\n\n{answer}\n\n'
+        + 'Answered feedback is published at: {url}' + signature.en,
+      sms: 'Mot Cua: your feedback has been answered; see {url}',
+    },
+  },
   dossier_status_changed: {
     vi: {
       subject: 'Hồ sơ {code}: {status}',

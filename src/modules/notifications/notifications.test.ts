@@ -67,6 +67,10 @@ const longest: Record<string, string> = {
   dueSoon: '1234',
   list: '- 000.00.22.H58-261129-0001 (Đăng ký khai sinh): quá hạn từ 2026-11-27',
   queueUrl: 'https://dichvucong.tiengiang.gov.vn/can-bo/ho-so?tab=overdue'.padEnd(70, '1'),
+  // An answer to public feedback: the subject and answer go by email only.
+  subject: 'Thời gian giải quyết hồ sơ cấp giấy phép xây dựng quá lâu',
+  answer: 'Hồ sơ của ông đã được giải quyết ngày 02/12/2026.',
+  url: 'https://dichvucong.tiengiang.gov.vn/phan-anh'.padEnd(70, '1'),
 };
 
 test('an email enqueued in a transaction that rolls back is never sent; one that commits arrives over SMTP with its Vietnamese intact', async (t) => {

@@ -113,7 +113,7 @@ export function queuePage(ctx: PageContext, data: QueuePageData): Html {
     ctx,
     title: `${o.queueTitle}: ${o.tabs[f.tab]}`,
     body: html`<h1>${o.queueTitle}</h1>
-${data.canIntake ? html`<p><a class="button button-secondary" role="button" href="/can-bo/tiep-nhan">${o.newIntake}</a></p>` : ''}
+${data.canIntake ? html`<p><a class="button button-secondary" role="button" href="/can-bo/tiep-nhan">${o.newIntake}</a> <a href="/can-bo/phan-anh">${messages(ctx.lang).feedback.queueTitle}</a></p>` : ''}
 <nav class="tabs" aria-label="${o.tabsLabel}">
   <ul class="tabs-list">${data.tabs.map((t) => html`
     <li><a href="${queueLink({ ...f, tab: t })}"${t === f.tab ? html` aria-current="page"` : ''}>${o.tabs[t]} <span class="tab-count">${formatNumber(lang, result.counts[t] ?? 0)}</span></a></li>`)}

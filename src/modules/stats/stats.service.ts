@@ -7,6 +7,8 @@ import { channelGroup, contributions, measures, statChanges, summarise, type Mea
 import { invalid, type FieldProblem } from '../../http/errors.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import * as q from './stats.queries.ts';
+import { ratingsForStats } from '../feedback/feedback.queries.ts';
+import { vietnamDay } from '../../domain/time.ts';
 
 type Row = Pick<DossierTable, 'accepted_at' | 'due_at' | 'resolved_at' | 'status' | 'updated_at'>;
 
@@ -74,7 +76,7 @@ export class StatsService {
 
 /**
  * Recomputes every daily count from the action log (acceptance, resolution, confirmed
- * withdrawal) and each dossier's due time, and replaces the kept counts with the result.
+ * withdrawal), each dossier's due time and the ratings, and replaces the kept counts with the result.
  */
 export async function rebuildStats(db: Db, progress?: (done: number) => void): Promise<{ dossiers: number; rows: number }> {
   const counts = new Map<string, StatsDailyTable>();
@@ -101,6 +103,14 @@ export async function rebuildStats(db: Db, progress?: (done: number) => void): P
     dossiers += page.length;
     after = page[page.length - 1]!.id;
     progress?.(dossiers);
+  }
+  // Satisfaction: each rating on the day it was given.
+  for (const r of await ratingsForStats(db)) {
+    const measure = `rating_${r.score}` as const;
+    const d = vietnamDay(new Date(r.created_at));
+    const key = `${d}|${r.unit_id}|${r.procedure_id}|${r.channel}|${measure}`;
+    const row = counts.get(key) ?? counts.set(key, { day: d, unit_id: r.unit_id, procedure_id: r.procedure_id, channel: r.channel, measure, n: 0 }).get(key)!;
+    row.n += 1;
   }
   await q.replaceDaily(db, [...counts.values()]);
   return { dossiers, rows: counts.size };
