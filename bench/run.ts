@@ -178,16 +178,60 @@ async function queueBench() {
   }
 }
 
-/** `npm run bench` runs them all; `npm run bench -- search`, `-- submit` or `-- queue` runs one. */
+/**
+ * The report table (GET /stats/summary) over 1,000,000 synthetic dossiers spread over three years:
+ * a whole year for the whole province and for one commune, one request at a time and ten at once,
+ * against a hello-world at the same concurrency.
+ */
+async function statsBench() {
+  const dossiers = Number(process.env.BENCH_STATS_DOSSIERS ?? 1_000_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-stats-'));
+  const cli = cliIn(dataDir);
+  const started = performance.now();
+  cli(['seed', '--demo']);
+  cli(['seed', '--synthetic', '--dossiers', String(dossiers)]);
+  const seeded = Math.round((performance.now() - started) / 1000);
+  const levels = [1, 10];
+  const run = (url: string, paths: string[], connections: number) =>
+    autocannon({ url, connections, duration: seconds, requests: paths.map((p) => ({ path: p })) });
+  const results: Record<string, ReturnType<typeof summary>> = {};
+  const hello = await startServer(['hello']);
+  for (const c of levels) results[`hello-world ×${c}`] = summary(await run(`http://127.0.0.1:${hello.port}`, ['/hello'], c));
+  hello.child.kill();
+  const portal = await startServer(['portal', path.join(dataDir, 'motcua.db')]);
+  const base = `http://127.0.0.1:${portal.port}`;
+  const year = new Date().getUTCFullYear() - 1;
+  const cases = {
+    [`province, ${year}`]: `/api/v1/stats/summary?from=${year}-01-01&to=${year}-12-31`,
+    [`one commune, ${year}`]: `/api/v1/stats/summary?from=${year}-01-01&to=${year}-12-31&unitId=my-tho-phuong-5`,
+    [`province, commune level, ${year}`]: `/api/v1/stats/summary?from=${year}-01-01&to=${year}-12-31&level=commune`,
+  };
+  for (const [name, url] of Object.entries(cases)) {
+    await run(base, [url], 10); // warm-up
+    for (const c of levels) results[`${name} ×${c}`] = summary(await run(base, [url], c));
+  }
+  portal.child.kill();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  console.log(`\nStatistics summary, SQLite, ${dossiers} synthetic dossiers over three years (seeded in ${seeded} s), ${seconds} s each, ×N = requests at once:`);
+  console.table(results);
+  for (const [name, r] of Object.entries(results)) {
+    const c = name.split('×')[1]!;
+    if (!name.startsWith('hello')) console.log(`${name}: p99 ${r.p99Ms} ms (goal ≤ 100 ms); throughput / hello-world ×${c}: ${(r.reqPerSec / results[`hello-world ×${c}`]!.reqPerSec).toFixed(3)}`);
+  }
+}
+
+/** `npm run bench` runs them all; `npm run bench -- search`, `-- submit`, `-- queue` or `-- stats` runs one. */
 async function main() {
   const only = process.argv[2];
   if (only === 'queue') return queueBench();
+  if (only === 'stats') return statsBench();
   const hello = await startServer(['hello']);
   const baseline = summary(await load(`http://127.0.0.1:${hello.port}`, ['/hello']));
   hello.child.kill();
   if (!only || only === 'search') await searchBench(baseline);
   if (!only || only === 'submit') await submissionBench(baseline);
   if (!only) await queueBench();
+  if (!only) await statsBench();
 }
 
 async function searchBench(hello: ReturnType<typeof summary>) {

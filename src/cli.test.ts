@@ -68,7 +68,8 @@ test('seed --synthetic --procedures N shows progress and brings the catalogue to
 });
 
 test('seed --synthetic --dossiers N adds dossiers at every stage, each with a log that replays to its stored state and a unique code', async () => {
-  const r = motcua(['seed', '--synthetic', '--dossiers', '3000']);
+  // Over two months, so that a few thousand dossiers still include some that arrived in the last days.
+  const r = motcua(['seed', '--synthetic', '--dossiers', '3000', '--days', '60']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /dossiers \[.*\] 3000\/3000/);
   assert.match(r.stdout, /Synthetic dossiers: 3000 added/);

@@ -21,7 +21,7 @@ const usage = `Usage: motcua <command>
   migrate                            apply the database migrations
   seed --demo [--reload]             load the demo data: Tiền Giang's organisation, administrative areas, the procedure catalogue
   seed --synthetic --procedures N    add synthetic procedures until the catalogue holds N (2408 is the 2017 plan's scale)
-  seed --synthetic --dossiers N      add N synthetic dossiers over the past year, at every stage (for benchmarks and statistics)
+  seed --synthetic --dossiers N      add N synthetic dossiers over the past three years (or --days D), at every stage (benchmarks, statistics)
   user add --username U --password P --name "Full Name" --role ROLE [--unit UNIT_ID] [--subtree]
                                      create an account; --unit is required for every role but citizen
   files sweep [--days N]             remove drafts untouched for N days (30) and files no dossier records
@@ -81,7 +81,7 @@ async function run(argv: string[]): Promise<void> {
     case 'seed': {
       const { values } = parseArgs({
         args: rest,
-        options: { demo: { type: 'boolean' }, reload: { type: 'boolean' }, synthetic: { type: 'boolean' }, procedures: { type: 'string' }, dossiers: { type: 'string' } },
+        options: { demo: { type: 'boolean' }, reload: { type: 'boolean' }, synthetic: { type: 'boolean' }, procedures: { type: 'string' }, dossiers: { type: 'string' }, days: { type: 'string' } },
       });
       if (!values.demo && !values.synthetic) throw new UsageError('seed needs --demo or --synthetic');
       await withDatabase(async (h) => {
@@ -110,7 +110,7 @@ async function run(argv: string[]): Promise<void> {
             })));
             const units = new Map(services.catalog.allUnits().map((u) => [u.id, { id: u.id, code: u.code }]));
             const calendar = await services.calendar.calendar(null);
-            const result = await withProgress('dossiers', (tick) => seedSyntheticDossiers(h.db, n, { now: systemClock.now(), calendar, procedures, units, progress: tick }));
+            const result = await withProgress('dossiers', (tick) => seedSyntheticDossiers(h.db, n, { now: systemClock.now(), calendar, procedures, units, progress: tick, dialect: h.dialect, days: values.days ? positiveInt(values.days, '--days') : undefined }));
             console.log(`Synthetic dossiers: ${result.created} added.`);
           }
         }

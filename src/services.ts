@@ -14,6 +14,7 @@ import { CalendarService } from './modules/calendar/calendar.service.ts';
 import { OfficeService } from './modules/office/office.service.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { StatsService } from './modules/stats/stats.service.ts';
+import { DashboardService } from './modules/stats/stats.dashboard.ts';
 import { FeedbackService } from './modules/feedback/feedback.service.ts';
 import type { FileStorage } from './modules/files/files.storage.ts';
 
@@ -31,6 +32,7 @@ export type Services = {
   office: OfficeService;
   audit: AuditService;
   stats: StatsService;
+  dashboard: DashboardService;
   feedback: FeedbackService;
   oidc: OidcLogin | null;
 };
@@ -63,5 +65,6 @@ export function createServices(handle: DbHandle, clock: Clock, { storage, upload
   const office = new OfficeService(handle.db, catalog, dossiers, workflow, calendar, clock, outbox, publicUrl);
   const oidc = settings.oidc ? new OidcLogin(settings.oidc, publicUrl) : null;
   return { handle, storage, settings, clock, units, catalog, accounts, dossiers, workflow, calendar, office, audit: new AuditService(handle.db), stats: new StatsService(handle.db, catalog),
-    feedback: new FeedbackService(handle.db, dossiers, catalog, clock, outbox, publicUrl), oidc };
+    feedback: new FeedbackService(handle.db, dossiers, catalog, clock, outbox, publicUrl), oidc,
+    dashboard: new DashboardService(handle.db, catalog, new StatsService(handle.db, catalog)) };
 }

@@ -157,6 +157,7 @@ export interface Database {
   dossier_results: DossierResultTable;
   dossier_status_counts: DossierStatusCountTable;
   stats_daily: StatsDailyTable;
+  stats_daily_level: StatsDailyLevelTable;
   ratings: RatingTable;
   feedback: FeedbackTable;
   calendar_days: CalendarDayTable;
@@ -277,6 +278,15 @@ export interface WorkflowTemplateTable {
   /** JSON array of { key, role, unitId, share, name, nameEn }. */
   steps: string;
   updated_at: string;
+}
+
+/** The daily counts for the whole province by the procedure's level (province, district, commune). */
+export interface StatsDailyLevelTable {
+  day: string;
+  level: string;
+  channel: string;
+  measure: string;
+  n: number;
 }
 
 /** An applicant's rating of a dossier once its result was returned: one per dossier. */

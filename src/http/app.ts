@@ -4,6 +4,8 @@ import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
 import { calendarPageRoutes } from '../modules/calendar/calendar.pages.routes.ts';
 import { officeApiRoutes } from '../modules/office/office.routes.ts';
 import { statsRoutes } from '../modules/stats/stats.routes.ts';
+import { statsPageRoutes } from '../modules/stats/stats.pages.routes.ts';
+import { statsExportRoutes } from '../modules/stats/stats.export.routes.ts';
 import { feedbackRoutes } from '../modules/feedback/feedback.routes.ts';
 import { officePageRoutes } from '../modules/office/office.pages.routes.ts';
 import { fileURLToPath } from 'node:url';
@@ -127,6 +129,8 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   await app.register(calendarPageRoutes(services));
   await app.register(officeApiRoutes(services));
   await app.register(statsRoutes(services));
+  await app.register(statsPageRoutes(services));
+  await app.register(statsExportRoutes(services));
   await app.register(feedbackRoutes(services));
   await app.register(officePageRoutes(services));
 

@@ -43,6 +43,7 @@ export function page({ ctx, title, body, hasErrors }: PageOptions): Html {
     <a href="/">${m.site.navHome}</a>
     <a href="/thu-tuc">${m.site.navProcedures}</a>
     <a href="/tra-cuu">${m.site.navTrack}</a>
+    <a href="/thong-ke">${m.stats.nav}</a>
     ${user?.staff ? html`<a href="/can-bo/ho-so">${m.office.nav}</a>` : ''}
     ${user ? html`<a href="/ho-so">${m.site.navDossiers}</a><a href="/tai-khoan">${m.site.navAccount}</a>` : html`<a href="/dang-nhap">${m.site.navSignIn}</a>`}
   </nav>

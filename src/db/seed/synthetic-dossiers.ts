@@ -1,12 +1,13 @@
-// Scale data for benchmarks and the statistics: N dossiers over the past year, spread over the
+// Scale data for benchmarks and the statistics: N dossiers over the past three years, spread over the
 // catalogue's procedures (by popularity) and their units, on every channel, at every stage. Each
 // has a consistent action log (replayed through the rule table, so its stored state is the log's),
 // a code from its unit's daily counter, and due times from the working calendar. Synthetic
 // dossiers carry no audit entries: they never happened.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../connection.ts';
 import type { DossierActionTable, DossierTable } from '../schema.ts';
-import { dueAt, type Calendar } from '../../domain/calendar.ts';
+import { dayException, dueAt, isWorkingDay, type Calendar } from '../../domain/calendar.ts';
 import { dossierCode } from '../../domain/dossier-code.ts';
 import { replay, statuses, type Action, type Actor, type Status } from '../../domain/dossier-status.ts';
 import { vietnamDay } from '../../domain/time.ts';
@@ -22,10 +23,12 @@ export type SyntheticDossierOptions = {
   calendar: Calendar;
   procedures: Procedure[];
   units: Map<string, Unit>;
-  /** How many days back the intake dates reach. */
+  /** How many days back the intake dates reach (three years by default). */
   days?: number;
   seed?: number;
   progress?: (done: number, of: number) => void;
+  /** On SQLite a bulk load runs with a large page cache and without waiting for the disk at each commit. */
+  dialect?: 'sqlite' | 'postgres';
 };
 
 /** Where a dossier's story stops, by how long ago it arrived: old ones are mostly settled. */
@@ -66,11 +69,40 @@ export async function seedSyntheticDossiers(db: Db, total: number, opts: Synthet
     }
     return usable[lo]!;
   };
-  const span = (opts.days ?? 365) * 86400_000;
+  // Intake follows the working calendar: a working day takes a full share, a Saturday or Sunday a
+  // twentieth (online filings, Saturday-morning desks), a day off such as Tết a fiftieth.
+  const days: Array<{ start: number; weight: number }> = [];
+  const first = opts.now.getTime() - (opts.days ?? 3 * 365) * 86400_000;
+  let totalWeight = 0;
+  for (let t = first; t < opts.now.getTime(); t += 86400_000) {
+    const d = vietnamDay(new Date(t));
+    const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
+    const weight = isWorkingDay(opts.calendar, d) ? 1 : weekday === 0 || weekday === 6 ? (dayException(opts.calendar, d) ? 0.02 : 0.05) : 0.02;
+    days.push({ start: Date.parse(`${d}T00:00:00+07:00`), weight: (totalWeight += weight) });
+  }
+  /** A moment of intake: a day by its weight, then office hours (07:00–17:00 in Vietnam). */
+  const intakeMoment = () => {
+    const r = random() * totalWeight;
+    let lo = 0;
+    let hi = days.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (days[mid]!.weight < r) lo = mid + 1;
+      else hi = mid;
+    }
+    return new Date(Math.min(opts.now.getTime() - 60_000, days[lo]!.start + (7 + random() * 10) * 3600_000));
+  };
+  // Each path's statuses, replayed once.
+  const replayed = new Map(Object.entries(paths).map(([k, steps]) => [k, { state: replay(steps.map(([action, actor]) => ({ action, actor }))), statuses: replayStatuses(steps) }]));
   const counters = new Map<string, number>();
   for (const c of await db.selectFrom('dossier_counters').selectAll().execute()) counters.set(`${c.unit_id}|${c.day}`, c.last);
 
-  const chunk = 500;
+  if (opts.dialect === 'sqlite') {
+    // Synthetic data: if the machine stops mid-load, the load is simply run again.
+    await sql`pragma synchronous = off`.execute(db);
+    await sql`pragma cache_size = -524288`.execute(db);
+  }
+  const chunk = 5000;
   let created = 0;
   while (created < total) {
     const n = Math.min(chunk, total - created);
@@ -80,7 +112,7 @@ export async function seedSyntheticDossiers(db: Db, total: number, opts: Synthet
       const p = pickProcedure();
       const unitIds = p.unitIds.filter((u) => opts.units.has(u));
       const unit = opts.units.get(unitIds[Math.floor(random() * unitIds.length)]!)!;
-      const submitted = new Date(opts.now.getTime() - Math.floor(random() * span));
+      const submitted = intakeMoment();
       const ageDays = (opts.now.getTime() - submitted.getTime()) / 86400_000;
       const stage = ageDays < 2
         ? weighted([['submitted', 0.5], ['accepted', 0.3], ['in_process', 0.2]])
@@ -94,7 +126,7 @@ export async function seedSyntheticDossiers(db: Db, total: number, opts: Synthet
       counters.set(key, counter);
       const id = randomUUID();
       const steps = paths[stage]!;
-      const state = replay(steps.map(([action, actor]) => ({ action, actor })));
+      const { state, statuses: stepStatuses } = replayed.get(stage)!;
       // Times along the way: acceptance within hours; the result within (or, for about one in
       // eight, beyond) the processing time.
       const accepted = new Date(submitted.getTime() + Math.floor(random() * 4 * 3600_000));
@@ -127,17 +159,16 @@ export async function seedSyntheticDossiers(db: Db, total: number, opts: Synthet
         new_due_at: null, processing_hours: wasAccepted ? p.processingHours : null, reminded_on: null,
       });
       let from: Status | null = null;
-      const replayed = replayStatuses(steps);
       steps.forEach(([action, actor], k) => {
         log.push({
           id: randomUUID(), dossier_id: id, seq: k + 1, at: (times[action] ?? submitted).toISOString(), action, actor_id: null,
-          actor_role: actor, from_status: from, to_status: replayed[k]!, note: action === 'refuse' ? 'Không thuộc thẩm quyền' : null, data: '{}',
+          actor_role: actor, from_status: from, to_status: stepStatuses[k]!, note: action === 'refuse' ? 'Không thuộc thẩm quyền' : null, data: '{}',
         });
-        from = replayed[k]!;
+        from = stepStatuses[k]!;
       });
     }
     await db.transaction().execute(async (tx) => {
-      await tx.insertInto('dossiers').values(dossiers).execute();
+      for (let i = 0; i < dossiers.length; i += 500) await tx.insertInto('dossiers').values(dossiers.slice(i, i + 500)).execute();
       for (let i = 0; i < log.length; i += 1000) await tx.insertInto('dossier_actions').values(log.slice(i, i + 1000)).execute();
     });
     created += n;
@@ -153,6 +184,7 @@ export async function seedSyntheticDossiers(db: Db, total: number, opts: Synthet
       .onConflict((oc) => oc.columns(['unit_id', 'day']).doUpdateSet((eb) => ({ last: eb.ref('excluded.last') })))
       .execute();
   }
+  if (opts.dialect === 'sqlite') await sql`pragma synchronous = normal`.execute(db);
   await rebuildStatusCounts(db);
   // The daily statistics of all these dossiers at once, from their logs (as `motcua stats rebuild`).
   await rebuildStats(db);

@@ -7,13 +7,21 @@ import type { Measure } from '../../domain/stats.ts';
 
 type Key = { unit_id: string; procedure_id: string; channel: string };
 
-/** Adds the changes to the daily counts, inside the caller's transaction. */
+/** Adds the changes to the daily counts (and to the province's counts by level), inside the caller's transaction. */
 export async function addToDaily(db: Db, key: Key, changes: ReadonlyArray<{ day: string; measure: Measure; delta: number }>): Promise<void> {
   for (const c of changes) {
     await db
       .insertInto('stats_daily')
       .values({ ...key, day: c.day, measure: c.measure, n: c.delta })
       .onConflict((oc) => oc.columns(['day', 'unit_id', 'procedure_id', 'channel', 'measure']).doUpdateSet({ n: sql`stats_daily.n + ${c.delta}` }))
+      .execute();
+    await db
+      .insertInto('stats_daily_level')
+      .columns(['day', 'level', 'channel', 'measure', 'n'])
+      .expression((eb) => eb.selectFrom('procedures')
+        .select([sql.val(c.day).as('day'), 'level', sql.val(key.channel).as('channel'), sql.val(c.measure).as('measure'), sql.val(c.delta).as('n')])
+        .where('id', '=', key.procedure_id))
+      .onConflict((oc) => oc.columns(['day', 'level', 'channel', 'measure']).doUpdateSet({ n: sql`stats_daily_level.n + ${c.delta}` }))
       .execute();
   }
 }
@@ -26,6 +34,19 @@ export type SumFilter = { from: string; to: string; unitIds: readonly string[] |
  * procedures, for level and field), up to the period's end.
  */
 export async function sums(db: Db, f: SumFilter) {
+  if (f.unitIds === 'all' && !f.field) {
+    // The whole province: the counts by level are enough.
+    let p = db.selectFrom('stats_daily_level').where('day', '<=', f.to);
+    if (f.level) p = p.where('level', '=', f.level);
+    return p
+      .select((eb) => [
+        'measure', 'channel',
+        eb.fn.sum<number>(eb.case().when('day', '<', f.from).then(eb.ref('n')).else(0).end()).as('before'),
+        eb.fn.sum<number>(eb.case().when('day', '>=', f.from).then(eb.ref('n')).else(0).end()).as('within'),
+      ])
+      .groupBy(['measure', 'channel'])
+      .execute();
+  }
   let q = db.selectFrom('stats_daily').where('stats_daily.day', '<=', f.to);
   if (f.unitIds !== 'all') q = q.where('stats_daily.unit_id', 'in', f.unitIds);
   if (f.level || f.field) {
@@ -50,8 +71,17 @@ export async function sums(db: Db, f: SumFilter) {
 export async function replaceDaily(db: Db, rows: StatsDailyTable[]): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('stats_daily').execute();
+    await tx.deleteFrom('stats_daily_level').execute();
     for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('stats_daily').values(rows.slice(i, i + 1000)).execute();
+    await sql`insert into stats_daily_level (day, level, channel, measure, n)
+      select s.day, p.level, s.channel, s.measure, sum(s.n) from stats_daily s join procedures p on p.id = s.procedure_id
+      group by s.day, p.level, s.channel, s.measure`.execute(tx);
   });
+}
+
+export async function allDailyByLevel(db: Db) {
+  return db.selectFrom('stats_daily_level').select(['day', 'level', 'channel', 'measure', 'n']).where('n', '!=', 0)
+    .orderBy('day').orderBy('level').orderBy('channel').orderBy('measure').execute();
 }
 
 export async function allDaily(db: Db) {

@@ -8,7 +8,7 @@ import { createTestContext, type TestContext } from '../../testing/context.ts';
 import { act, attachResult, counterDossier, deskAt, must, onlineDossier, type Desk, type Officer } from '../../testing/office.ts';
 import { signedInStaff } from '../../testing/fixtures.ts';
 import { tinyPdf } from '../../testing/uploads.ts';
-import { allDaily } from './stats.queries.ts';
+import { allDaily, allDailyByLevel } from './stats.queries.ts';
 
 let ctx: TestContext;
 let desk: Desk;
@@ -146,8 +146,10 @@ test('the incremental counts and a rebuild from the log agree, on random histori
     }
   }
   const incremental = await allDaily(ctx.handle.db);
+  const byLevel = await allDailyByLevel(ctx.handle.db);
   assert.ok(incremental.length > 0);
   const rebuilt = await ctx.services.stats.rebuild();
   assert.ok(rebuilt.dossiers > 0);
   assert.deepEqual(await allDaily(ctx.handle.db), incremental, `seed ${seed}: rebuild and incremental disagree`);
+  assert.deepEqual(await allDailyByLevel(ctx.handle.db), byLevel, `seed ${seed}: the province's counts by level disagree`);
 });
