@@ -133,6 +133,39 @@ async function signIn(base: string, username: string): Promise<string> {
   return `Bearer ${((await login.json()) as { token: string }).token}`;
 }
 
+/** A temporary database with the demo data and N synthetic dossiers; answers its folder, the CLI on it, and the seconds the seed took. */
+function seededWorld(kind: string, dossiers: number) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `motcua-bench-${kind}-`));
+  const cli = cliIn(dataDir);
+  const started = performance.now();
+  cli(['seed', '--demo']);
+  cli(['seed', '--synthetic', '--dossiers', String(dossiers)]);
+  return { dataDir, cli, seeded: Math.round((performance.now() - started) / 1000) };
+}
+
+/** One person at a time, then a busy office: ten requests at once. */
+const levels = [1, 10];
+
+function loadAt(url: string, paths: string[], connections: number, auth?: string) {
+  return autocannon({ url, connections, duration: seconds, headers: auth ? { authorization: auth } : {}, requests: paths.map((p) => ({ path: p })) });
+}
+
+/** The hello-world baseline at each concurrency, to divide by. */
+async function helloAtLevels(results: Record<string, ReturnType<typeof summary>>) {
+  const hello = await startServer(['hello']);
+  for (const c of levels) results[`hello-world ×${c}`] = summary(await loadAt(`http://127.0.0.1:${hello.port}`, ['/hello'], c));
+  hello.child.kill();
+}
+
+function report(title: string, results: Record<string, ReturnType<typeof summary>>, goalMs: number) {
+  console.log(title);
+  console.table(results);
+  for (const [name, r] of Object.entries(results)) {
+    const c = name.split('×')[1]!;
+    if (!name.startsWith('hello')) console.log(`${name}: p99 ${r.p99Ms} ms (goal ≤ ${goalMs} ms); throughput / hello-world ×${c}: ${(r.reqPerSec / results[`hello-world ×${c}`]!.reqPerSec).toFixed(3)}`);
+  }
+}
+
 /**
  * The office queue with 100,000 dossiers in the caller's scope: a provincial officer (the whole
  * province, all 214 units) and a commune desk, every tab in turn, one request at a time and ten at
@@ -140,42 +173,26 @@ async function signIn(base: string, username: string): Promise<string> {
  */
 async function queueBench() {
   const dossiers = Number(process.env.BENCH_QUEUE_DOSSIERS ?? 100_000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-queue-'));
-  const cli = cliIn(dataDir);
-  const started = performance.now();
-  cli(['seed', '--demo']);
-  cli(['seed', '--synthetic', '--dossiers', String(dossiers)]);
-  const seeded = Math.round((performance.now() - started) / 1000);
+  const { dataDir, cli, seeded } = seededWorld('queue', dossiers);
   cli(['user', 'add', '--username', 'tinh@bench.vn', '--password', 'mat-khau-dai', '--name', 'Cán bộ tỉnh', '--role', 'province_admin', '--unit', 'tien-giang', '--subtree']);
   cli(['user', 'add', '--username', 'xa@bench.vn', '--password', 'mat-khau-dai', '--name', 'Cán bộ xã', '--role', 'reception', '--unit', 'my-tho-phuong-5']);
-  // One officer opening the queue, then a busy office: ten requests at once.
-  const levels = [1, 10];
-  const run = (url: string, paths: string[], connections: number, auth?: string) =>
-    autocannon({ url, connections, duration: seconds, headers: auth ? { authorization: auth } : {}, requests: paths.map((p) => ({ path: p })) });
   const results: Record<string, ReturnType<typeof summary>> = {};
-  const hello = await startServer(['hello']);
-  for (const c of levels) results[`hello-world ×${c}`] = summary(await run(`http://127.0.0.1:${hello.port}`, ['/hello'], c));
-  hello.child.kill();
+  await helloAtLevels(results);
   const portal = await startServer(['portal', path.join(dataDir, 'motcua.db')]);
   const base = `http://127.0.0.1:${portal.port}`;
   const tabs = ['open', 'intake', 'processing', 'overdue', 'due_soon', 'to_return', 'closed'].map((t) => `/api/v1/office/queue?tab=${t}`);
-  for (const [who, username] of [['province, 100k in scope', 'tinh@bench.vn'], ['commune desk', 'xa@bench.vn']] as const) {
+  for (const [who, username] of [[`province, ${dossiers} in scope`, 'tinh@bench.vn'], ['commune desk', 'xa@bench.vn']] as const) {
     const auth = await signIn(base, username);
     const page = (await fetch(`${base}/can-bo/ho-so`, { headers: { authorization: auth } })).status === 200;
-    await run(base, tabs, 10, auth); // warm-up
+    await loadAt(base, tabs, 10, auth); // warm-up
     for (const c of levels) {
-      results[`queue API, ${who} ×${c}`] = summary(await run(base, tabs, c, auth));
-      if (page) results[`queue page, ${who} ×${c}`] = summary(await run(base, ['/can-bo/ho-so', '/can-bo/ho-so?tab=overdue', '/can-bo/ho-so?tab=intake'], c, auth));
+      results[`queue API, ${who} ×${c}`] = summary(await loadAt(base, tabs, c, auth));
+      if (page) results[`queue page, ${who} ×${c}`] = summary(await loadAt(base, ['/can-bo/ho-so', '/can-bo/ho-so?tab=overdue', '/can-bo/ho-so?tab=intake'], c, auth));
     }
   }
   portal.child.kill();
   fs.rmSync(dataDir, { recursive: true, force: true });
-  console.log(`\nOffice queue, SQLite, ${dossiers} synthetic dossiers (seeded in ${seeded} s), every tab in turn, ${seconds} s each, ×N = requests at once:`);
-  console.table(results);
-  for (const [name, r] of Object.entries(results)) {
-    const c = name.split('×')[1]!;
-    if (!name.startsWith('hello')) console.log(`${name}: p99 ${r.p99Ms} ms (goal ≤ 50 ms); throughput / hello-world ×${c}: ${(r.reqPerSec / results[`hello-world ×${c}`]!.reqPerSec).toFixed(3)}`);
-  }
+  report(`\nOffice queue, SQLite, ${dossiers} synthetic dossiers (seeded in ${seeded} s), every tab in turn, ${seconds} s each, ×N = requests at once:`, results, 50);
 }
 
 /**
@@ -185,19 +202,9 @@ async function queueBench() {
  */
 async function statsBench() {
   const dossiers = Number(process.env.BENCH_STATS_DOSSIERS ?? 1_000_000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-stats-'));
-  const cli = cliIn(dataDir);
-  const started = performance.now();
-  cli(['seed', '--demo']);
-  cli(['seed', '--synthetic', '--dossiers', String(dossiers)]);
-  const seeded = Math.round((performance.now() - started) / 1000);
-  const levels = [1, 10];
-  const run = (url: string, paths: string[], connections: number) =>
-    autocannon({ url, connections, duration: seconds, requests: paths.map((p) => ({ path: p })) });
+  const { dataDir, seeded } = seededWorld('stats', dossiers);
   const results: Record<string, ReturnType<typeof summary>> = {};
-  const hello = await startServer(['hello']);
-  for (const c of levels) results[`hello-world ×${c}`] = summary(await run(`http://127.0.0.1:${hello.port}`, ['/hello'], c));
-  hello.child.kill();
+  await helloAtLevels(results);
   const portal = await startServer(['portal', path.join(dataDir, 'motcua.db')]);
   const base = `http://127.0.0.1:${portal.port}`;
   const year = new Date().getUTCFullYear() - 1;
@@ -207,17 +214,12 @@ async function statsBench() {
     [`province, commune level, ${year}`]: `/api/v1/stats/summary?from=${year}-01-01&to=${year}-12-31&level=commune`,
   };
   for (const [name, url] of Object.entries(cases)) {
-    await run(base, [url], 10); // warm-up
-    for (const c of levels) results[`${name} ×${c}`] = summary(await run(base, [url], c));
+    await loadAt(base, [url], 10); // warm-up
+    for (const c of levels) results[`${name} ×${c}`] = summary(await loadAt(base, [url], c));
   }
   portal.child.kill();
   fs.rmSync(dataDir, { recursive: true, force: true });
-  console.log(`\nStatistics summary, SQLite, ${dossiers} synthetic dossiers over three years (seeded in ${seeded} s), ${seconds} s each, ×N = requests at once:`);
-  console.table(results);
-  for (const [name, r] of Object.entries(results)) {
-    const c = name.split('×')[1]!;
-    if (!name.startsWith('hello')) console.log(`${name}: p99 ${r.p99Ms} ms (goal ≤ 100 ms); throughput / hello-world ×${c}: ${(r.reqPerSec / results[`hello-world ×${c}`]!.reqPerSec).toFixed(3)}`);
-  }
+  report(`\nStatistics summary, SQLite, ${dossiers} synthetic dossiers over three years (seeded in ${seeded} s), ${seconds} s each, ×N = requests at once:`, results, 100);
 }
 
 /** `npm run bench` runs them all; `npm run bench -- search`, `-- submit`, `-- queue` or `-- stats` runs one. */

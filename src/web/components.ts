@@ -66,3 +66,29 @@ export function csrfInput(token: string): Html {
 export function successBanner(text: string): Html {
   return html`<div class="notice notice-success" role="status"><p>${text}</p></div>`;
 }
+
+/** GOV.UK radios in a fieldset; the first takes `id` (or the name) as its id, so an error summary link lands on it. */
+export function radios(lang: Lang, r: { id?: string; name: string; legend: string; value: string; options: Array<{ value: string; text: string }>; error?: string }): Html {
+  const id0 = r.id ?? r.name;
+  const m = messages(lang);
+  return html`<div class="form-group${r.error ? ' form-group-error' : ''}">
+  <fieldset class="fieldset"${r.error ? html` aria-describedby="${id0}-error"` : ''}>
+    <legend class="fieldset-legend">${r.legend}</legend>
+    ${r.error ? html`<p class="error-message" id="${id0}-error"><span class="visually-hidden">${m.errorPage.errorPrefix}</span>${r.error}</p>` : ''}
+    <div class="radios">${r.options.map((o, i) => {
+      const id = i ? `${id0}-${i + 1}` : id0;
+      return html`
+      <div class="radios-item"><input class="radios-input" type="radio" id="${id}" name="${r.name}" value="${o.value}"${o.value === r.value ? html` checked` : ''}>
+      <label class="label radios-label" for="${id}">${o.text}</label></div>`;
+    })}</div>
+  </fieldset>
+</div>`;
+}
+
+/** The GOV.UK confirmation panel: what happened, and the dossier code in large type. */
+export function confirmationPanel(title: string, label: string, code: string | null): Html {
+  return html`<div class="panel-confirmation">
+  <h1 class="panel-title">${title}</h1>
+  <div class="panel-body">${label}<br><strong class="dossier-code">${code}</strong></div>
+</div>`;
+}

@@ -3,7 +3,7 @@
 // Plain GOV.UK forms that work without JavaScript; a failed form comes back with an error summary
 // and what was typed.
 import { weekdays, type Weekday, type WorkingHours } from '../../domain/calendar.ts';
-import { csrfInput, errorSummary, successBanner } from '../../web/components.ts';
+import { csrfInput, errorSummary, radios, successBanner } from '../../web/components.ts';
 import type { PageContext } from '../../web/context.ts';
 import { html, type Html } from '../../web/html.ts';
 import { format, messages, type Lang } from '../../web/i18n/index.ts';
@@ -56,22 +56,6 @@ function input(lang: Lang, f: { id: string; name: string; label: string; hint?: 
 </div>`;
 }
 
-/** Radios in a fieldset; the first takes `id` as its id, so an error summary link lands on it. */
-function radios(lang: Lang, r: { id: string; name: string; legend: string; value: string; options: Option[]; error?: string }): Html {
-  const m = messages(lang);
-  return html`<div class="form-group${r.error ? ' form-group-error' : ''}">
-  <fieldset class="fieldset"${r.error ? html` aria-describedby="${r.id}-error"` : ''}>
-    <legend class="fieldset-legend">${r.legend}</legend>
-    ${r.error ? html`<p class="error-message" id="${r.id}-error"><span class="visually-hidden">${m.errorPage.errorPrefix}</span>${r.error}</p>` : ''}
-    <div class="radios">${r.options.map((o, i) => {
-      const id = i ? `${r.id}-${i + 1}` : r.id;
-      return html`
-      <div class="radios-item"><input class="radios-input" type="radio" id="${id}" name="${r.name}" value="${o.value}"${o.value === r.value ? html` checked` : ''}>
-      <label class="label radios-label" for="${id}">${o.text}</label></div>`;
-    })}</div>
-  </fieldset>
-</div>`;
-}
 
 /** The field ids of a form, by the names its errors are keyed on (an error summary links to them). */
 export function fieldId(form: CalendarForm, name: string): string {

@@ -2,7 +2,7 @@
 // your answers, confirmation; then "my dossiers" and public tracking. Every step works without
 // JavaScript and keeps what was typed when something needs fixing.
 import type { FormDefinition } from '../../domain/forms.ts';
-import { csrfInput, errorSummary, successBanner, textField } from '../../web/components.ts';
+import { confirmationPanel, csrfInput, errorSummary, successBanner, textField } from '../../web/components.ts';
 import type { PageContext } from '../../web/context.ts';
 import { answerText, errorLinks, renderSection, type Area } from '../../web/form-fields.ts';
 import { html, type Html } from '../../web/html.ts';
@@ -153,10 +153,7 @@ export function donePage(ctx: PageContext, d: DossierView): Html {
   return page({
     ctx,
     title: m.doneTitle,
-    body: html`<div class="panel-confirmation">
-  <h1 class="panel-title">${m.doneTitle}</h1>
-  <div class="panel-body">${m.yourCode}<br><strong class="dossier-code">${d.code}</strong></div>
-</div>
+    body: html`${confirmationPanel(m.doneTitle, m.yourCode, d.code)}
 <p>${format(m.trackingKey, { key: d.trackingKey ?? '' })}</p>
 <h2>${m.whatNext}</h2>
 <p>${m.next1}</p>

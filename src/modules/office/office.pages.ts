@@ -4,7 +4,7 @@
 import { type Action, type Status } from '../../domain/dossier-status.ts';
 import { findAnswer } from '../../domain/form-answers.ts';
 import type { FormDefinition } from '../../domain/forms.ts';
-import { csrfInput, errorSummary, successBanner, textField } from '../../web/components.ts';
+import { confirmationPanel, csrfInput, errorSummary, radios, successBanner, textField } from '../../web/components.ts';
 import type { PageContext } from '../../web/context.ts';
 import { answerText, errorLinks, renderSection, type Area } from '../../web/form-fields.ts';
 import { html, type Html } from '../../web/html.ts';
@@ -49,22 +49,6 @@ function field(lang: Lang, f: FieldOptions): Html {
 </div>`;
 }
 
-/** Radios in a fieldset; the first takes the name as its id, so an error summary link lands on it. */
-function radios(lang: Lang, r: { name: string; legend: string; value: string; options: Option[]; error?: string }): Html {
-  const m = messages(lang);
-  return html`<div class="form-group${r.error ? ' form-group-error' : ''}">
-  <fieldset class="fieldset"${r.error ? html` aria-describedby="${r.name}-error"` : ''}>
-    <legend class="fieldset-legend">${r.legend}</legend>
-    ${r.error ? html`<p class="error-message" id="${r.name}-error"><span class="visually-hidden">${m.errorPage.errorPrefix}</span>${r.error}</p>` : ''}
-    <div class="radios">${r.options.map((o, i) => {
-      const id = i ? `${r.name}-${i + 1}` : r.name;
-      return html`
-      <div class="radios-item"><input class="radios-input" type="radio" id="${id}" name="${r.name}" value="${o.value}"${o.value === r.value ? html` checked` : ''}>
-      <label class="label radios-label" for="${id}">${o.text}</label></div>`;
-    })}</div>
-  </fieldset>
-</div>`;
-}
 
 const when = (lang: Lang, iso: string | null) => (iso ? vietnamTime(iso, lang) : '—');
 
@@ -218,10 +202,7 @@ export function intakeDonePage(ctx: PageContext, d: DossierView): Html {
   return page({
     ctx,
     title: o.intakeDone,
-    body: html`<div class="panel-confirmation">
-  <h1 class="panel-title">${o.intakeDone}</h1>
-  <div class="panel-body">${o.code}<br><strong class="dossier-code">${d.code}</strong></div>
-</div>
+    body: html`${confirmationPanel(o.intakeDone, o.code, d.code)}
 ${d.dueAt ? html`<p class="lead">${format(o.dueOn, { date: vietnamTime(d.dueAt, ctx.lang) })}</p>` : ''}
 <p>${o.intakeNext}</p>
 <ul class="list">

@@ -1,6 +1,7 @@
 // SQL for the public dashboard (/thong-ke): the period's daily counts grouped by month, by unit, by
 // the procedures' level and online class, and by procedure. Every query reads `stats_daily` (with
 // the small `procedures` table for level, field and class), never the dossiers.
+import { dailyRows } from './stats.queries.ts';
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/connection.ts';
 import type { Database } from '../../db/schema.ts';
@@ -16,17 +17,7 @@ export type GroupedCount = { key: string; measure: string; channel: string; n: n
 
 /** The day rows of the period, the units and the procedures' level and field asked for. */
 function within(db: Db, f: DashboardFilter, measures: readonly string[]) {
-  let q = db.selectFrom('stats_daily').where('stats_daily.day', '>=', f.from).where('stats_daily.day', '<=', f.to).where('stats_daily.measure', 'in', measures);
-  if (f.unitIds !== 'all') q = q.where('stats_daily.unit_id', 'in', f.unitIds);
-  if (f.level || f.field) {
-    q = q.where('stats_daily.procedure_id', 'in', (eb) => {
-      let p = eb.selectFrom('procedures').select('procedures.id');
-      if (f.level) p = p.where('procedures.level', '=', f.level);
-      if (f.field) p = p.where('procedures.field_key', '=', f.field);
-      return p;
-    });
-  }
-  return q;
+  return dailyRows(db, f).where('stats_daily.day', '>=', f.from).where('stats_daily.day', '<=', f.to).where('stats_daily.measure', 'in', measures);
 }
 
 const toCounts = (rows: Array<{ key: string | null; measure: string; channel: string; n: number | string | null }>): GroupedCount[] =>

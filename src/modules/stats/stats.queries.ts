@@ -28,6 +28,21 @@ export async function addToDaily(db: Db, key: Key, changes: ReadonlyArray<{ day:
 
 export type SumFilter = { from: string; to: string; unitIds: readonly string[] | 'all'; level?: string; field?: string };
 
+/** The daily rows of the units, and the procedures of the level and field, asked for. */
+export function dailyRows(db: Db, f: Pick<SumFilter, 'unitIds' | 'level' | 'field'>) {
+  let q = db.selectFrom('stats_daily');
+  if (f.unitIds !== 'all') q = q.where('stats_daily.unit_id', 'in', f.unitIds);
+  if (f.level || f.field) {
+    q = q.where('stats_daily.procedure_id', 'in', (eb) => {
+      let p = eb.selectFrom('procedures').select('procedures.id');
+      if (f.level) p = p.where('procedures.level', '=', f.level);
+      if (f.field) p = p.where('procedures.field_key', '=', f.field);
+      return p;
+    });
+  }
+  return q;
+}
+
 /**
  * Each measure's count before the period and within it (and, for `received`, within it by
  * channel), over the units, level and field asked for. Reads only the daily counts (and the
@@ -47,17 +62,8 @@ export async function sums(db: Db, f: SumFilter) {
       .groupBy(['measure', 'channel'])
       .execute();
   }
-  let q = db.selectFrom('stats_daily').where('stats_daily.day', '<=', f.to);
-  if (f.unitIds !== 'all') q = q.where('stats_daily.unit_id', 'in', f.unitIds);
-  if (f.level || f.field) {
-    q = q.where('stats_daily.procedure_id', 'in', (eb) => {
-      let p = eb.selectFrom('procedures').select('procedures.id');
-      if (f.level) p = p.where('procedures.level', '=', f.level);
-      if (f.field) p = p.where('procedures.field_key', '=', f.field);
-      return p;
-    });
-  }
-  return q
+  return dailyRows(db, f)
+    .where('stats_daily.day', '<=', f.to)
     .select((eb) => [
       'stats_daily.measure as measure',
       'stats_daily.channel as channel',
