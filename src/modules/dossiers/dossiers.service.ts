@@ -545,6 +545,11 @@ export class DossiersService {
     };
   }
 
+  /** A dossier's action log, rows as stored (the caller has checked that the dossier is visible). */
+  actionLog(id: string) {
+    return q.listActions(this.db, id);
+  }
+
   async get(user: SessionUser, id: string): Promise<DossierView> {
     const row = await this.visible(user, id);
     return this.view(row, row.owner_id === user.id);

@@ -16,16 +16,6 @@ export async function insertRating(db: Db, row: RatingTable): Promise<void> {
   await db.insertInto('ratings').values(row).execute();
 }
 
-/** Every rating with the keys the daily statistics count it under (practice dossiers aside). */
-export async function ratingsForStats(db: Db) {
-  return db
-    .selectFrom('ratings')
-    .innerJoin('dossiers', 'dossiers.id', 'ratings.dossier_id')
-    .select(['ratings.score', 'ratings.created_at', 'dossiers.unit_id', 'dossiers.procedure_id', 'dossiers.channel'])
-    .where('dossiers.practice', '=', 0)
-    .execute();
-}
-
 export async function insertFeedback(db: Db, row: FeedbackTable): Promise<void> {
   await db.insertInto('feedback').values(row).execute();
 }

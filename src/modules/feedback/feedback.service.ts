@@ -5,13 +5,13 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
 import { parseUsername } from '../../domain/accounts.ts';
 import { covers } from '../../domain/roles.ts';
-import { vietnamDay, type Clock } from '../../domain/time.ts';
+import type { Clock } from '../../domain/time.ts';
 import { AppError, invalid, notFound, type FieldProblem } from '../../http/errors.ts';
 import type { Lang } from '../../web/i18n/index.ts';
 import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { DossiersService } from '../dossiers/dossiers.service.ts';
-import { addToDaily } from '../stats/stats.queries.ts';
+import { recordRating } from '../stats/stats.service.ts';
 import * as q from './feedback.queries.ts';
 
 /** 5 rất hài lòng … 1 rất không hài lòng. */
@@ -50,9 +50,7 @@ export class FeedbackService {
     const now = this.clock.now();
     await this.db.transaction().execute(async (tx) => {
       await q.insertRating(tx, { dossier_id: row.id, score, comment: comment || null, created_at: now.toISOString() });
-      if (!row.practice) {
-        await addToDaily(tx, { unit_id: row.unit_id, procedure_id: row.procedure_id, channel: row.channel }, [{ day: vietnamDay(now), measure: `rating_${score}` as `rating_${1 | 2 | 3 | 4 | 5}`, delta: 1 }]);
-      }
+      await recordRating(tx, row, score as 1 | 2 | 3 | 4 | 5, now);
     });
     return { dossierId: row.id, score, comment: comment || null };
   }

@@ -11,7 +11,6 @@ import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
 import type { CalendarService } from '../calendar/calendar.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import { stateOf, type DossiersService } from '../dossiers/dossiers.service.ts';
-import { listActions } from '../dossiers/dossiers.queries.ts';
 import type { WorkflowService } from '../dossiers/dossiers.workflow.ts';
 import { apologyPdf, processControlPdf, refusalPdf, supplementRequestPdf, type DocumentHeader } from './office.documents.ts';
 import * as q from './office.queries.ts';
@@ -137,7 +136,7 @@ export class OfficeService {
   async document(user: SessionUser, id: string, form: OfficeForm, lang: Lang): Promise<Buffer> {
     const row = await this.dossiers.visible(user, id);
     if (row.owner_id === user.id && form === '06') throw new AppError('forbidden', 403);
-    const log = await listActions(this.db, row.id);
+    const log = await this.dossiers.actionLog(row.id);
     const names = await q.userNames(this.db, log.flatMap((a) => [a.actor_id ?? '', (JSON.parse(a.data) as { toUserId?: string }).toUserId ?? '']).filter(Boolean));
     const unit = this.catalog.unit(row.unit_id);
     const procedure = this.catalog.find(row.procedure_id);

@@ -120,3 +120,13 @@ export async function settlingActions(db: Db, dossierIds: readonly string[]) {
     .orderBy('seq')
     .execute();
 }
+
+/** Every rating with the keys the daily statistics count it under (practice dossiers aside). */
+export async function ratingsForStats(db: Db) {
+  return db
+    .selectFrom('ratings')
+    .innerJoin('dossiers', 'dossiers.id', 'ratings.dossier_id')
+    .select(['ratings.score', 'ratings.created_at', 'dossiers.unit_id', 'dossiers.procedure_id', 'dossiers.channel'])
+    .where('dossiers.practice', '=', 0)
+    .execute();
+}

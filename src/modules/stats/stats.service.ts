@@ -7,7 +7,6 @@ import { channelGroup, contributions, measures, statChanges, summarise, type Mea
 import { invalid, type FieldProblem } from '../../http/errors.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import * as q from './stats.queries.ts';
-import { ratingsForStats } from '../feedback/feedback.queries.ts';
 import { vietnamDay } from '../../domain/time.ts';
 
 type Row = Pick<DossierTable, 'accepted_at' | 'due_at' | 'resolved_at' | 'status' | 'updated_at'>;
@@ -26,6 +25,12 @@ export async function recordStatChanges(tx: Db, before: Row & Pick<DossierTable,
   if (before.practice) return;
   const changes = statChanges(statFacts(before), statFacts(after));
   if (changes.length) await q.addToDaily(tx, { unit_id: before.unit_id, procedure_id: before.procedure_id, channel: before.channel }, changes);
+}
+
+/** A rating counts on the day it was given, under the dossier's unit, procedure and channel (practice dossiers never). */
+export async function recordRating(tx: Db, row: Pick<DossierTable, 'unit_id' | 'procedure_id' | 'channel' | 'practice'>, score: 1 | 2 | 3 | 4 | 5, at: Date): Promise<void> {
+  if (row.practice) return;
+  await q.addToDaily(tx, { unit_id: row.unit_id, procedure_id: row.procedure_id, channel: row.channel }, [{ day: vietnamDay(at), measure: `rating_${score}`, delta: 1 }]);
 }
 
 export type SummaryQuery = { from?: string; to?: string; unitId?: string; level?: string; field?: string };
@@ -105,7 +110,7 @@ export async function rebuildStats(db: Db, progress?: (done: number) => void): P
     progress?.(dossiers);
   }
   // Satisfaction: each rating on the day it was given.
-  for (const r of await ratingsForStats(db)) {
+  for (const r of await q.ratingsForStats(db)) {
     const measure = `rating_${r.score}` as const;
     const d = vietnamDay(new Date(r.created_at));
     const key = `${d}|${r.unit_id}|${r.procedure_id}|${r.channel}|${measure}`;
