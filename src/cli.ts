@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { isDemoLoaded, seedDemo } from './db/seed/demo.ts';
 import { seedSyntheticProcedures } from './db/seed/synthetic.ts';
 import { seedSyntheticDossiers } from './db/seed/synthetic-dossiers.ts';
+import { rebuildStats } from './modules/stats/stats.service.ts';
 import { systemClock } from './domain/time.ts';
 import { openFromConfig, serve } from './main.ts';
 import { bumpCatalogRevision } from './modules/catalog/catalog.queries.ts';
@@ -152,12 +153,7 @@ async function run(argv: string[]): Promise<void> {
     case 'stats': {
       const [sub] = rest;
       if (sub !== 'rebuild') throw new UsageError('stats: the only subcommand is "rebuild"');
-      const result = await withDatabase(async (h) => {
-        const services = createServices(h, systemClock, { storage: createStorage({ dataDir: loadConfig().dataDir }), uploads: loadConfig().uploads, publicUrl: loadConfig().publicUrl });
-        await services.catalog.load();
-        const total = Number((await h.db.selectFrom('dossiers').select((eb) => eb.fn.countAll<number>().as('n')).where('accepted_at', 'is not', null).executeTakeFirstOrThrow()).n);
-        return withProgress('dossiers', (tick) => services.stats.rebuild((done) => tick(done, total)));
-      });
+      const result = await withDatabase((h) => withProgress('dossiers', (tick) => rebuildStats(h.db, tick)));
       console.log(`Statistics rebuilt from the action log: ${result.dossiers} received dossiers, ${result.rows} daily rows.`);
       return;
     }

@@ -15,7 +15,7 @@ after(() => ctx.close());
 
 type Caller = { name: string; auth: Record<string, string>; kind: 'anonymous' | 'owner' | 'citizen' | 'staff-here' | 'staff-elsewhere' };
 
-type Route = { name: string; call: (auth: Record<string, string>, ids: { draft: string; submitted: string }) => Promise<number> };
+type Route = { name: string; call: (auth: Record<string, string>, ids: { draft: string; submitted: string; attachment: string }) => Promise<number> };
 
 const inject = async (method: 'GET' | 'POST' | 'PATCH', url: string, headers: Record<string, string>, payload?: unknown) =>
   (await ctx.app.inject({ method, url, headers, payload: payload as object })).statusCode;
@@ -34,6 +34,8 @@ const routes: Route[] = [
   },
   { name: 'POST /dossiers/{id}/submit', call: (a, ids) => inject('POST', `/api/v1/dossiers/${ids.submitted}/submit`, a) },
   { name: 'GET /dossiers/{id}/receipt.pdf', call: (a, ids) => inject('GET', `/api/v1/dossiers/${ids.submitted}/receipt.pdf`, a) },
+  { name: 'GET /dossiers/{id}/attachments/{aid}', call: (a, ids) => inject('GET', `/api/v1/dossiers/${ids.submitted}/attachments/${ids.attachment}`, a) },
+  { name: 'POST /dossiers/{id}/supplement', call: (a, ids) => inject('POST', `/api/v1/dossiers/${ids.submitted}/supplement`, a, {}) },
   { name: 'POST /dossiers/{id}/withdraw', call: (a, ids) => inject('POST', `/api/v1/dossiers/${ids.submitted}/withdraw`, a, {}) },
 ];
 
@@ -43,18 +45,23 @@ const expected: Record<Caller['kind'], Record<string, number>> = {
   owner: {
     'POST /dossiers': 201, 'GET /me/dossiers': 200, 'GET /dossiers/{id}': 200, 'PATCH /dossiers/{id}': 200,
     'POST /dossiers/{id}/attachments': 201, 'POST /dossiers/{id}/submit': 200, 'GET /dossiers/{id}/receipt.pdf': 200, 'POST /dossiers/{id}/withdraw': 200,
+    // Nothing was asked for: a supplement now is not a transition.
+    'GET /dossiers/{id}/attachments/{aid}': 200, 'POST /dossiers/{id}/supplement': 409,
   },
   citizen: {
     'POST /dossiers': 201, 'GET /me/dossiers': 200, 'GET /dossiers/{id}': 404, 'PATCH /dossiers/{id}': 404,
     'POST /dossiers/{id}/attachments': 404, 'POST /dossiers/{id}/submit': 404, 'GET /dossiers/{id}/receipt.pdf': 404, 'POST /dossiers/{id}/withdraw': 404,
+    'GET /dossiers/{id}/attachments/{aid}': 404, 'POST /dossiers/{id}/supplement': 404,
   },
   'staff-here': {
     'POST /dossiers': 201, 'GET /me/dossiers': 200, 'GET /dossiers/{id}': 200, 'PATCH /dossiers/{id}': 403,
     'POST /dossiers/{id}/attachments': 403, 'POST /dossiers/{id}/submit': 403, 'GET /dossiers/{id}/receipt.pdf': 200, 'POST /dossiers/{id}/withdraw': 403,
+    'GET /dossiers/{id}/attachments/{aid}': 200, 'POST /dossiers/{id}/supplement': 403,
   },
   'staff-elsewhere': {
     'POST /dossiers': 201, 'GET /me/dossiers': 200, 'GET /dossiers/{id}': 404, 'PATCH /dossiers/{id}': 404,
     'POST /dossiers/{id}/attachments': 404, 'POST /dossiers/{id}/submit': 404, 'GET /dossiers/{id}/receipt.pdf': 404, 'POST /dossiers/{id}/withdraw': 404,
+    'GET /dossiers/{id}/attachments/{aid}': 404, 'POST /dossiers/{id}/supplement': 404,
   },
 };
 
@@ -72,7 +79,8 @@ test('every dossier route answers each caller as its role allows', async () => {
     const submitted = (await ctx.app.inject({ method: 'POST', url: '/api/v1/dossiers', headers: owner.auth, payload: birthRegistration() })).json().id as string;
     await attachRequiredDocuments(ctx, owner.auth, submitted);
     await ctx.app.inject({ method: 'POST', url: `/api/v1/dossiers/${submitted}/submit`, headers: owner.auth });
-    return { draft, submitted };
+    const attachment = (await ctx.app.inject({ url: `/api/v1/dossiers/${submitted}`, headers: owner.auth })).json().attachments[0].id as string;
+    return { draft, submitted, attachment };
   };
   const ids = await fresh();
   const wrong: string[] = [];

@@ -84,6 +84,13 @@ test('feedback reaches the unit’s desk, which answers and publishes it; the pu
   assert.deepEqual(queue.items.map((i: { id: string; status: string }) => [i.id, i.status]), [[id, 'new']]);
   assert.equal((await ctx.app.inject({ url: '/api/v1/feedback' })).json().total, 0, 'nothing public before the answer');
 
+  // Answering: only the unit's desk or administrators; another commune never learns of it.
+  const answerAs = async (headers: Record<string, string>) =>
+    (await ctx.app.inject({ method: 'POST', url: `/api/v1/office/feedback/${id}/answer`, headers, payload: { answer: 'Không phải người trả lời' } })).statusCode;
+  assert.equal(await answerAs({}), 401);
+  assert.equal(await answerAs((await signedInCitizen(ctx, 'Người Khác')).auth), 403);
+  assert.equal(await answerAs((await signedInStaff(ctx, 'specialist', 'my-tho-phuong-5')).auth), 403);
+  assert.equal(await answerAs((await signedInStaff(ctx, 'reception', 'my-tho-phuong-4')).auth), 404);
   const answer = await ctx.app.inject({ method: 'POST', url: `/api/v1/office/feedback/${id}/answer`, headers: desk.reception.auth, payload: { answer: 'Từ tháng 12, bộ phận một cửa mở thêm một quầy vào sáng thứ Hai.', publish: true } });
   assert.equal(answer.statusCode, 200, answer.body);
   const message = await ctx.handle.db.selectFrom('outbox').select(['recipient', 'params']).where('template', '=', 'feedback_answered').executeTakeFirstOrThrow();

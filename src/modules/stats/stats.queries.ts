@@ -95,6 +95,13 @@ export async function allDaily(db: Db) {
     .orderBy('day').orderBy('unit_id').orderBy('procedure_id').orderBy('channel').orderBy('measure').execute();
 }
 
+/** How many dossiers were received (never practice ones): what a rebuild goes through. */
+export async function countReceived(db: Db): Promise<number> {
+  const row = await db.selectFrom('dossiers').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('practice', '=', 0).where('accepted_at', 'is not', null).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** A page of received dossiers (never practice ones) after an id, with what the figures need. */
 export async function receivedDossiers(db: Db, afterId: string, limit: number) {
   return db

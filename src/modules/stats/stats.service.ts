@@ -74,7 +74,7 @@ export class StatsService {
     return this.catalog.allUnits().filter((u) => covers(grant, u.id, (id) => this.catalog.unit(id)?.parentId)).map((u) => u.id);
   }
 
-  rebuild(progress?: (done: number) => void): Promise<{ dossiers: number; rows: number }> {
+  rebuild(progress?: (done: number, of: number) => void): Promise<{ dossiers: number; rows: number }> {
     return rebuildStats(this.db, progress);
   }
 }
@@ -83,7 +83,8 @@ export class StatsService {
  * Recomputes every daily count from the action log (acceptance, resolution, confirmed
  * withdrawal), each dossier's due time and the ratings, and replaces the kept counts with the result.
  */
-export async function rebuildStats(db: Db, progress?: (done: number) => void): Promise<{ dossiers: number; rows: number }> {
+export async function rebuildStats(db: Db, progress?: (done: number, of: number) => void): Promise<{ dossiers: number; rows: number }> {
+  const total = progress ? await q.countReceived(db) : 0;
   const counts = new Map<string, StatsDailyTable>();
   let after = '';
   let dossiers = 0;
@@ -107,7 +108,7 @@ export async function rebuildStats(db: Db, progress?: (done: number) => void): P
     }
     dossiers += page.length;
     after = page[page.length - 1]!.id;
-    progress?.(dossiers);
+    progress?.(dossiers, total);
   }
   // Satisfaction: each rating on the day it was given.
   for (const r of await q.ratingsForStats(db)) {
