@@ -5,7 +5,7 @@ import type { FormDefinition, FormField, ShowIf } from './forms.ts';
 import { isIsoDay } from './units.ts';
 
 /**
- * The message keys these rules answer with. Each is a key of `fieldErrors` in src/web/i18n/vi.ts;
+ * The message keys these rules answer with. Each is a key of `fieldErrors` in src/i18n/vi.ts;
  * the web layer formats them with `m.fieldErrors[key]`, which does not compile if one is missing.
  */
 export type AnswerProblemKey =

@@ -16,9 +16,10 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
-import { isLang, langFromHeader, messages, type Lang } from '../web/i18n/index.ts';
+import { isLang, langFromHeader, messages, type Lang } from '../i18n/index.ts';
 import { errorPage, notFoundPage } from '../web/pages.ts';
-import { AppError, errorBody, type FieldProblem } from './errors.ts';
+import { AppError, type FieldProblem, fail } from '../errors.ts';
+import { errorBody } from './errors.ts';
 import { apiSecurityHeaders, pageSecurityHeaders } from './security.ts';
 import type { Services } from '../services.ts';
 import { healthRoutes } from '../modules/health/health.routes.ts';
@@ -53,7 +54,7 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
     frameworkErrors: (err, req, reply) => {
       const isApi = req.url.startsWith('/api/');
       const lang = langFromHeader(req.headers['accept-language']);
-      sendError(reply, isApi, lang, err.code === 'FST_ERR_BAD_URL' ? new AppError('bad_encoding', 400) : new AppError('bad_request', 400));
+      sendError(reply, isApi, lang, err.code === 'FST_ERR_BAD_URL' ? new AppError('bad_encoding') : new AppError('bad_request'));
     },
     clientErrorHandler: (err, socket) => {
       // Headers too large (a huge query string) or malformed: a clean 400, never a raw socket reset.
@@ -81,7 +82,7 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
     try {
       decodeURIComponent(rawQuery.replace(/\+/g, ' '));
     } catch {
-      throw new AppError('bad_encoding', 400);
+      fail('bad_encoding');
     }
   });
 
@@ -109,11 +110,13 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const appError = toAppError(err);
-    if (appError.status >= 500) req.log.error({ err }, 'request failed');
-    sendError(reply, req.isApi, req.lang, appError);
+    // A framework error keeps the 4xx status it came with; the code only picks the words.
+    const status = err instanceof AppError || err.validation ? appError.status : (err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : appError.status);
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    sendError(reply, req.isApi, req.lang, appError, status);
   });
   app.setNotFoundHandler((req, reply) => {
-    if (req.isApi) return sendError(reply, true, req.lang, new AppError('route_not_found', 404));
+    if (req.isApi) return sendError(reply, true, req.lang, new AppError('route_not_found'));
     return reply.code(404).type('text/html; charset=utf-8').send(notFoundPage(pageContext(req, reply)).value);
   });
 
@@ -139,18 +142,18 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
 }
 
 const frameworkStatuses: Record<string, AppError> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: new AppError('too_large', 413),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: new AppError('unsupported_media_type', 415),
-  FST_ERR_BAD_URL: new AppError('bad_encoding', 400),
+  FST_ERR_CTP_BODY_TOO_LARGE: new AppError('too_large'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: new AppError('unsupported_media_type'),
+  FST_ERR_BAD_URL: new AppError('bad_encoding'),
 };
 
 function toAppError(err: FastifyError): AppError {
   if (err instanceof AppError) return err;
-  if (err.validation) return new AppError('validation', 400, fieldsFromValidation(err));
+  if (err.validation) return new AppError('validation', { fields: fieldsFromValidation(err) });
   const known = err.code && frameworkStatuses[err.code];
   if (known) return known;
-  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new AppError(err.statusCode === 404 ? 'not_found' : 'bad_request', err.statusCode);
-  return new AppError('internal', 500);
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new AppError(err.statusCode === 404 ? 'not_found' : 'bad_request');
+  return new AppError('internal');
 }
 
 /** Turns JSON-schema errors into the API's `fields`, keyed by the parameter's path. */
@@ -181,14 +184,14 @@ function problemOf(keyword: string, params: Record<string, unknown>, schema: Rec
   }
 }
 
-function sendError(reply: FastifyReply, isApi: boolean, lang: Lang, e: AppError): FastifyReply {
-  reply.code(e.status);
+function sendError(reply: FastifyReply, isApi: boolean, lang: Lang, e: AppError, status = e.status): FastifyReply {
+  reply.code(status);
   if (e.retryAfter) reply.header('retry-after', String(e.retryAfter));
   if (isApi) return reply.type('application/json; charset=utf-8').send(errorBody(lang, e));
   const req: FastifyRequest = reply.request;
   // Framework errors come before the hooks that know the language and the user.
   const ctx = { lang, url: req.url, user: req.user ? { name: req.user.name } : null, csrf: '' };
-  if (e.status === 404) return reply.type('text/html; charset=utf-8').send(notFoundPage(ctx).value);
+  if (status === 404) return reply.type('text/html; charset=utf-8').send(notFoundPage(ctx).value);
   return reply.type('text/html; charset=utf-8').send(errorPage(ctx, e).value);
 }
 

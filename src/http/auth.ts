@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountsService, SessionUser } from '../modules/accounts/accounts.service.ts';
 import { sessionDays } from '../domain/accounts.ts';
-import { AppError } from './errors.ts';
+import { fail } from '../errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -41,7 +41,7 @@ export function authenticate(accounts: AccountsService): (req: FastifyRequest) =
 }
 
 export function requireUser(req: FastifyRequest): SessionUser {
-  if (!req.user) throw new AppError('not_signed_in', 401);
+  if (!req.user) fail('not_signed_in');
   return req.user;
 }
 

@@ -6,7 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageContext } from '../web/context.ts';
 import { readCookie } from './auth.ts';
-import { AppError } from './errors.ts';
+import { fail } from '../errors.ts';
 
 export const csrfCookie = 'motcua_csrf';
 export const csrfField = '_csrf';
@@ -28,7 +28,7 @@ export function csrfMatches(req: FastifyRequest, sent: unknown): boolean {
 
 /** For url-encoded forms; multipart forms check csrfMatches on the field before the file. */
 export function checkCsrf(req: FastifyRequest): void {
-  if (!csrfMatches(req, (req.body as Record<string, unknown> | undefined)?.[csrfField])) throw new AppError('csrf', 403);
+  if (!csrfMatches(req, (req.body as Record<string, unknown> | undefined)?.[csrfField])) fail('csrf');
 }
 
 export function pageContext(req: FastifyRequest, reply: FastifyReply): PageContext {

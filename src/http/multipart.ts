@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { StoredUpload } from '../modules/dossiers/dossiers.uploads.ts';
 import { csrfField, csrfMatches } from './csrf.ts';
-import { AppError } from './errors.ts';
+import { AppError, fail } from '../errors.ts';
 
 export type UploadHandlers = {
   maxBytes: number;
@@ -16,8 +16,8 @@ export type UploadHandlers = {
 
 export async function readUpload(req: FastifyRequest, h: UploadHandlers): Promise<{ fields: Record<string, string>; stored?: StoredUpload }> {
   // A body that announces itself as too large is refused before a byte of it is read.
-  if (Number(req.headers['content-length'] ?? 0) > h.maxBytes + 64 * 1024) throw new AppError('file_too_large', 413);
-  if (!req.isMultipart()) throw new AppError('unsupported_media_type', 415);
+  if (Number(req.headers['content-length'] ?? 0) > h.maxBytes + 64 * 1024) fail('file_too_large');
+  if (!req.isMultipart()) fail('unsupported_media_type');
   const fields: Record<string, string> = {};
   let stored: StoredUpload | undefined;
   try {
@@ -25,7 +25,7 @@ export async function readUpload(req: FastifyRequest, h: UploadHandlers): Promis
       if (part.type === 'field') {
         fields[part.fieldname] = String(part.value).slice(0, 200);
       } else if (part.fieldname === 'file' && !stored) {
-        if (h.csrf && !csrfMatches(req, fields[csrfField])) throw new AppError('csrf', 403);
+        if (h.csrf && !csrfMatches(req, fields[csrfField])) fail('csrf');
         // A form sent with no file chosen still has an empty file part.
         if (!part.filename) part.file.resume();
         else stored = await h.receive({ filename: part.filename, stream: part.file });
@@ -37,7 +37,7 @@ export async function readUpload(req: FastifyRequest, h: UploadHandlers): Promis
     if (stored) await h.discard(stored);
     if (err instanceof AppError) throw err;
     // Broken multipart, or a body cut off in the middle.
-    throw new AppError('bad_multipart', 400);
+    fail('bad_multipart');
   }
   return { fields, stored };
 }

@@ -5,7 +5,7 @@
 // screens. Series and states differ by line dash, marker shape and fill pattern as well as colour,
 // and every colour keeps 3:1 against white (WCAG 1.4.11).
 import { html, raw, type Html } from './html.ts';
-import type { Lang } from './i18n/index.ts';
+import type { Lang } from '../i18n/index.ts';
 
 const shareFormats: Record<Lang, Intl.NumberFormat> = {
   vi: new Intl.NumberFormat('vi-VN', { style: 'percent', maximumFractionDigits: 1 }),

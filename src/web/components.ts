@@ -1,6 +1,6 @@
 // Small shared pieces of markup.
 import { html, type Html } from './html.ts';
-import { format, formatNumber, messages, type Lang } from './i18n/index.ts';
+import { format, formatNumber, messages, type Lang } from '../i18n/index.ts';
 
 export function searchForm(lang: Lang, q: string, error?: string): Html {
   const m = messages(lang);

@@ -1,6 +1,6 @@
 // What every page needs to know about its request: the language, the address (for the language
 // switch), who is signed in (for the header) and the form token (for POST forms).
-import type { Lang } from './i18n/index.ts';
+import type { Lang } from '../i18n/index.ts';
 
 export type PageContext = {
   lang: Lang;

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { errorLinks, fieldErrorMessages, numberForInput, renderSection, type FieldsOptions, type FieldsState } from './form-fields.ts';
-import type { Lang } from './i18n/index.ts';
+import type { Lang } from '../i18n/index.ts';
 import { validateAnswers, type AnswerOptions, type FieldProblem } from '../domain/form-answers.ts';
 import { applicantSection, type FormDefinition, type FormField, type FormSection } from '../domain/forms.ts';
-import type { FieldProblem as ApiFieldProblem } from '../http/errors.ts';
+import type { FieldProblem as ApiFieldProblem } from '../errors.ts';
 
 function birthForm(): FormDefinition {
   const own = JSON.parse(fs.readFileSync(new URL('../../data/reference/forms/dang-ky-khai-sinh.json', import.meta.url), 'utf8')) as FormDefinition;

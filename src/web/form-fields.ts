@@ -3,7 +3,7 @@
 // fieldset. It needs no JavaScript: inputs are named with the dotted field key, so the form posts
 // the flat keys validateAnswers reads, and conditional questions are always shown, with a hint.
 import { html, type Html } from './html.ts';
-import { format, messages, type Lang, type Messages } from './i18n/index.ts';
+import { format, messages, type Lang, type Messages } from '../i18n/index.ts';
 import { findAnswer, isTicked, type FieldProblem } from '../domain/form-answers.ts';
 import type { FormDefinition, FormField, FormSection, ShowIf } from '../domain/forms.ts';
 

@@ -1,6 +1,6 @@
 // The page frame every portal page shares: skip link, header with the language switch, main, footer.
 import { html, type Html } from './html.ts';
-import { messages } from './i18n/index.ts';
+import { messages } from '../i18n/index.ts';
 import type { PageContext } from './context.ts';
 
 export type PageOptions = {

@@ -1,7 +1,7 @@
 // Pages that belong to no feature: not found, and the generic error page.
-import type { AppError } from '../http/errors.ts';
+import type { AppError } from '../errors.ts';
 import { html, type Html } from './html.ts';
-import { messages } from './i18n/index.ts';
+import { messages } from '../i18n/index.ts';
 import type { PageContext } from './context.ts';
 import { page } from './layout.ts';
 import { searchForm } from './components.ts';

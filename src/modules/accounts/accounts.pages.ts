@@ -4,7 +4,7 @@
 import { csrfInput, errorSummary, successBanner, textField } from '../../web/components.ts';
 import type { PageContext } from '../../web/context.ts';
 import { html, type Html } from '../../web/html.ts';
-import { format, messages } from '../../web/i18n/index.ts';
+import { format, messages } from '../../i18n/index.ts';
 import { page } from '../../web/layout.ts';
 import type { SessionUser } from './accounts.service.ts';
 

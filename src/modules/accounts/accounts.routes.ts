@@ -5,11 +5,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clearSessionCookie, readCookie, requireUser, setSessionCookie } from '../../http/auth.ts';
 import { checkCsrf, pageContext } from '../../http/csrf.ts';
-import { AppError, errorBody } from '../../http/errors.ts';
+import { AppError, fail } from '../../errors.ts';
+import { errorBody } from '../../http/errors.ts';
 import { sendPage } from '../../http/reply.ts';
 import { errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
-import { format, localName, messages } from '../../web/i18n/index.ts';
+import { format, localName, messages } from '../../i18n/index.ts';
 import { callbackPath, decodePending, encodePending, OidcError, pendingCookie } from './accounts.oidc.ts';
 import { accountPage, confirmPage, forgotPage, registerPage, resetPage, signInPage, type FormState } from './accounts.pages.ts';
 
@@ -203,7 +204,7 @@ export function accountsRoutes(services: Services): FastifyPluginAsync {
     };
     app.get('/dang-nhap/oidc', pageOpts, async (req, reply) => {
       const next = safeNext((req.query as Record<string, unknown>).next);
-      if (!oidc) throw new AppError('not_found', 404);
+      if (!oidc) fail('not_found');
       try {
         const { url, pending } = await oidc.start(next);
         reply.header('set-cookie', `${pendingCookie}=${encodePending(pending)}; Path=/dang-nhap/oidc; Max-Age=600; HttpOnly; SameSite=Lax${secure(req) ? '; Secure' : ''}`);
@@ -215,7 +216,7 @@ export function accountsRoutes(services: Services): FastifyPluginAsync {
       }
     });
     app.get(callbackPath, pageOpts, async (req, reply) => {
-      if (!oidc) throw new AppError('not_found', 404);
+      if (!oidc) fail('not_found');
       const pending = decodePending(readCookie(req.headers.cookie, pendingCookie));
       reply.header('set-cookie', `${pendingCookie}=; Path=/dang-nhap/oidc; Max-Age=0; HttpOnly; SameSite=Lax`);
       const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';

@@ -7,8 +7,8 @@ import type { Db } from '../../db/connection.ts';
 import { codeRules, lockSeconds, parseUsername, passwordProblem, sessionDays, throttleRules, type Username } from '../../domain/accounts.ts';
 import { isRole, type Role } from '../../domain/roles.ts';
 import type { Clock } from '../../domain/time.ts';
-import { AppError, invalid, type FieldProblem } from '../../http/errors.ts';
-import type { Lang } from '../../web/i18n/index.ts';
+import { invalid, type FieldProblem, fail } from '../../errors.ts';
+import type { Lang } from '../../i18n/index.ts';
 import type { UnitsService } from '../units/units.service.ts';
 import type { Identity } from './accounts.oidc.ts';
 import { appendAudit } from '../audit/audit.service.ts';
@@ -95,7 +95,7 @@ export class AccountsService {
     if (Object.keys(problems).length || !parsed) throw invalid(problems);
 
     const existing = await q.findUserByUsername(this.db, parsed.value);
-    if (existing?.verified_at) throw new AppError('account_exists', 409);
+    if (existing?.verified_at) fail('account_exists');
     const passwordHash = await hash(input.password);
     const now = this.clock.now();
     const id = existing?.id ?? randomUUID();
@@ -160,7 +160,7 @@ export class AccountsService {
     const keys = { user: `user:${username}`, ip: `ip:${input.ip}` };
     const throttles = await q.findThrottles(this.db, [keys.user, keys.ip]);
     const lockedUntil = throttles.map((t) => t.locked_until).filter((t): t is string => t !== null && t > now.toISOString()).sort().pop();
-    if (lockedUntil) throw new AppError('rate_limited', 429, undefined, Math.ceil((Date.parse(lockedUntil) - now.getTime()) / 1000));
+    if (lockedUntil) fail('rate_limited', { retryAfter: Math.ceil((Date.parse(lockedUntil) - now.getTime()) / 1000) });
 
     const user = username ? await q.findUserByUsername(this.db, username) : undefined;
     // Accounts made through an identity provider have no password until they set one.
@@ -174,9 +174,9 @@ export class AccountsService {
         }
         await appendAudit(tx, { at: now.toISOString(), kind: 'sign_in_failed', actorId: null, subject: user ? `user:${user.id}` : `username:${username.slice(0, 100)}`, data: { ip: input.ip } });
       });
-      throw new AppError('invalid_credentials', 401);
+      fail('invalid_credentials');
     }
-    if (!user.verified_at) throw new AppError('account_not_verified', 403);
+    if (!user.verified_at) fail('account_not_verified');
     await q.clearThrottle(this.db, keys.user);
     return { token: await this.startSession(user.id, input.kind, now, 'password'), user: await this.sessionUser(user) };
   }

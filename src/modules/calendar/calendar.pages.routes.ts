@@ -8,10 +8,11 @@ import { unitsCovered } from '../../domain/roles.ts';
 import { vietnamDay } from '../../domain/time.ts';
 import { requireUser } from '../../http/auth.ts';
 import { checkCsrf, pageContext } from '../../http/csrf.ts';
-import { AppError, errorBody } from '../../http/errors.ts';
+import { AppError, fail } from '../../errors.ts';
+import { errorBody } from '../../http/errors.ts';
 import { sendPage } from '../../http/reply.ts';
 import type { Services } from '../../services.ts';
-import { format, localName, messages, type Lang } from '../../web/i18n/index.ts';
+import { format, localName, messages, type Lang } from '../../i18n/index.ts';
 import type { SessionUser } from '../accounts/accounts.service.ts';
 import { calendarPage, displayDate, weekOrder, type Done, type FailedForm } from './calendar.pages.ts';
 
@@ -86,7 +87,7 @@ export function calendarPageRoutes(services: Pick<Services, 'calendar' | 'catalo
     const province = user.roles.some((r) => r.role === 'province_admin');
     const all = catalog.allUnits();
     const unitIds = province ? all.map((u) => u.id) : unitsCovered(user.roles.filter((r) => r.role === 'unit_admin'), all);
-    if (!province && !unitIds.length) throw new AppError('forbidden', 403);
+    if (!province && !unitIds.length) fail('forbidden');
     return { province, unitIds };
   }
 
@@ -94,7 +95,7 @@ export function calendarPageRoutes(services: Pick<Services, 'calendar' | 'catalo
   function provinceAdmin(req: FastifyRequest): SessionUser {
     checkCsrf(req);
     const user = requireUser(req);
-    if (!accessOf(user).province) throw new AppError('forbidden', 403);
+    if (!accessOf(user).province) fail('forbidden');
     return user;
   }
 
@@ -208,7 +209,7 @@ export function calendarPageRoutes(services: Pick<Services, 'calendar' | 'catalo
       const unitId = field(body, 'unitId');
       const mode = field(body, 'mode');
       if (!access.unitIds.includes(unitId)) {
-        if (!access.province) throw new AppError('forbidden', 403);
+        if (!access.province) fail('forbidden');
         const errors = { unitId: messages(req.lang).fieldErrors.unknownUnit };
         return show(req, reply, { year, failed: { form: 'unitHours', values: { mode }, errors } }, 400);
       }

@@ -6,7 +6,7 @@ import { weekdays, type Weekday, type WorkingHours } from '../../domain/calendar
 import { csrfInput, errorSummary, radios, successBanner } from '../../web/components.ts';
 import type { PageContext } from '../../web/context.ts';
 import { html, type Html } from '../../web/html.ts';
-import { format, messages, type Lang } from '../../web/i18n/index.ts';
+import { format, messages, type Lang } from '../../i18n/index.ts';
 import { page } from '../../web/layout.ts';
 import type { HolidayTable } from './calendar.service.ts';
 

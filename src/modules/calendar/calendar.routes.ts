@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { vietnamDay } from '../../domain/time.ts';
-import { invalid } from '../../http/errors.ts';
+import { invalid } from '../../errors.ts';
 import { Day, StringEnum, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import type { CalendarService } from './calendar.service.ts';

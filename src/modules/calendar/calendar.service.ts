@@ -11,7 +11,7 @@ import {
 import type { JsonObject } from '../../domain/audit-chain.ts';
 import { systemClock, vietnamDay, type Clock } from '../../domain/time.ts';
 import { lunarMaxYear, lunarMinYear, solarToLunar, type LunarDate } from '../../domain/lunar.ts';
-import { invalid } from '../../http/errors.ts';
+import { invalid } from '../../errors.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import {
   bumpCalendarRevision, calendarDays, calendarRevision, calendarYears, defaultUnit, deleteDay, deleteWorkingHours, deleteYearDays,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readReference } from '../../db/seed/files.ts';
 import { workingHours, type HolidaysJson } from '../../domain/calendar.ts';
 import { buildApp, type App } from '../../http/app.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import { createTestContext, type TestContext } from '../../testing/context.ts';
 import { calendarRoutes } from './calendar.routes.ts';
 import { CalendarService, holidaysFile } from './calendar.service.ts';

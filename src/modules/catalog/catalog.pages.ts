@@ -1,10 +1,10 @@
 // Portal pages of the catalogue: home, search results with filters, the procedure page.
 import { errorSummary, formatVnd, searchForm } from '../../web/components.ts';
 import { html, type Html } from '../../web/html.ts';
-import { format, formatNumber, localName, messages, type Lang, type Messages } from '../../web/i18n/index.ts';
+import { format, formatNumber, localName, messages, type Lang, type Messages } from '../../i18n/index.ts';
 import { page } from '../../web/layout.ts';
 import type { PageContext } from '../../web/context.ts';
-import type { AppError } from '../../http/errors.ts';
+import type { AppError } from '../../errors.ts';
 import { adminLevels, onlineClasses } from '../../domain/catalog.ts';
 import type { CatalogService, ProcedureDetail, ProcedureSummary, SearchParams } from './catalog.service.ts';
 

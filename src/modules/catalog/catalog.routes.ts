@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { adminLevels, audiences, onlineClasses } from '../../domain/catalog.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError, fail } from '../../errors.ts';
 import { pageContext } from '../../http/csrf.ts';
 import { sendJsonBytes, sendPage } from '../../http/reply.ts';
 import { Limit, Offset, Page, StringEnum, errors } from '../../http/schemas.ts';
@@ -172,7 +172,7 @@ export function catalogRoutes(services: Services): FastifyPluginAsync {
       const detail = await catalog.get(req.params.id);
       const key = req.params.doc.replace(/\.pdf$/, '');
       const doc = detail.documents.find((d) => d.key === key && d.templateUrl);
-      if (!doc) throw new AppError('not_found', 404);
+      if (!doc) fail('not_found');
       const pdf = await templatePdf(req.lang, detail, doc, await catalog.formDefinition(detail.id));
       return reply
         .type('application/pdf')

@@ -6,7 +6,7 @@ import type { AdminLevel, Audience, OnlineClass, OnlineLevel, ProcedureDocument,
 import type { FormField } from '../../domain/forms.ts';
 import { slugify, viCollator, words } from '../../domain/text.ts';
 import { vietnamDay, type Clock } from '../../domain/time.ts';
-import { AppError, invalid, notFound, type FieldProblem } from '../../http/errors.ts';
+import { invalid, type FieldProblem, fail } from '../../errors.ts';
 import { unitsOfKindOn, type Unit, type UnitsService } from '../units/units.service.ts';
 import * as q from './catalog.queries.ts';
 import { CatalogIndex } from './catalog.search.ts';
@@ -129,7 +129,7 @@ export class CatalogService {
   }
 
   private get m(): Model {
-    if (!this.model) throw new AppError('unavailable', 503);
+    if (!this.model) fail('unavailable');
     return this.model;
   }
 
@@ -264,12 +264,12 @@ export class CatalogService {
   /** A published version never changes, so its parsed content is kept until the catalogue reloads. */
   private async currentVersion(id: string) {
     const p = this.m.byId.get(id);
-    if (!p) throw notFound('procedure_not_found');
+    if (!p) fail('procedure_not_found');
     const key = `${id}@${p.version}`;
     let entry = this.versions.get(key);
     if (!entry) {
       const version = await q.findVersion(this.db, id, p.version);
-      if (!version) throw notFound('procedure_not_found');
+      if (!version) fail('procedure_not_found');
       entry = { version, content: JSON.parse(version.content) as VersionContent };
       this.versions.set(key, entry);
     }

@@ -2,8 +2,8 @@
 // procedure's form definition as a paper form, so a citizen without a printer-ready template from
 // the agency can still fill one in by hand.
 import type { FormDefinition } from '../../domain/forms.ts';
-import { localName, messages, type Lang } from '../../web/i18n/index.ts';
-import { renderPdf } from '../../web/pdf.ts';
+import { localName, messages, type Lang } from '../../i18n/index.ts';
+import { renderPdf } from '../../pdf.ts';
 import type { DocumentItem, ProcedureDetail } from './catalog.service.ts';
 
 export async function templatePdf(lang: Lang, p: ProcedureDetail, doc: DocumentItem, form: FormDefinition): Promise<Buffer> {

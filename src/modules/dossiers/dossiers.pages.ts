@@ -6,7 +6,7 @@ import { confirmationPanel, csrfInput, errorSummary, successBanner, textField } 
 import type { PageContext } from '../../web/context.ts';
 import { answerText, errorLinks, renderSection, type Area } from '../../web/form-fields.ts';
 import { html, type Html } from '../../web/html.ts';
-import { format, formatNumber, localName, messages } from '../../web/i18n/index.ts';
+import { format, formatNumber, localName, messages } from '../../i18n/index.ts';
 import { page } from '../../web/layout.ts';
 import type { ProcedureDetail } from '../catalog/catalog.service.ts';
 import type { DossierView, TrackingView } from './dossiers.service.ts';

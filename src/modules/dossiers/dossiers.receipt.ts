@@ -2,8 +2,8 @@
 // 03/2025): the unit, the applicant, the procedure, the documents received, the intake time, the
 // appointment date once accepted, the fee, and a QR code of the public tracking page.
 import QRCode from 'qrcode';
-import { format, formatNumber, messages, type Lang } from '../../web/i18n/index.ts';
-import { renderPdf } from '../../web/pdf.ts';
+import { format, formatNumber, messages, type Lang } from '../../i18n/index.ts';
+import { renderPdf } from '../../pdf.ts';
 
 export type ReceiptData = {
   unitName: string;

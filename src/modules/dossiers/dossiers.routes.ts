@@ -3,17 +3,17 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { checkCsrf, csrfField, pageContext } from '../../http/csrf.ts';
 import { readUpload } from '../../http/multipart.ts';
+import { AppError, fail, invalid } from '../../errors.ts';
 import { errorBody } from '../../http/errors.ts';
 import { vietnamDay } from '../../domain/time.ts';
 import { fieldErrorMessages } from '../../web/form-fields.ts';
-import { localName, type Lang } from '../../web/i18n/index.ts';
+import { localName, type Lang } from '../../i18n/index.ts';
 import type { SessionUser } from '../accounts/accounts.service.ts';
 import { answersPage, checkPage, documentsPage, donePage, myDossiersPage, startPage, trackingPage } from './dossiers.pages.ts';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireUser } from '../../http/auth.ts';
 import { sendDocument, sendPage } from '../../http/reply.ts';
-import { AppError, invalid } from '../../http/errors.ts';
 import { Limit, Offset, Page, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import type { DossierInput } from './dossiers.service.ts';
@@ -215,7 +215,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
       async (req, reply) => {
         const key = req.headers['x-api-key'] ?? '';
         const sender = Object.entries(services.settings.inboundKeys).find(([, k]) => k.length === key.length && timingSafeEqual(Buffer.from(k), Buffer.from(key)))?.[0];
-        if (!sender) throw new AppError('bad_api_key', 401);
+        if (!sender) fail('bad_api_key');
         const { created, ...dossier } = await dossiers.receiveInbound(sender, req.body as DossierInput & { externalId: string });
         return reply.code(created ? 201 : 200).send(dossier);
       },

@@ -8,8 +8,8 @@ import { clockPaused, decide, isOverdue, statuses, type Action, type Actor, type
 import { covers, dossierReaders } from '../../domain/roles.ts';
 import { isMissingAnswer, validateAnswers } from '../../domain/form-answers.ts';
 import { vietnamDay, type Clock } from '../../domain/time.ts';
-import { AppError, invalid, notFound, type FieldProblem } from '../../http/errors.ts';
-import { format, localName, messages, type Lang } from '../../web/i18n/index.ts';
+import { invalid, type FieldProblem, fail } from '../../errors.ts';
+import { format, localName, messages, type Lang } from '../../i18n/index.ts';
 import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { UnitsService } from '../units/units.service.ts';
@@ -140,7 +140,7 @@ export class DossiersService {
   /** The receipt (Form 01) of a submitted dossier, for its applicant and the staff who hold it. */
   async receipt(user: SessionUser, id: string, lang: Lang): Promise<Buffer> {
     const row = await this.visible(user, id);
-    if (!row.code || !row.tracking_key || !row.submitted_at) throw new AppError('invalid_transition', 409);
+    if (!row.code || !row.tracking_key || !row.submitted_at) fail('invalid_transition');
     const [unit, attachments, procedure] = await Promise.all([this.units.find(row.unit_id), q.listAttachments(this.db, id), this.catalog.get(row.procedure_id)]);
     const applicant = JSON.parse(row.applicant) as { fullName?: string; idNumber?: string; phone?: string; email?: string; address?: { line?: string; areaCode?: string } };
     const area = applicant.address?.areaCode ? await this.units.areaName(applicant.address.areaCode) : null;
@@ -196,7 +196,7 @@ export class DossiersService {
   /** The next code of a unit's intake day, inside the caller's transaction (the counter row queues concurrent callers). */
   async issueCode(tx: Db, unitId: string, now: Date): Promise<string> {
     const unit = this.catalog.unit(unitId);
-    if (!unit) throw new AppError('internal', 500);
+    if (!unit) fail('internal');
     const day = vietnamDay(now);
     return dossierCode(unit.code, day, await q.nextCounter(tx, unitId, day));
   }
@@ -209,17 +209,17 @@ export class DossiersService {
   /** A dossier the user may see: the applicant's own, or one in the scope of a staff role that reads dossiers; 404 otherwise. */
   async visible(user: SessionUser, id: string): Promise<q.DossierRow> {
     const row = typeof id === 'string' && id.length <= 64 ? await q.findDossier(this.db, id) : undefined;
-    if (!row || row.practice) throw notFound('dossier_not_found');
+    if (!row || row.practice) fail('dossier_not_found');
     const mine = row.owner_id === user.id;
     const staff = user.roles.some((r) => dossierReaders.has(r.role) && this.covers(r, row.unit_id));
-    if (!mine && !staff) throw notFound('dossier_not_found');
+    if (!mine && !staff) fail('dossier_not_found');
     return row;
   }
 
   /** A dossier only its applicant may change: staff who can see it are refused (403), others never learn of it (404). */
   private async ownDraftable(user: SessionUser, id: string): Promise<q.DossierRow> {
     const row = await this.visible(user, id);
-    if (row.owner_id !== user.id) throw new AppError('forbidden', 403);
+    if (row.owner_id !== user.id) fail('forbidden');
     return row;
   }
 
@@ -257,7 +257,7 @@ export class DossiersService {
   }
 
   async create(user: SessionUser, input: DossierInput, lang: Lang, idempotencyKey?: string): Promise<DossierView> {
-    if (this.backOffice) throw new AppError('filing_disabled', 403);
+    if (this.backOffice) fail('filing_disabled');
     if (idempotencyKey) {
       const seen = await q.findIdempotentDossier(this.db, user.id, idempotencyKey);
       if (seen) return this.get(user, seen);
@@ -281,7 +281,7 @@ export class DossiersService {
   /** Saves answers into a draft, and only a draft. */
   async update(user: SessionUser, id: string, input: DossierInput): Promise<DossierView> {
     const row = await this.ownDraftable(user, id);
-    if (row.status !== 'draft') throw new AppError('invalid_transition', 409);
+    if (row.status !== 'draft') fail('invalid_transition');
     const merged: DossierInput = {
       applicant: { ...JSON.parse(row.applicant), ...(input.applicant ?? {}) },
       form: { ...JSON.parse(row.form), ...(input.form ?? {}) },
@@ -292,7 +292,7 @@ export class DossiersService {
       applicant: JSON.stringify(applicant), form: JSON.stringify(form), delivery: JSON.stringify(merged.delivery ?? {}),
       updated_at: this.clock.now().toISOString(),
     });
-    if (!ok) throw new AppError('conflict', 409);
+    if (!ok) fail('conflict');
     return this.get(user, id);
   }
 
@@ -303,7 +303,7 @@ export class DossiersService {
    */
   async saveAnswers(user: SessionUser, id: string, posted: Record<string, unknown>): Promise<Record<string, FieldProblem>> {
     const row = await this.ownDraftable(user, id);
-    if (row.status !== 'draft') throw new AppError('invalid_transition', 409);
+    if (row.status !== 'draft') fail('invalid_transition');
     const form = await this.catalog.formDefinition(row.procedure_id);
     const communes = await this.units.communeCodes();
     const { values, problems } = validateAnswers(form, posted, { today: vietnamDay(this.clock.now()), isAreaCode: (c) => communes.has(c) });
@@ -319,7 +319,7 @@ export class DossiersService {
     const ok = await q.updateDossier(this.db, id, row.revision, {
       applicant: JSON.stringify(applicant), form: JSON.stringify(rest), delivery: JSON.stringify(delivery), updated_at: this.clock.now().toISOString(),
     });
-    if (!ok) throw new AppError('conflict', 409);
+    if (!ok) fail('conflict');
     return found;
   }
 
@@ -335,7 +335,7 @@ export class DossiersService {
       if (log.at(-1)?.action === 'submit') return { id, code: row.code, status: 'submitted', trackingKey: row.tracking_key };
     }
     const decision = decide(stateOf(row), 'submit', 'citizen');
-    if (!decision.ok) throw new AppError('invalid_transition', 409);
+    if (!decision.ok) fail('invalid_transition');
     const attachments = await q.listAttachments(this.db, id);
     await this.checkDraft({ applicant: JSON.parse(row.applicant), form: JSON.parse(row.form), delivery: JSON.parse(row.delivery) }, row.procedure_id, true, attachments);
     const now = this.clock.now();
@@ -363,7 +363,7 @@ export class DossiersService {
   /** Whether files may be added now: the applicant's own draft (or a dossier asked to supplement). */
   private async attachable(user: SessionUser, id: string): Promise<q.DossierRow> {
     const row = await this.ownDraftable(user, id);
-    if (row.status !== 'draft' && row.status !== 'supplement_requested') throw new AppError('invalid_transition', 409);
+    if (row.status !== 'draft' && row.status !== 'supplement_requested') fail('invalid_transition');
     return row;
   }
 
@@ -389,7 +389,7 @@ export class DossiersService {
   async attachmentFile(user: SessionUser, id: string, attachmentId: string) {
     const row = await this.visible(user, id);
     const a = (await q.listAttachments(this.db, row.id)).find((x) => x.id === attachmentId);
-    if (!a) throw notFound();
+    if (!a) fail('not_found');
     return { name: a.name, mime: a.mime, body: await this.storage.get(a.storage_key) };
   }
 
@@ -403,7 +403,7 @@ export class DossiersService {
     if (!detail.documents.some((d) => d.key === documentKey)) throw invalid({ document: { key: 'unknownDocument' } });
     const existing = await q.listAttachments(this.db, row.id);
     const total = existing.reduce((n, a) => n + a.size, 0) + stored.size;
-    if (total > this.limits.maxDossierBytes) throw new AppError('dossier_files_too_large', 413);
+    if (total > this.limits.maxDossierBytes) fail('dossier_files_too_large');
     const attachment = {
       id: randomUUID(), dossier_id: row.id, document_key: documentKey, name: stored.name, size: stored.size,
       mime: stored.mime, sha256: stored.sha256, storage_key: stored.storageKey, created_at: this.clock.now().toISOString(),
@@ -460,7 +460,7 @@ export class DossiersService {
 
   private async act(row: q.DossierRow, user: SessionUser, action: Action, note?: string, data: Record<string, unknown> = {}): Promise<void> {
     const { actor, refusal } = this.actorFor(user, row, action);
-    if (refusal) throw new AppError(refusal, refusal === 'forbidden' ? 403 : 409);
+    if (refusal) fail(refusal);
     await this.db.transaction().execute((tx) => this.applyAction(tx, row, { action, actor, userId: user.id, at: this.clock.now(), note, data }));
   }
 
@@ -471,7 +471,7 @@ export class DossiersService {
     by: { actor: Actor; userId: string | null; at: Date; data?: Record<string, unknown> },
   ): Promise<q.DossierRow> {
     const d = decide(null, 'create', by.actor);
-    if (!d.ok) throw new AppError(d.reason, 403);
+    if (!d.ok) fail(d.reason);
     const at = by.at.toISOString();
     const row: q.DossierRow = {
       ...fields, code: null, tracking_key: null, status: d.to, status_code: statuses[d.to], state: JSON.stringify(d.next), practice: 0,
@@ -494,7 +494,7 @@ export class DossiersService {
   async applyAction(tx: Db, row: q.DossierRow, a: ActionInput): Promise<q.DossierRow> {
     const state = stateOf(row);
     const d = decide(state, a.action, a.actor);
-    if (!d.ok) throw new AppError(d.reason, d.reason === 'forbidden' ? 403 : 409);
+    if (!d.ok) fail(d.reason);
     const at = a.at.toISOString();
     const set: Partial<q.DossierRow> = { ...a.set, state: JSON.stringify(d.next), status: d.to, status_code: statuses[d.to], updated_at: at };
     if (!clockPaused(state) && clockPaused(d.next)) set.paused_at = at;
@@ -502,7 +502,7 @@ export class DossiersService {
       if (row.paused_at && row.due_at) set.due_at = (await this.calendar.extend(row.unit_id, new Date(row.due_at), new Date(row.paused_at), a.at, tx)).toISOString();
       set.paused_at = null;
     }
-    if (!(await q.updateDossier(tx, row.id, row.revision, set))) throw new AppError('conflict', 409);
+    if (!(await q.updateDossier(tx, row.id, row.revision, set))) fail('conflict');
     if (d.to !== row.status && !row.practice) await q.moveStatusCount(tx, row.unit_id, row.status, d.to);
     const next: q.DossierRow = { ...row, ...set, revision: row.revision + 1 };
     await recordStatChanges(tx, row, next);
@@ -527,7 +527,7 @@ export class DossiersService {
     const row = code.length <= 80 ? await q.findDossierByCode(this.db, code) : undefined;
     const expected = Buffer.from(row?.tracking_key ?? 'x'.repeat(10));
     const given = Buffer.from(String(key ?? '').trim().toUpperCase().padEnd(expected.length, ' ').slice(0, expected.length));
-    if (!row || row.practice || !row.tracking_key || !timingSafeEqual(expected, given)) throw notFound('dossier_not_found');
+    if (!row || row.practice || !row.tracking_key || !timingSafeEqual(expected, given)) fail('dossier_not_found');
     const m = messages(lang);
     const actions = await q.listActions(this.db, row.id);
     const procedure = this.catalog.find(row.procedure_id);

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { sniffFileType, sniffLength } from '../../domain/file-types.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError, fail } from '../../errors.ts';
 import { limitStream, TooLargeError, type FileStorage } from '../files/files.storage.ts';
 
 export type StoredUpload = { storageKey: string; name: string; mime: string; size: number; sha256: string };
@@ -43,13 +43,13 @@ export async function storeUpload(
   const { head, whole } = await peek(file.stream, sniffLength);
   if (head.length === 0) {
     file.stream.resume();
-    throw new AppError('empty_file', 400);
+    fail('empty_file');
   }
   const type = sniffFileType(head.subarray(0, sniffLength));
   if (type.mime === null || !opts.allowed.has(type.mime)) {
     // Read the rest away so the client gets the answer rather than a reset connection.
     file.stream.resume();
-    throw new AppError('file_type_not_allowed', 415);
+    fail('file_type_not_allowed');
   }
   const storageKey = `${folder}/${randomUUID()}`;
   try {
@@ -57,15 +57,15 @@ export async function storeUpload(
     // Multipart parsing caps the part too; a truncated part must not pass as complete.
     if ((file.stream as Readable & { truncated?: boolean }).truncated) {
       await storage.delete(storageKey);
-      throw new AppError('file_too_large', 413);
+      fail('file_too_large');
     }
     return { storageKey, name: cleanName(file.filename, type.ext), mime: type.mime, ...stored };
   } catch (err) {
     file.stream.resume();
-    if (err instanceof TooLargeError) throw new AppError('file_too_large', 413);
+    if (err instanceof TooLargeError) fail('file_too_large');
     if (err instanceof AppError) throw err;
     // A stream cut off mid-upload: storage kept nothing.
-    throw new AppError('upload_incomplete', 400);
+    fail('upload_incomplete');
   }
 }
 

@@ -10,8 +10,8 @@ import { isAction, type Action, type Status } from '../../domain/dossier-status.
 import { allowedForDocuments } from '../../domain/file-types.ts';
 import { defaultSteps, forwardProblem, stepDueAt, type WorkflowStep } from '../../domain/workflow.ts';
 import type { Clock } from '../../domain/time.ts';
-import { AppError, invalid, type FieldProblem } from '../../http/errors.ts';
-import type { Lang } from '../../web/i18n/index.ts';
+import { invalid, type FieldProblem, fail } from '../../errors.ts';
+import type { Lang } from '../../i18n/index.ts';
 import type { SessionUser } from '../accounts/accounts.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { FileStorage } from '../files/files.storage.ts';
@@ -73,7 +73,7 @@ export class WorkflowService {
     const role = user.roles.find((r) => (r.role === 'reception' || (channel === 'postal' && r.role === 'postal')) && this.dossiers.covers(r, unitId));
     if (!role) {
       // Staff who may read the unit's dossiers learn they may not do this; anyone else, that the unit is not theirs.
-      throw new AppError('forbidden', 403);
+      fail('forbidden');
     }
     const { applicant, form } = await this.dossiers.checkDraft({ ...input, delivery: input.delivery ?? { method: 'counter' } }, procedure.id, true, null);
     const detail = await this.catalog.get(procedure.id);
@@ -108,7 +108,7 @@ export class WorkflowService {
     }
     const row = await this.dossiers.visible(user, id);
     const { actor, refusal } = this.dossiers.actorFor(user, row, action);
-    if (refusal) throw new AppError(refusal, refusal === 'forbidden' ? 403 : 409);
+    if (refusal) fail(refusal);
     const now = this.clock.now();
     const note = text(req.note, 2000);
     const problems: Record<string, FieldProblem> = {};
@@ -137,7 +137,7 @@ export class WorkflowService {
         const state = stateOf(row);
         const step = action === 'transfer' ? 0 : action === 'forward' ? state.step + 1 : state.step;
         const problem = action === 'forward' ? forwardProblem(steps, state.step, actor) : null;
-        if (problem) throw new AppError(problem, problem === 'forbidden' ? 403 : 409);
+        if (problem) fail(problem);
         const target = steps[step]!;
         const toUserId = text(req.toUserId, 64);
         if (action === 'assign' && !toUserId) problems.toUserId = { key: 'required' };
@@ -172,7 +172,7 @@ export class WorkflowService {
         else if (row.due_at && newDue <= row.due_at) problems.newDueAt = { key: 'newDueAfterDue' };
         if (!note) problems.note = { key: 'reasonRequired' };
         // At least one working day before the due time (design.md §4).
-        if (row.due_at && (await this.calendar.workingHoursBetween(row.unit_id, now, new Date(row.due_at))) < 8) throw new AppError('apology_too_late', 409);
+        if (row.due_at && (await this.calendar.workingHoursBetween(row.unit_id, now, new Date(row.due_at))) < 8) fail('apology_too_late');
         set.new_due_at = newDue;
         data.newDueAt = newDue;
         data.dueAt = row.due_at;
@@ -198,7 +198,7 @@ export class WorkflowService {
     const { refusal } = this.dossiers.actorFor(user, row, 'attach_result');
     if (refusal) {
       file.stream.resume();
-      throw new AppError(refusal, refusal === 'forbidden' ? 403 : 409);
+      fail(refusal);
     }
     return storeUpload(this.storage, `results/${row.id}`, file, { allowed: allowedForDocuments, maxBytes: this.maxFileBytes });
   }
@@ -211,7 +211,7 @@ export class WorkflowService {
     try {
       const row = await this.dossiers.visible(user, id);
       const { actor, refusal } = this.dossiers.actorFor(user, row, 'attach_result');
-      if (refusal) throw new AppError(refusal, refusal === 'forbidden' ? 403 : 409);
+      if (refusal) fail(refusal);
       const now = this.clock.now();
       const n = stateOf(row).results + 1;
       const code = resultCode(row.code!, n);
@@ -237,9 +237,9 @@ export class WorkflowService {
   async resultFile(user: SessionUser, id: string, n: number) {
     const row = await this.dossiers.visible(user, id);
     const staff = row.owner_id !== user.id;
-    if (!staff && row.status !== 'resolved' && row.status !== 'returned') throw new AppError('dossier_not_found', 404);
+    if (!staff && row.status !== 'resolved' && row.status !== 'returned') fail('dossier_not_found');
     const result = (await q.listResults(this.db, row.id)).find((r) => r.n === n);
-    if (!result) throw new AppError('not_found', 404);
+    if (!result) fail('not_found');
     return { ...result, body: await this.storage.get(result.storage_key) };
   }
 }

@@ -6,7 +6,7 @@ import { csrfInput, errorSummary, successBanner } from '../../web/components.ts'
 import type { PageContext } from '../../web/context.ts';
 import { errorLinks, renderSection } from '../../web/form-fields.ts';
 import { html, type Html } from '../../web/html.ts';
-import { messages, type Lang } from '../../web/i18n/index.ts';
+import { messages, type Lang } from '../../i18n/index.ts';
 import { page } from '../../web/layout.ts';
 import { vietnamTime } from '../dossiers/dossiers.receipt.ts';
 import type { FeedbackTable } from '../../db/schema.ts';

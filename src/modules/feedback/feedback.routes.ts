@@ -4,11 +4,12 @@ import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireUser } from '../../http/auth.ts';
 import { checkCsrf, pageContext } from '../../http/csrf.ts';
-import { AppError, errorBody } from '../../http/errors.ts';
+import { AppError, fail } from '../../errors.ts';
+import { errorBody } from '../../http/errors.ts';
 import { sendPage } from '../../http/reply.ts';
 import { Limit, Offset, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
-import { localName, type Lang } from '../../web/i18n/index.ts';
+import { localName, type Lang } from '../../i18n/index.ts';
 import { IdParams } from '../dossiers/dossiers.routes.ts';
 import { feedbackFormPage, feedbackSentPage, officeFeedbackPage, publishedPage, ratingPage } from './feedback.pages.ts';
 
@@ -120,7 +121,7 @@ export function feedbackRoutes(services: Services): FastifyPluginAsync {
     app.get<{ Params: { id: string } }>('/ho-so/:id/danh-gia', hide, async (req, reply) => {
       if (!req.user) return signInFirst(req, reply);
       const { row, rating } = await feedback.ratingOf(req.user, req.params.id);
-      if (row.owner_id !== req.user.id) throw new AppError('dossier_not_found', 404);
+      if (row.owner_id !== req.user.id) fail('dossier_not_found');
       const procedure = catalog.find(row.procedure_id);
       const d = { id: row.id, code: row.code, procedureName: procedure ? localName(req.lang, procedure) : row.procedure_id };
       const done = (req.query as Record<string, unknown>).xong !== undefined;

@@ -6,8 +6,8 @@ import type { Db } from '../../db/connection.ts';
 import { parseUsername } from '../../domain/accounts.ts';
 import { covers } from '../../domain/roles.ts';
 import type { Clock } from '../../domain/time.ts';
-import { AppError, invalid, notFound, type FieldProblem } from '../../http/errors.ts';
-import type { Lang } from '../../web/i18n/index.ts';
+import { invalid, type FieldProblem, fail } from '../../errors.ts';
+import type { Lang } from '../../i18n/index.ts';
 import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { DossiersService } from '../dossiers/dossiers.service.ts';
@@ -38,15 +38,15 @@ export class FeedbackService {
   /** The applicant's rating of their dossier, once its result was returned; one per dossier. */
   async rate(user: SessionUser, dossierId: string, input: { score?: unknown; comment?: unknown }) {
     const row = await this.dossiers.visible(user, dossierId);
-    if (row.owner_id !== user.id) throw new AppError('forbidden', 403);
+    if (row.owner_id !== user.id) fail('forbidden');
     const score = Number(input.score);
     const comment = text(input.comment);
     const problems: Record<string, FieldProblem> = {};
     if (!Number.isInteger(score) || score < 1 || score > 5) problems.score = { key: 'chooseOne' };
     if (comment.length > 1000) problems.comment = { key: 'tooLong', params: { max: 1000 } };
     if (Object.keys(problems).length) throw invalid(problems);
-    if (row.status !== 'returned') throw new AppError('invalid_transition', 409);
-    if (await q.findRating(this.db, row.id)) throw new AppError('already_rated', 409);
+    if (row.status !== 'returned') fail('invalid_transition');
+    if (await q.findRating(this.db, row.id)) fail('already_rated');
     const now = this.clock.now();
     await this.db.transaction().execute(async (tx) => {
       await q.insertRating(tx, { dossier_id: row.id, score, comment: comment || null, created_at: now.toISOString() });
@@ -95,7 +95,7 @@ export class FeedbackService {
   /** The units whose feedback a user answers; 403 for anyone who answers none. */
   private answerScope(user: SessionUser): string[] {
     const grants = user.roles.filter((r) => answerers.has(r.role));
-    if (!grants.length) throw new AppError('forbidden', 403);
+    if (!grants.length) fail('forbidden');
     return this.catalog.allUnits().filter((u) => grants.some((g) => covers(g, u.id, (id) => this.catalog.unit(id)?.parentId))).map((u) => u.id);
   }
 
@@ -108,7 +108,7 @@ export class FeedbackService {
   async answer(user: SessionUser, id: string, input: { answer?: unknown; publish?: unknown }, lang: Lang) {
     const scope = this.answerScope(user);
     const item = id.length <= 64 ? await q.findFeedback(this.db, id) : undefined;
-    if (!item || !scope.includes(item.unit_id)) throw notFound();
+    if (!item || !scope.includes(item.unit_id)) fail('not_found');
     const answer = text(input.answer);
     if (!answer) throw invalid({ answer: { key: 'required' } });
     if (answer.length > 4000) throw invalid({ answer: { key: 'tooLong', params: { max: 4000 } } });

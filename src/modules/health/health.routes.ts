@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { Services } from '../../services.ts';
-import { AppError } from '../../http/errors.ts';
+import { fail } from '../../errors.ts';
 
 export function healthRoutes(services: Services): FastifyPluginAsync {
   return async (app) => {
@@ -14,7 +14,7 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
         try {
           await sql`select 1`.execute(services.handle.db);
         } catch {
-          throw new AppError('unavailable', 503);
+          fail('unavailable');
         }
         return { status: 'ok' as const };
       },

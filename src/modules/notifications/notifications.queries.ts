@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExpressionBuilder, Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, OutboxTable } from '../../db/schema.ts';
-import type { Lang } from '../../web/i18n/index.ts';
+import type { Lang } from '../../i18n/index.ts';
 import { render, type TemplateKey } from './notifications.templates.ts';
 
 /** The database, or a transaction on it: callers enqueue inside their own transaction. */

@@ -1,6 +1,6 @@
 // The messages the portal sends by email and SMS, in Vietnamese and English, as data: each template
 // has a subject and text for email and a short `sms` text, with `{param}` placeholders.
-import { isLang, type Lang } from '../../web/i18n/index.ts';
+import { isLang, type Lang } from '../../i18n/index.ts';
 
 export type RenderedMessage = { subject: string; text: string; sms: string };
 export type Template = Record<Lang, RenderedMessage>;

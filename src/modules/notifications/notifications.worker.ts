@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/connection.ts';
 import { maxAttempts, nextAttemptAt } from '../../domain/backoff.ts';
 import type { Clock } from '../../domain/time.ts';
-import { isLang } from '../../web/i18n/index.ts';
+import { isLang } from '../../i18n/index.ts';
 import { claimDue, markFailed, markRetry, markSent, type OutboxMessage } from './notifications.queries.ts';
 import { isTemplateKey, render } from './notifications.templates.ts';
 import type { Transports } from './notifications.transports.ts';

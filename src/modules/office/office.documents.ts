@@ -4,8 +4,8 @@
 // data in data/reference/documents/, so a new circular is a new file rather than a code change.
 import QRCode from 'qrcode';
 import { readReference } from '../../db/seed/files.ts';
-import { format, type Lang } from '../../web/i18n/index.ts';
-import { renderPdf, type Pdf } from '../../web/pdf.ts';
+import { format, type Lang } from '../../i18n/index.ts';
+import { renderPdf, type Pdf } from '../../pdf.ts';
 import { vietnamTime } from '../dossiers/dossiers.receipt.ts';
 
 /** What every document says about the dossier it is about. */

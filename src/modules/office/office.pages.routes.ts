@@ -8,11 +8,12 @@ import { staffRoles, unitsCovered } from '../../domain/roles.ts';
 import { vietnamDay } from '../../domain/time.ts';
 import { requireUser } from '../../http/auth.ts';
 import { checkCsrf, csrfField, pageContext } from '../../http/csrf.ts';
-import { AppError, errorBody, invalid } from '../../http/errors.ts';
+import { AppError, invalid, fail } from '../../errors.ts';
+import { errorBody } from '../../http/errors.ts';
 import { readUpload } from '../../http/multipart.ts';
 import { sendPage } from '../../http/reply.ts';
 import type { Services } from '../../services.ts';
-import { format, localName, messages, type Lang } from '../../web/i18n/index.ts';
+import { format, localName, messages, type Lang } from '../../i18n/index.ts';
 import type { SessionUser } from '../accounts/accounts.service.ts';
 import { stateOf } from '../dossiers/dossiers.service.ts';
 import { dossierPage, intakeChoosePage, intakeDonePage, intakeFormPage, queuePage, type FailedAction, type OfferedAction, type QueueTab } from './office.pages.ts';
@@ -106,7 +107,7 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
     app.get('/can-bo/tiep-nhan', hide, async (req, reply) => {
       if (!req.user) return signInFirst(req, reply);
       const mine = intakeUnits(req.user);
-      if (!mine.length) throw new AppError('forbidden', 403);
+      if (!mine.length) fail('forbidden');
       const chosen = (req.query as Record<string, unknown>)['thu-tuc'];
       if (typeof chosen === 'string') return intakeForm(req, reply, chosen.slice(0, 200), { values: {}, errors: {} });
       return sendPage(reply, intakeChoosePage(pageContext(req, reply), proceduresAt(req.lang, mine)));

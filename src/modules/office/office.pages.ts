@@ -8,7 +8,7 @@ import { confirmationPanel, csrfInput, errorSummary, radios, successBanner, text
 import type { PageContext } from '../../web/context.ts';
 import { answerText, errorLinks, renderSection, type Area } from '../../web/form-fields.ts';
 import { html, type Html } from '../../web/html.ts';
-import { format, formatNumber, localName, messages, type Lang } from '../../web/i18n/index.ts';
+import { format, formatNumber, localName, messages, type Lang } from '../../i18n/index.ts';
 import { page } from '../../web/layout.ts';
 import type { ProcedureDetail } from '../catalog/catalog.service.ts';
 import { vietnamTime } from '../dossiers/dossiers.receipt.ts';

@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireUser } from '../../http/auth.ts';
-import { invalid } from '../../http/errors.ts';
+import { invalid } from '../../errors.ts';
 import { readUpload } from '../../http/multipart.ts';
 import { sendDocument } from '../../http/reply.ts';
 import { Limit, Offset, StringEnum, errors } from '../../http/schemas.ts';

@@ -5,8 +5,8 @@ import { allowedActions, clockRunning, isOverdue, type Action, type Status } fro
 import { covers, dossierReaders, unitsCovered, type Grant } from '../../domain/roles.ts';
 import { vietnamDay, type Clock } from '../../domain/time.ts';
 import { forwardProblem } from '../../domain/workflow.ts';
-import { AppError } from '../../http/errors.ts';
-import { localName, messages, type Lang } from '../../web/i18n/index.ts';
+import { fail } from '../../errors.ts';
+import { localName, messages, type Lang } from '../../i18n/index.ts';
 import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
 import type { CalendarService } from '../calendar/calendar.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
@@ -48,7 +48,7 @@ export class OfficeService {
   /** The grants of a user that read dossiers; 403 for anyone with none (citizens, outreach). */
   readerGrants(user: SessionUser): Grant[] {
     const grants = user.roles.filter((r) => dossierReaders.has(r.role));
-    if (!grants.length) throw new AppError('forbidden', 403);
+    if (!grants.length) fail('forbidden');
     return grants;
   }
 
@@ -135,7 +135,7 @@ export class OfficeService {
    */
   async document(user: SessionUser, id: string, form: OfficeForm, lang: Lang): Promise<Buffer> {
     const row = await this.dossiers.visible(user, id);
-    if (row.owner_id === user.id && form === '06') throw new AppError('forbidden', 403);
+    if (row.owner_id === user.id && form === '06') fail('forbidden');
     const log = await this.dossiers.actionLog(row.id);
     const names = await q.userNames(this.db, log.flatMap((a) => [a.actor_id ?? '', (JSON.parse(a.data) as { toUserId?: string }).toUserId ?? '']).filter(Boolean));
     const unit = this.catalog.unit(row.unit_id);
@@ -154,22 +154,22 @@ export class OfficeService {
     switch (form) {
       case '02': {
         const a = last('request_supplement');
-        if (!a) throw new AppError('invalid_transition', 409);
+        if (!a) fail('invalid_transition');
         return supplementRequestPdf(lang, { ...header, requestedAt: a.at, items: (JSON.parse(a.data) as { missing: string[] }).missing, note: a.note, officerName: officer(a) });
       }
       case '03': {
         const a = last('refuse');
-        if (!a) throw new AppError('invalid_transition', 409);
+        if (!a) fail('invalid_transition');
         return refusalPdf(lang, { ...header, refusedAt: a.at, reason: a.note ?? '', officerName: officer(a) });
       }
       case '04': {
         const a = last('apologize');
-        if (!a || !row.accepted_at) throw new AppError('invalid_transition', 409);
+        if (!a || !row.accepted_at) fail('invalid_transition');
         const data = JSON.parse(a.data) as { dueAt: string; newDueAt: string };
         return apologyPdf(lang, { ...header, acceptedAt: row.accepted_at, dueAt: data.dueAt, newDueAt: data.newDueAt, reason: a.note ?? '', officerName: officer(a), issuedAt: a.at });
       }
       case '06': {
-        if (!row.accepted_at || !row.due_at) throw new AppError('invalid_transition', 409);
+        if (!row.accepted_at || !row.due_at) fail('invalid_transition');
         const unitName = header.unitName;
         const party = (userId: string | null, role: string) => ({
           name: (userId && names.get(userId)) || m.account.role[role as keyof typeof m.account.role] || role,

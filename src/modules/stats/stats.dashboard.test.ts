@@ -11,7 +11,7 @@ import { createTestContext, type TestContext } from '../../testing/context.ts';
 import { attachResult, counterDossier, deskAt, must, onlineDossier, type Desk } from '../../testing/office.ts';
 import { tinyPdf } from '../../testing/uploads.ts';
 import { barChart, formatShare, lineChart, stackedBarChart } from '../../web/charts.ts';
-import { formatNumber, type Lang } from '../../web/i18n/index.ts';
+import { formatNumber, type Lang } from '../../i18n/index.ts';
 import { DashboardService, loadTargets, monthsOf } from './stats.dashboard.ts';
 import { addToDaily } from './stats.queries.ts';
 import { StatsService } from './stats.service.ts';

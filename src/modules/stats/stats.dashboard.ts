@@ -7,7 +7,7 @@ import { readReference } from '../../db/seed/files.ts';
 import { adminLevels, type AdminLevel } from '../../domain/catalog.ts';
 import { channelGroup, ratingMeasures, type Summary } from '../../domain/stats.ts';
 import { isValidOn } from '../../domain/units.ts';
-import { AppError, invalid, type FieldProblem } from '../../http/errors.ts';
+import { AppError, invalid, type FieldProblem } from '../../errors.ts';
 import type { CatalogService, ProcedureSummary } from '../catalog/catalog.service.ts';
 import type { Unit } from '../units/units.service.ts';
 import type { StatsService } from './stats.service.ts';

@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireUser } from '../../http/auth.ts';
 import { Day, StringEnum, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
-import type { Lang } from '../../web/i18n/index.ts';
+import type { Lang } from '../../i18n/index.ts';
 import { StatsExportService, listColumns, openDataCsv } from './stats.export.ts';
 
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -12,8 +12,8 @@ import { covers, type Grant } from '../../domain/roles.ts';
 import { channelGroup, measures, settlement, summarise, type MeasureSums, type Summary } from '../../domain/stats.ts';
 import { viCollator } from '../../domain/text.ts';
 import { vietnamDay, type Clock } from '../../domain/time.ts';
-import { AppError, invalid } from '../../http/errors.ts';
-import { format, localName, messages, type Lang } from '../../web/i18n/index.ts';
+import { invalid, fail } from '../../errors.ts';
+import { format, localName, messages, type Lang } from '../../i18n/index.ts';
 import type { SessionUser } from '../accounts/accounts.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { OfficeService } from '../office/office.service.ts';
@@ -173,7 +173,7 @@ export class StatsExportService {
     const column = query.column as ListColumn;
     // Validates the period, unit, level and field exactly as the summary does.
     const { from, to } = await this.stats.summary({ from: query.from, to: query.to, unitId: query.unitId, level: query.level, field: query.field });
-    if (query.unitId && !grants.some((g) => covers(g, query.unitId!, this.parentOf))) throw new AppError('forbidden', 403);
+    if (query.unitId && !grants.some((g) => covers(g, query.unitId!, this.parentOf))) fail('forbidden');
     const scope = this.office.scope(user);
     const inScope = new Set(scope);
     const unitIds = query.unitId

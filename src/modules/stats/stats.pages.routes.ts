@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { vietnamDay } from '../../domain/time.ts';
 import { pageContext } from '../../http/csrf.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import { sendPage } from '../../http/reply.ts';
 import type { Services } from '../../services.ts';
 import { dashboardPage, type DashboardValues } from './stats.pages.ts';

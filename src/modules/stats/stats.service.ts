@@ -4,7 +4,7 @@ import type { Db } from '../../db/connection.ts';
 import type { DossierTable, StatsDailyTable } from '../../db/schema.ts';
 import { covers } from '../../domain/roles.ts';
 import { channelGroup, contributions, measures, statChanges, summarise, type MeasureSums, type StatFacts, type Summary } from '../../domain/stats.ts';
-import { invalid, type FieldProblem } from '../../http/errors.ts';
+import { invalid, type FieldProblem } from '../../errors.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import * as q from './stats.queries.ts';
 import { vietnamDay } from '../../domain/time.ts';
