@@ -9,7 +9,7 @@ import { AccountsService, type Outbox } from './modules/accounts/accounts.servic
 import { OidcLogin, type OidcSettings } from './modules/accounts/accounts.oidc.ts';
 import { enqueue } from './modules/notifications/notifications.queries.ts';
 import { DossiersService, type UploadLimits } from './modules/dossiers/dossiers.service.ts';
-import { WorkflowService } from './modules/dossiers/dossiers.workflow.ts';
+import { WorkflowService } from './modules/office/office.workflow.ts';
 import { CalendarService } from './modules/calendar/calendar.service.ts';
 import { OfficeService } from './modules/office/office.service.ts';
 import { AuditService } from './modules/audit/audit.service.ts';

@@ -230,7 +230,7 @@ export interface DossierTable {
   unit_id: string;
   /** `online`, `counter`, `postal` or `national_portal`. */
   channel: string;
-  /** Derived from the action log, stored here for queries (design.md §4). */
+  /** Derived from the action log, stored here for queries (docs/domain.md §3). */
   status: string;
   status_code: number;
   owner_id: string | null;

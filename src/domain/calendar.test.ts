@@ -94,7 +94,7 @@ test('a deadline that lands on a non-working day moves to the next working day (
   assert.equal(local(addWorkingHours(cal, vn('2026-02-13 16:00'), 2)), '2026-02-23 08:00');
 });
 
-test('a pause for a supplement extends the deadline by the working time paused (design.md §5)', () => {
+test('a pause for a supplement extends the deadline by the working time paused (docs/domain.md §4)', () => {
   const due = dueAt(cal, vn('2023-10-27 09:32'), 5); // Fri 3 Nov 17:00
   // Paused Tue 31 Oct 15:00 → Thu 2 Nov 09:00: 2 h + 8 h + 2 h = 12 working hours.
   assert.equal(workingHoursBetween(cal, vn('2023-10-31 15:00'), vn('2023-11-02 09:00')), 12);

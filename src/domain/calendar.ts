@@ -1,11 +1,11 @@
-// The working calendar and deadline arithmetic (design.md §5). Pure: the calendar and the instants
+// The working calendar and deadline arithmetic (docs/domain.md §4). Pure: the calendar and the instants
 // are passed in. All clock times are Vietnam time (UTC+7 all year, no daylight saving).
 //
 // The rules, and where they come from:
 // - Working time is a unit's weekly periods (default Mon–Fri 07:00–11:30 and 13:30–17:00, 8 h), minus
 //   dated days off, plus dated working days (a swapped Saturday works a full regular day: Monday's hours).
 //   A unit that opens on Saturday mornings counts them as working time: Saturday is then a (short)
-//   working day for every deadline. 1 working day = 8 working hours (design.md §5).
+//   working day for every deadline. 1 working day = 8 working hours (docs/domain.md §4).
 // - Intake after closing time, during a day off, or on a weekend is deemed to happen at the next
 //   working morning; during the lunch break or before opening it stays on the same day.
 // - Civil Code art. 147(2): a period in days does not count its start day. So a dossier accepted on

@@ -1,4 +1,4 @@
-// A dossier's status is derived from its append-only action log (design.md §4). This file holds
+// A dossier's status is derived from its append-only action log (docs/domain.md §3). This file holds
 // the statuses, numbered as the national code list, and the one table of which actor may take
 // which action from which state. A state is the status plus the few facts the rules need
 // (where a supplement was asked from, how many apologies were sent, the workflow step…), folded
@@ -42,7 +42,7 @@ export type DossierState = {
   status: Status;
   /** Where an open supplement request came from: the dossier goes back there once supplemented. */
   supplementFrom: 'submitted' | 'in_process' | null;
-  /** Supplement requests made after acceptance: at most one (design.md §4). */
+  /** Supplement requests made after acceptance: at most one (docs/domain.md §3). */
   processingSupplements: number;
   /** Apology letters with a new date: at most one. */
   apologies: number;
@@ -69,7 +69,7 @@ const nonTerminal: Status[] = (Object.keys(statuses) as Status[]).filter((s) => 
 const beingProcessed: Status[] = ['accepted', 'in_process', 'financial_obligation', 'suspended'];
 const handlers = ['specialist', 'approver', 'clerk'] as const;
 
-/** The transitions of design.md §4: for each action, the rules tried in order (the first whose `from` matches). */
+/** The transitions of docs/domain.md §3: for each action, the rules tried in order (the first whose `from` matches). */
 export const transitions: Record<Action, readonly Rule[]> = {
   create: [{ from: [], to: 'draft', actors: ['citizen', 'postal', 'reception', 'system'] }],
   // Reception submits on the applicant's behalf at the counter; postal staff for dossiers that came by post.
@@ -146,7 +146,7 @@ export function statusFromActions(log: ReadonlyArray<{ action: Action; actor: Ac
   return replay(log).status;
 }
 
-/** Whether the legal clock stands still: a supplement asked during processing, or a financial obligation (design.md §5). */
+/** Whether the legal clock stands still: a supplement asked during processing, or a financial obligation (docs/domain.md §4). */
 export function clockPaused(state: DossierState): boolean {
   return state.status === 'financial_obligation' || (state.status === 'supplement_requested' && state.supplementFrom === 'in_process');
 }

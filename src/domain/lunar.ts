@@ -1,4 +1,4 @@
-// The Vietnamese lunar calendar (âm lịch), for Tết and Giỗ Tổ Hùng Vương (design.md §5).
+// The Vietnamese lunar calendar (âm lịch), for Tết and Giỗ Tổ Hùng Vương (docs/domain.md §4).
 // Hồ Ngọc Đức's astronomical algorithm: new moons and the sun's longitude from Meeus' series,
 // evaluated at local midnight. Vietnam reckons months at UTC+7, China at UTC+8, and the two calendars
 // differ whenever a new moon falls between 16:00 and 17:00 UTC: Tết 1985, 2007 and 2030 among others.

@@ -1,4 +1,4 @@
-// Roles (design.md §2). Every role but citizen is held at a unit, optionally with its subtree.
+// Roles (docs/domain.md §6). Every role but citizen is held at a unit, optionally with its subtree.
 export const staffRoles = [
   'reception', 'specialist', 'approver', 'clerk', 'postal', 'unit_admin', 'province_admin', 'outreach', 'auditor',
 ] as const;
@@ -12,7 +12,7 @@ export function isRole(value: string): value is Role {
 /** Roles that read the dossiers of the units they hold (outreach works with figures, never with dossiers). */
 export const dossierReaders: ReadonlySet<Role> = new Set(['reception', 'specialist', 'approver', 'clerk', 'postal', 'unit_admin', 'province_admin', 'auditor']);
 
-/** A role held at a unit, and maybe its subtree (design.md §2). */
+/** A role held at a unit, and maybe its subtree (docs/domain.md §6). */
 export type Grant = { role: Role; unitId: string | null; subtree: boolean };
 
 /** Whether a grant covers a unit: the unit itself, or with `subtree` any unit below it. */

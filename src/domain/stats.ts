@@ -1,4 +1,4 @@
-// The province's report table (design.md §6, form II.06a) as arithmetic on daily counts.
+// The province's report table (docs/domain.md §5, form II.06a) as arithmetic on daily counts.
 //
 // Each received dossier adds to a few daily measures (all days are Vietnam calendar days):
 //   received         on the day it was accepted;

@@ -1,5 +1,5 @@
 // Vietnamese text folding for search and slugs. Unicode NFD splits tone marks off the vowels,
-// but leaves đ/Đ whole, so those are mapped explicitly (design.md §3).
+// but leaves đ/Đ whole, so those are mapped explicitly (docs/domain.md §2).
 
 const combiningMarks = /[\u0300-\u036f]/g;
 

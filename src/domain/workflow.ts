@@ -1,4 +1,4 @@
-// Workflow templates (design.md §4): after intake a dossier goes through steps, each held by a
+// Workflow templates (docs/domain.md §3): after intake a dossier goes through steps, each held by a
 // role (at the intake unit, or another), each with its share of the legal processing time.
 import type { Role } from './roles.ts';
 

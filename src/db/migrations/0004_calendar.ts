@@ -1,4 +1,4 @@
-// The working calendar (design.md §5): dated days off and swapped working days, for the default
+// The working calendar (docs/domain.md §4): dated days off and swapped working days, for the default
 // calendar (unit_id '') or one unit; the years kept as a table; and units' own working hours.
 import type { Kysely } from 'kysely';
 

@@ -1,4 +1,4 @@
-// Statistics (design.md §6): daily counts per unit × procedure × channel × measure, kept in the
+// Statistics (docs/domain.md §5): daily counts per unit × procedure × channel × measure, kept in the
 // transaction of each change, so no statistics request reads the dossiers.
 import type { Kysely } from 'kysely';
 

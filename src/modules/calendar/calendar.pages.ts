@@ -1,4 +1,4 @@
-// The working calendar's admin page (design.md §5): a year's days off and swapped working days, where
+// The working calendar's admin page (docs/domain.md §4): a year's days off and swapped working days, where
 // each comes from, and the forms that edit them, the default working hours and a unit's own hours.
 // Plain GOV.UK forms that work without JavaScript; a failed form comes back with an error summary
 // and what was typed.

@@ -1,4 +1,4 @@
-// The working calendar as the rest of the system uses it (design.md §5): deadlines under a unit's
+// The working calendar as the rest of the system uses it (docs/domain.md §4): deadlines under a unit's
 // calendar, the holidays of a year, lunar dates, and an admin's edits. The arithmetic is in
 // src/domain/calendar.ts; this loads the tables into it and keeps the result in memory. Every
 // admin edit is recorded in the audit chain (calendar_changed), in the transaction of the edit.

@@ -1,6 +1,6 @@
 // The catalogue's search engine: an in-memory index over folded text, built from the database by
 // the catalogue service. People type on phones without tone marks, with typos, in everyday words
-// or in English (design.md §3), so the engine:
+// or in English (docs/domain.md §2), so the engine:
 // - folds tone marks and đ→d on both sides;
 // - indexes word pairs as well as words, because Vietnamese meaning sits in two-syllable words
 //   ("kết hôn", "khai sinh") and single syllables ("ho", "dang") match almost everything;

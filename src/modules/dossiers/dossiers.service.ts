@@ -37,7 +37,7 @@ export type DossierInput = {
 };
 
 /**
- * The working calendar as the dossier rules need it (design.md §5). Inside a transaction pass it
+ * The working calendar as the dossier rules need it (docs/domain.md §4). Inside a transaction pass it
  * as `db`, so the calendar is read on the transaction's own connection.
  */
 export type DueCalendar = {
@@ -451,7 +451,7 @@ export class DossiersService {
     return this.get(user, id);
   }
 
-  /** The applicant asks to withdraw; reception confirms it later (design.md §4). */
+  /** The applicant asks to withdraw; reception confirms it later (docs/domain.md §3). */
   async withdraw(user: SessionUser, id: string, note: string | undefined): Promise<DossierView> {
     const row = await this.ownDraftable(user, id);
     await this.act(row, user, 'withdraw', note);

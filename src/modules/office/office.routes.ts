@@ -10,7 +10,7 @@ import { sendDocument } from '../../http/reply.ts';
 import { Limit, Offset, StringEnum, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import { DossierBody, DossierView, IdParams } from '../dossiers/dossiers.routes.ts';
-import type { ActionRequest } from '../dossiers/dossiers.workflow.ts';
+import type { ActionRequest } from './office.workflow.ts';
 import type { DossierInput } from '../dossiers/dossiers.service.ts';
 import { officeForms, queueTabs, type OfficeForm } from './office.service.ts';
 

@@ -11,7 +11,7 @@ import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
 import type { CalendarService } from '../calendar/calendar.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import { stateOf, type DossiersService } from '../dossiers/dossiers.service.ts';
-import type { WorkflowService } from '../dossiers/dossiers.workflow.ts';
+import type { WorkflowService } from './office.workflow.ts';
 import { apologyPdf, processControlPdf, refusalPdf, supplementRequestPdf, type DocumentHeader } from './office.documents.ts';
 import * as q from './office.queries.ts';
 

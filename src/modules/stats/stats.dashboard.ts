@@ -1,4 +1,4 @@
-// The public dashboard's figures (design.md §6, issue items 3–4): the period's intake and settlement
+// The public dashboard's figures (docs/domain.md §5): the period's intake and settlement
 // by month, unit, level and procedure, the satisfaction ratings, and the indicators against the
 // targets kept as data (data/reference/targets/targets.json). Everything is summed from the daily
 // counts; the headline figures are StatsService.summary's own, so the page and the API agree.

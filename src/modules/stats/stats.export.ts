@@ -1,4 +1,4 @@
-// Exports of the report table (form II.06a, design.md §6) to XLSX and CSV; the dossier lists behind
+// Exports of the report table (form II.06a, docs/domain.md §5) to XLSX and CSV; the dossier lists behind
 // its columns, for staff over those units (they carry personal data); and the open-data dataset,
 // the same figures by unit and month with nothing personal in them.
 //

@@ -1,4 +1,4 @@
-// Statistics (design.md §6): the daily counts follow every change of a dossier in its own
+// Statistics (docs/domain.md §5): the daily counts follow every change of a dossier in its own
 // transaction; the report table sums them; `motcua stats rebuild` recomputes them from the log.
 import type { Db } from '../../db/connection.ts';
 import type { DossierTable, StatsDailyTable } from '../../db/schema.ts';

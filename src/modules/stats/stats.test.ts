@@ -1,4 +1,4 @@
-// The report table (design.md §6, form II.06a) from hand-built histories, each column's rule on its
+// The report table (docs/domain.md §5, form II.06a) from hand-built histories, each column's rule on its
 // own dossier; and the incremental counts against a rebuild from the log on random histories.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The organisation tree: time-versioned units (design.md §2).
+// The organisation tree: time-versioned units (docs/domain.md §1).
 import type { Db } from '../../db/connection.ts';
 import { isValidOn, type UnitKind } from '../../domain/units.ts';
 import { allUnits, areaWithProvince, communeAreaCodes, communeAreas, findUnit, listUnits, type UnitFilter, type UnitRow } from './units.queries.ts';
@@ -23,7 +23,7 @@ export class UnitsService {
 
   /**
    * Commune codes valid in an address: both the current two-tier list and the old three-tier one,
-   * since an address keeps the code it was entered with (design.md §2). Loaded once.
+   * since an address keeps the code it was entered with (docs/domain.md §1). Loaded once.
    */
   async communeCodes(): Promise<Set<string>> {
     this.areaCodes ??= communeAreaCodes(this.db).then((codes) => new Set(codes));
@@ -41,7 +41,7 @@ export class UnitsService {
 
   /**
    * A commune code's name with its province ("Phường Đạo Thạnh, Tỉnh Đồng Tháp"), and its name in
-   * the old three-tier list when the 2025 reform changed it: an address shows both (design.md §2).
+   * the old three-tier list when the 2025 reform changed it: an address shows both (docs/domain.md §1).
    */
   async areaName(code: string): Promise<{ current: string; former: string | null } | null> {
     const rows = await areaWithProvince(this.db, code);

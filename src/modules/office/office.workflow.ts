@@ -1,4 +1,4 @@
-// The back office's side of a dossier (design.md §4): counter and postal intake, the intake check
+// The back office's side of a dossier (docs/domain.md §3): counter and postal intake, the intake check
 // (accept, ask for a supplement, refuse), the workflow steps (transfer, assign, forward, return,
 // recall), pauses, suspension, apology, results coded {code}-KQ{n}, their return, and withdrawal.
 // Every action goes through DossiersService.applyAction: the one table decides, the log records.
@@ -15,9 +15,9 @@ import type { Lang } from '../../i18n/index.ts';
 import type { SessionUser } from '../accounts/accounts.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { FileStorage } from '../files/files.storage.ts';
-import * as q from './dossiers.queries.ts';
-import { stateOf, type DossierInput, type DossierView, type DossiersService, type DueCalendar } from './dossiers.service.ts';
-import { storeUpload, type StoredUpload } from './dossiers.uploads.ts';
+import * as q from '../dossiers/dossiers.queries.ts';
+import { stateOf, type DossierInput, type DossierView, type DossiersService, type DueCalendar } from '../dossiers/dossiers.service.ts';
+import { storeUpload, type StoredUpload } from '../dossiers/dossiers.uploads.ts';
 
 /** What an officer sends with an action (api-v1.md: POST /dossiers/{id}/actions). */
 export type ActionRequest = {
@@ -171,7 +171,7 @@ export class WorkflowService {
         if (!newDue) problems.newDueAt = { key: 'badDate' };
         else if (row.due_at && newDue <= row.due_at) problems.newDueAt = { key: 'newDueAfterDue' };
         if (!note) problems.note = { key: 'reasonRequired' };
-        // At least one working day before the due time (design.md §4).
+        // At least one working day before the due time (docs/domain.md §4).
         if (row.due_at && (await this.calendar.workingHoursBetween(row.unit_id, now, new Date(row.due_at))) < 8) fail('apology_too_late');
         set.new_due_at = newDue;
         data.newDueAt = newDue;
