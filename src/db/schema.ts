@@ -1,5 +1,7 @@
 // Table types for Kysely. Timestamps are ISO 8601 UTC text and booleans are 0/1 integers on both
 // dialects, so SQLite and PostgreSQL share one code path; JSON columns are text parsed in the queries files.
+import type { Status } from '../domain/dossier-status.ts';
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -231,7 +233,7 @@ export interface DossierTable {
   /** `online`, `counter`, `postal` or `national_portal`. */
   channel: string;
   /** Derived from the action log, stored here for queries (docs/domain.md §3). */
-  status: string;
+  status: Status;
   status_code: number;
   owner_id: string | null;
   /** JSON: fullName, idNumber, phone, email, address. */
@@ -332,7 +334,7 @@ export interface StatsDailyTable {
 /** Dossiers per unit and status (no drafts, no practice dossiers), kept with every change of status. */
 export interface DossierStatusCountTable {
   unit_id: string;
-  status: string;
+  status: Status;
   n: number;
 }
 
@@ -359,8 +361,8 @@ export interface DossierActionTable {
   action: string;
   actor_id: string | null;
   actor_role: string;
-  from_status: string | null;
-  to_status: string;
+  from_status: Status | null;
+  to_status: Status;
   note: string | null;
   /** JSON: what the action carried (missing documents, the next handler…). */
   data: string;

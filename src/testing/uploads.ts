@@ -31,7 +31,7 @@ export async function upload(ctx: TestContext, auth: Record<string, string>, dos
 
 /** Attaches a photo to every required document of a draft. */
 export async function attachRequiredDocuments(ctx: TestContext, auth: Record<string, string>, dossierId: string): Promise<void> {
-  const dossier = await ctx.services.dossiers.get((await ctx.services.accounts.userForToken(auth.authorization!.slice(7)))!, dossierId);
+  const dossier = await ctx.services.views.get((await ctx.services.accounts.userForToken(auth.authorization!.slice(7)))!, dossierId);
   const detail = await ctx.services.catalog.get(dossier.procedureId);
   for (const doc of detail.documents.filter((d) => d.required)) {
     const r = await upload(ctx, auth, dossierId, doc.key, { name: 'anh-chup.png', type: 'image/png', bytes: tinyPng });

@@ -144,7 +144,7 @@ test('abandoned drafts and orphan files are swept; recent drafts and submitted d
   const recent = await draft();
   try {
     ctx.clock.set(new Date(start.getTime() + 31 * 86400_000).toISOString());
-    const swept = await ctx.services.dossiers.sweep(30);
+    const swept = await ctx.services.drafts.sweep(30);
     assert.ok(swept.drafts >= 1);
     const exists = async (id: string) => (await ctx.handle.db.selectFrom('dossiers').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
     assert.equal(await exists(old.id), false, 'the draft untouched for 31 days is gone');

@@ -2,7 +2,7 @@
 // your answers, confirmation; then "my dossiers" and public tracking. Every step works without
 // JavaScript and keeps what was typed when something needs fixing.
 import type { FormDefinition } from '../../domain/forms.ts';
-import { confirmationPanel, csrfInput, errorSummary, successBanner, textField } from '../../web/components.ts';
+import { confirmationPanel, csrfInput, errorMessage, errorSummary, select, successBanner, textField } from '../../web/components.ts';
 import type { PageContext } from '../../web/context.ts';
 import { answerText, errorLinks, renderSection, type Area } from '../../web/form-fields.ts';
 import { html, type Html } from '../../web/html.ts';
@@ -10,7 +10,7 @@ import { format, formatNumber, localName, messages } from '../../i18n/index.ts';
 import { page } from '../../web/layout.ts';
 import type { ProcedureDetail } from '../catalog/catalog.service.ts';
 import type { DossierView, TrackingView } from './dossiers.service.ts';
-import { vietnamTime } from './dossiers.receipt.ts';
+import { vietnamTime } from '../../i18n/index.ts';
 
 
 export function startPage(ctx: PageContext, p: ProcedureDetail, units: Array<{ id: string; name: string }>, error?: string): Html {
@@ -29,11 +29,8 @@ export function startPage(ctx: PageContext, p: ProcedureDetail, units: Array<{ i
     ? html`<div class="form-group${error ? ' form-group-error' : ''}">
     <label class="label" for="unitId">${m.chooseUnit}</label>
     <div class="hint" id="unitId-hint">${m.chooseUnitHint}</div>
-    ${error ? html`<p class="error-message" id="unitId-error">${error}</p>` : ''}
-    <select class="select" id="unitId" name="unitId" aria-describedby="unitId-hint${error ? ' unitId-error' : ''}">
-      <option value=""></option>
-      ${units.map((u) => html`<option value="${u.id}">${u.name}</option>`)}
-    </select>
+    ${errorMessage(error, { id: 'unitId-error' })}
+    ${select({ id: 'unitId', blank: '', options: units.map((u) => ({ value: u.id, text: u.name })), describedBy: ['unitId-hint', error && 'unitId-error'] })}
   </div>`
     : ''}
   <button class="button button-start" type="submit">${m.start}</button>
@@ -61,7 +58,7 @@ export function answersPage(ctx: PageContext, d: DossierView, p: ProcedureDetail
   <div class="form-group${state.errors['delivery.method'] ? ' form-group-error' : ''}">
     <fieldset class="fieldset" id="delivery.method" aria-describedby="${state.errors['delivery.method'] ? 'delivery.method-error' : ''}">
       <legend class="legend">${m.delivery}</legend>
-      ${state.errors['delivery.method'] ? html`<p class="error-message" id="delivery.method-error">${state.errors['delivery.method']}</p>` : ''}
+      ${errorMessage(state.errors['delivery.method'], { id: 'delivery.method-error' })}
       ${(['online', 'counter', 'postal'] as const)
         .filter((k) => k !== 'postal' || p.postal.return)
         .map((k, i) => html`<div class="choice"><input class="choice-input" type="radio" id="delivery.method${i ? `-${i + 1}` : ''}" name="delivery.method" value="${k}"${method === k ? html` checked` : ''}>
@@ -97,7 +94,7 @@ ${p.documents.map((doc) => {
     <input type="hidden" name="document" value="${doc.key}">
     <div class="form-group${err ? ' form-group-error' : ''}">
       <label class="label" for="file-${doc.key}">${format(m.chooseFile, { document: doc.name })}</label>
-      ${err ? html`<p class="error-message" id="file-${doc.key}-error">${err}</p>` : ''}
+      ${errorMessage(err, { id: `file-${doc.key}-error` })}
       <input class="file-input" type="file" id="file-${doc.key}" name="file" accept="application/pdf,image/jpeg,image/png,image/heic,image/heif,image/webp"${err ? html` aria-describedby="file-${doc.key}-error"` : ''}>
     </div>
     <button class="button button-secondary" type="submit">${m.upload}</button>

@@ -2,7 +2,7 @@
 // another citizen, each staff role at the dossier's unit, and staff of another commune.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { staffRoles } from '../../domain/roles.ts';
+import { dossierReaders, staffRoles } from '../../domain/roles.ts';
 import { createTestContext, type TestContext } from '../../testing/context.ts';
 import { birthRegistration, signedInCitizen, signedInStaff } from '../../testing/fixtures.ts';
 import { attachRequiredDocuments, multipartBody, tinyPng } from '../../testing/uploads.ts';
@@ -70,7 +70,7 @@ test('every dossier route answers each caller as its role allows', async () => {
     { name: 'anonymous', auth: {}, kind: 'anonymous' },
     { name: 'another citizen', auth: (await signedInCitizen(ctx, 'Người Khác')).auth, kind: 'citizen' },
     // Outreach works with figures, never with dossiers: at the dossier's own unit it is a stranger to them.
-    ...(await Promise.all(staffRoles.map(async (role) => ({ name: `${role} at Phường 5`, auth: (await signedInStaff(ctx, role, 'my-tho-phuong-5')).auth, kind: role === 'outreach' ? 'staff-elsewhere' as const : 'staff-here' as const })))),
+    ...(await Promise.all(staffRoles.map(async (role) => ({ name: `${role} at Phường 5`, auth: (await signedInStaff(ctx, role, 'my-tho-phuong-5')).auth, kind: dossierReaders.has(role) ? 'staff-here' as const : 'staff-elsewhere' as const })))),
     ...(await Promise.all(staffRoles.map(async (role) => ({ name: `${role} at Phường 4`, auth: (await signedInStaff(ctx, role, 'my-tho-phuong-4')).auth, kind: 'staff-elsewhere' as const })))),
   ];
   const owner = await signedInCitizen(ctx);

@@ -1,50 +1,97 @@
 // SQL for dossiers: the current-status row, the action log, codes, attachments, idempotency keys.
-// Every function takes the database or a transaction.
+// Every function takes the database or a transaction. The JSON columns are parsed and serialised
+// here: callers see and pass typed records, never JSON text.
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.ts';
 import type { AttachmentTable, DossierActionTable, DossierResultTable, DossierTable } from '../../db/schema.ts';
+import { blankState, type DossierState, type Status } from '../../domain/dossier-status.ts';
 
-export type DossierRow = DossierTable;
+/** The applicant as filed: fullName, idNumber, phone, email, address, and any other `applicant.*` answer. */
+export type Applicant = { fullName?: string; idNumber?: string; phone?: string; email?: string; address?: { line?: string; areaCode?: string }; [key: string]: unknown };
+/** How the result goes back: method (counter, postal, online) and address. */
+export type Delivery = { method?: string; address?: unknown; [key: string]: unknown };
 
-export async function insertDossier(db: Db, row: DossierRow): Promise<void> {
-  await db.insertInto('dossiers').values(row).execute();
+type JsonColumns = 'applicant' | 'form' | 'delivery' | 'state';
+
+/** A dossier's current-status row with its JSON columns parsed. */
+export type DossierRecord = Omit<DossierTable, JsonColumns> & {
+  applicant: Applicant;
+  form: Record<string, unknown>;
+  delivery: Delivery;
+  /** The rule state folded from the log (a row written without one gets the blank state of its status). */
+  state: DossierState;
+};
+/** @deprecated the same as DossierRecord. */
+export type DossierRow = DossierRecord;
+
+/** One entry of the action log with its data parsed. */
+export type ActionRecord = Omit<DossierActionTable, 'data'> & { data: Record<string, unknown> };
+
+function parseDossier(row: DossierTable): DossierRecord {
+  return {
+    ...row,
+    applicant: JSON.parse(row.applicant) as Applicant,
+    form: JSON.parse(row.form) as Record<string, unknown>,
+    delivery: JSON.parse(row.delivery) as Delivery,
+    state: row.state ? (JSON.parse(row.state) as DossierState) : { status: row.status, ...blankState },
+  };
 }
 
-export async function findDossier(db: Db, id: string): Promise<DossierRow | undefined> {
-  return db.selectFrom('dossiers').selectAll().where('id', '=', id).executeTakeFirst();
+function serialiseDossier(set: Partial<DossierRecord>): Partial<DossierTable> {
+  const { applicant, form, delivery, state, ...rest } = set;
+  const out: Partial<DossierTable> = rest;
+  if (applicant !== undefined) out.applicant = JSON.stringify(applicant);
+  if (form !== undefined) out.form = JSON.stringify(form);
+  if (delivery !== undefined) out.delivery = JSON.stringify(delivery);
+  if (state !== undefined) out.state = JSON.stringify(state);
+  return out;
 }
 
-export async function findDossierByCode(db: Db, code: string): Promise<DossierRow | undefined> {
-  return db.selectFrom('dossiers').selectAll().where('code', '=', code).executeTakeFirst();
+function parseAction(row: DossierActionTable): ActionRecord {
+  return { ...row, data: JSON.parse(row.data) as Record<string, unknown> };
+}
+
+export async function insertDossier(db: Db, row: DossierRecord): Promise<void> {
+  await db.insertInto('dossiers').values(serialiseDossier(row) as DossierTable).execute();
+}
+
+export async function findDossier(db: Db, id: string): Promise<DossierRecord | undefined> {
+  const row = await db.selectFrom('dossiers').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && parseDossier(row);
+}
+
+export async function findDossierByCode(db: Db, code: string): Promise<DossierRecord | undefined> {
+  const row = await db.selectFrom('dossiers').selectAll().where('code', '=', code).executeTakeFirst();
+  return row && parseDossier(row);
 }
 
 /**
  * Changes the row only if nobody changed it since it was read (same revision): true when this
  * writer won.
  */
-export async function updateDossier(db: Db, id: string, revision: number, set: Partial<DossierRow>): Promise<boolean> {
+export async function updateDossier(db: Db, id: string, revision: number, set: Partial<DossierRecord>): Promise<boolean> {
   const r = await db
     .updateTable('dossiers')
-    .set({ ...set, revision: revision + 1 })
+    .set({ ...serialiseDossier(set), revision: revision + 1 })
     .where('id', '=', id)
     .where('revision', '=', revision)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function appendAction(db: Db, row: Omit<DossierActionTable, 'seq'>): Promise<number> {
+export async function appendAction(db: Db, row: Omit<ActionRecord, 'seq'>): Promise<number> {
   const last = await db
     .selectFrom('dossier_actions')
     .select((eb) => eb.fn.max('seq').as('seq'))
     .where('dossier_id', '=', row.dossier_id)
     .executeTakeFirst();
   const seq = Number(last?.seq ?? 0) + 1;
-  await db.insertInto('dossier_actions').values({ ...row, seq }).execute();
+  await db.insertInto('dossier_actions').values({ ...row, data: JSON.stringify(row.data), seq }).execute();
   return seq;
 }
 
-export async function listActions(db: Db, dossierId: string) {
-  return db.selectFrom('dossier_actions').selectAll().where('dossier_id', '=', dossierId).orderBy('seq').execute();
+export async function listActions(db: Db, dossierId: string): Promise<ActionRecord[]> {
+  return (await db.selectFrom('dossier_actions').selectAll().where('dossier_id', '=', dossierId).orderBy('seq').execute()).map(parseAction);
 }
 
 /** The next number in a unit's daily sequence; the row lock makes concurrent submissions queue. */
@@ -73,7 +120,7 @@ export async function listOwnerDossiers(db: Db, ownerId: string, limit: number, 
     .limit(limit)
     .offset(offset)
     .execute();
-  return { total: Number(total), rows };
+  return { total: Number(total), rows: rows.map(parseDossier) };
 }
 
 export async function findIdempotentDossier(db: Db, scope: string, key: string): Promise<string | undefined> {
@@ -114,30 +161,19 @@ export async function isRecordedKey(db: Db, storageKey: string): Promise<boolean
   return (await db.selectFrom('attachments').select('id').where('storage_key', '=', storageKey).executeTakeFirst()) !== undefined;
 }
 
-export async function findByExternalId(db: Db, externalId: string): Promise<DossierRow | undefined> {
-  return db.selectFrom('dossiers').selectAll().where('external_id', '=', externalId).executeTakeFirst();
+export async function findByExternalId(db: Db, externalId: string): Promise<DossierRecord | undefined> {
+  const row = await db.selectFrom('dossiers').selectAll().where('external_id', '=', externalId).executeTakeFirst();
+  return row && parseDossier(row);
 }
 
 export async function listResults(db: Db, dossierId: string) {
   return db.selectFrom('dossier_results').selectAll().where('dossier_id', '=', dossierId).orderBy('n').execute();
 }
 
-export async function insertResult(db: Db, row: DossierResultTable): Promise<void> {
+export type NewResult = DossierResultTable;
+
+export async function insertResult(db: Db, row: NewResult): Promise<void> {
   await db.insertInto('dossier_results').values(row).execute();
-}
-
-/** A procedure's own workflow template, or else the default one (procedure_id null); undefined before any is loaded. */
-export async function findWorkflowTemplate(db: Db, procedureId: string) {
-  const rows = await db
-    .selectFrom('workflow_templates')
-    .selectAll()
-    .where((eb) => eb.or([eb('procedure_id', '=', procedureId), eb('procedure_id', 'is', null)]))
-    .execute();
-  return rows.find((r) => r.procedure_id === procedureId) ?? rows[0];
-}
-
-export async function staffRolesOf(db: Db, userId: string) {
-  return db.selectFrom('user_roles').select(['role', 'unit_id', 'subtree']).where('user_id', '=', userId).execute();
 }
 
 /** Who held a step last: the person a forward or transfer sent the dossier to, or who took it there. */
@@ -145,14 +181,14 @@ export async function previousHolder(db: Db, dossierId: string, step: number): P
   const log = await listActions(db, dossierId);
   for (const a of log.reverse()) {
     if (!['transfer', 'forward', 'assign'].includes(a.action)) continue;
-    const data = JSON.parse(a.data) as { step?: number; toUserId?: string };
+    const data = a.data as { step?: number; toUserId?: string };
     if (data.step === step) return data.toUserId ?? null;
   }
   return null;
 }
 
 /** Moves one dossier between status counts (drafts and practice dossiers are not counted). */
-export async function moveStatusCount(db: Db, unitId: string, from: string | null, to: string): Promise<void> {
+export async function moveStatusCount(db: Db, unitId: string, from: Status | null, to: Status): Promise<void> {
   if (from && from !== 'draft') {
     await db.updateTable('dossier_status_counts').set((eb) => ({ n: eb('n', '-', 1) })).where('unit_id', '=', unitId).where('status', '=', from).execute();
   }

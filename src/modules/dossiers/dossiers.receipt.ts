@@ -2,7 +2,7 @@
 // 03/2025): the unit, the applicant, the procedure, the documents received, the intake time, the
 // appointment date once accepted, the fee, and a QR code of the public tracking page.
 import QRCode from 'qrcode';
-import { format, formatNumber, messages, type Lang } from '../../i18n/index.ts';
+import { format, formatNumber, messages, vietnamTime, type Lang } from '../../i18n/index.ts';
 import { renderPdf } from '../../pdf.ts';
 
 export type ReceiptData = {
@@ -20,14 +20,7 @@ export type ReceiptData = {
   delivery: string;
 };
 
-/** A timestamp as Vietnamese people read it, in Vietnam's time: 09:32 ngày 27/10/2023. */
-export function vietnamTime(iso: string, lang: Lang): string {
-  const d = new Date(new Date(iso).getTime() + 7 * 3600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  const time = `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
-  const date = `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
-  return format(messages(lang).receipt.at, { time, date });
-}
+/** Moved to src/i18n (pages and PDFs share it); re-exported until the callers import it from there. */
 
 export async function receiptPdf(lang: Lang, r: ReceiptData): Promise<Buffer> {
   const m = messages(lang).receipt;

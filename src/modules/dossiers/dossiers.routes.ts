@@ -14,7 +14,7 @@ import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireUser } from '../../http/auth.ts';
 import { sendDocument, sendPage } from '../../http/reply.ts';
-import { Limit, Offset, Page, errors } from '../../http/schemas.ts';
+import { IdParams, Limit, Offset, Page, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import type { DossierInput } from './dossiers.service.ts';
 
@@ -46,18 +46,17 @@ export const DossierView = Type.Object(
   { $id: 'Dossier' },
 );
 
-export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 100 })) });
 
 export function dossiersRoutes(services: Services): FastifyPluginAsync {
-  const { dossiers, catalog, units } = services;
+  const { dossiers, drafts, attachments, views, catalog, units } = services;
 
   /** A multipart upload of one attachment: the `document` field and the `file`. */
   async function readAttachment(req: FastifyRequest, user: SessionUser, id: string, opts: { csrf?: boolean } = {}) {
     const { fields, stored } = await readUpload(req, {
-      maxBytes: dossiers.limits.maxFileBytes, csrf: opts.csrf,
-      receive: (file) => dossiers.receiveFile(user, id, file),
-      discard: (s) => dossiers.discardUpload(s),
+      maxBytes: attachments.limits.maxFileBytes, csrf: opts.csrf,
+      receive: (file) => attachments.receiveFile(user, id, file),
+      discard: (s) => attachments.discardUpload(s),
     });
     return { documentKey: fields.document, stored };
   }
@@ -73,19 +72,19 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
           body: DossierBody, headers: IdempotencyHeaders, response: { 201: DossierView, ...errors(400, 401) },
         },
       },
-      async (req, reply) => reply.code(201).send(await dossiers.create(requireUser(req), req.body as DossierInput, req.lang, req.headers['idempotency-key'])),
+      async (req, reply) => reply.code(201).send(await drafts.create(requireUser(req), req.body as DossierInput, req.lang, req.headers['idempotency-key'])),
     );
 
     app.patch(
       '/api/v1/dossiers/:id',
       { schema: { tags, summary: 'Update a draft, and only a draft', params: IdParams, body: DossierBody, response: { 200: DossierView, ...errors(400, 401, 404, 409) } } },
-      async (req) => dossiers.update(requireUser(req), req.params.id, req.body as DossierInput),
+      async (req) => drafts.update(requireUser(req), req.params.id, req.body as DossierInput),
     );
 
     app.get(
       '/api/v1/dossiers/:id',
       { schema: { tags, summary: 'A dossier, to its applicant and to staff whose scope covers it', params: IdParams, response: { 200: DossierView, ...errors(401, 404) } } },
-      async (req) => dossiers.get(requireUser(req), req.params.id),
+      async (req) => views.get(requireUser(req), req.params.id),
     );
 
     app.post(
@@ -98,7 +97,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
           response: { 200: Type.Object({ id: Type.String(), code: Type.String(), status: Type.String(), trackingKey: Type.String() }), ...errors(400, 401, 404, 409) },
         },
       },
-      async (req) => dossiers.submit(requireUser(req), req.params.id, req.lang),
+      async (req) => drafts.submit(requireUser(req), req.params.id, req.lang),
     );
 
     app.post(
@@ -110,7 +109,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
           response: { 200: DossierView, ...errors(401, 404, 409) },
         },
       },
-      async (req) => dossiers.withdraw(requireUser(req), req.params.id, (req.body as { note?: string } | undefined)?.note),
+      async (req) => drafts.withdraw(requireUser(req), req.params.id, (req.body as { note?: string } | undefined)?.note),
     );
 
     app.post(
@@ -122,7 +121,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
           response: { 200: DossierView, ...errors(401, 403, 404, 409) },
         },
       },
-      async (req) => dossiers.supplement(requireUser(req), req.params.id, (req.body as { note?: string } | undefined)?.note),
+      async (req) => drafts.supplement(requireUser(req), req.params.id, (req.body as { note?: string } | undefined)?.note),
     );
 
     app.post(
@@ -142,7 +141,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
         const user = requireUser(req);
         const { documentKey, stored } = await readAttachment(req, user, req.params.id);
         if (!stored) throw invalid({ file: { key: 'required' } });
-        return reply.code(201).send(await dossiers.recordUpload(user, req.params.id, documentKey, stored));
+        return reply.code(201).send(await attachments.recordUpload(user, req.params.id, documentKey, stored));
       },
     );
 
@@ -156,7 +155,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (req, reply) => {
-        const file = await dossiers.attachmentFile(requireUser(req), req.params.id, req.params.attachmentId);
+        const file = await attachments.attachmentFile(requireUser(req), req.params.id, req.params.attachmentId);
         return sendDocument(reply, file.mime, file.body, file.name);
       },
     );
@@ -170,7 +169,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (req, reply) => {
-        return sendDocument(reply, 'application/pdf', await dossiers.receipt(requireUser(req), req.params.id, req.lang), 'giay-tiep-nhan.pdf');
+        return sendDocument(reply, 'application/pdf', await views.receipt(requireUser(req), req.params.id, req.lang), 'giay-tiep-nhan.pdf');
       },
     );
 
@@ -194,7 +193,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
           },
         },
       },
-      async (req) => dossiers.track(req.params.code, req.query.key, req.lang),
+      async (req) => views.track(req.params.code, req.query.key, req.lang),
     );
 
     app.post(
@@ -224,7 +223,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
     app.get(
       '/api/v1/me/dossiers',
       { schema: { tags, summary: "The caller's dossiers, newest first", querystring: Type.Object({ limit: Limit, offset: Offset }), response: { 200: Page(DossierView), ...errors(401) } } },
-      async (req) => dossiers.listMine(requireUser(req), req.query.limit, req.query.offset),
+      async (req) => views.listMine(requireUser(req), req.query.limit, req.query.offset),
     );
 
     // Pages: the filing journey, my dossiers, public tracking.
@@ -250,7 +249,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
       const p = await catalog.get(req.params.id);
       const unitId = String((req.body as Record<string, unknown>)?.unitId ?? '') || undefined;
       try {
-        const d = await dossiers.create(user, { procedureId: p.id, unitId }, req.lang);
+        const d = await drafts.create(user, { procedureId: p.id, unitId }, req.lang);
         return reply.redirect(`/ho-so/${d.id}/khai`, 303);
       } catch (err) {
         if (!(err instanceof AppError) || !err.fields) throw err;
@@ -261,7 +260,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
 
     async function answers(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, state: { values: Record<string, unknown>; errors: Record<string, string>; saved?: boolean }, status = 200) {
       const user = requireUser(req);
-      const d = await dossiers.get(user, req.params.id);
+      const d = await views.get(user, req.params.id);
       if (d.status !== 'draft') return reply.redirect(`/ho-so/${d.id}/da-nop`, 303);
       const [p, form, areas] = await Promise.all([catalog.get(d.procedureId), catalog.formDefinition(d.procedureId), units.currentCommunes(demoProvinceArea())]);
       const values = Object.keys(state.values).length ? state.values : { ...d.form, applicant: d.applicant, 'delivery.method': (d.delivery as { method?: string }).method, 'delivery.address': (d.delivery as { address?: string }).address };
@@ -276,15 +275,15 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
       checkCsrf(req);
       const posted = { ...(req.body as Record<string, unknown>) };
       delete posted[csrfField];
-      const problems = await dossiers.saveAnswers(requireUser(req), req.params.id, posted);
-      if (Object.keys(problems).length) return answers(req, reply, { values: posted, errors: fieldErrorMessages(req.lang, problems as never) }, 400);
+      const problems = await drafts.saveAnswers(requireUser(req), req.params.id, posted);
+      if (Object.keys(problems).length) return answers(req, reply, { values: posted, errors: fieldErrorMessages(req.lang, problems) }, 400);
       return reply.redirect(`/ho-so/${req.params.id}/dinh-kem`, 303);
     });
 
     async function documents(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, error?: { document: string; text: string }, status = 200) {
-      const d = await dossiers.get(requireUser(req), req.params.id);
+      const d = await views.get(requireUser(req), req.params.id);
       const p = await catalog.get(d.procedureId);
-      return show(reply, documentsPage(pageContext(req, reply), d, p, Math.round(dossiers.limits.maxFileBytes / 1024 / 1024), error), status);
+      return show(reply, documentsPage(pageContext(req, reply), d, p, Math.round(attachments.limits.maxFileBytes / 1024 / 1024), error), status);
     }
     app.get<{ Params: { id: string } }>('/ho-so/:id/dinh-kem', hide, async (req, reply) => {
       if (!req.user) return signInFirst(req, reply);
@@ -297,7 +296,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
         const upload = await readAttachment(req, user, req.params.id, { csrf: true });
         documentKey = upload.documentKey;
         if (!upload.stored) throw invalid({ file: { key: 'chooseFile' } });
-        await dossiers.recordUpload(user, req.params.id, documentKey, upload.stored);
+        await attachments.recordUpload(user, req.params.id, documentKey, upload.stored);
         return reply.redirect(`/ho-so/${req.params.id}/dinh-kem#file-${documentKey}`, 303);
       } catch (err) {
         if (!(err instanceof AppError) || err.status >= 500 || err.code === 'csrf' || err.status === 404) throw err;
@@ -309,7 +308,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
 
     app.get<{ Params: { id: string } }>('/ho-so/:id/kiem-tra', hide, async (req, reply) => {
       if (!req.user) return signInFirst(req, reply);
-      const d = await dossiers.get(req.user, req.params.id);
+      const d = await views.get(req.user, req.params.id);
       const [p, form, names] = await Promise.all([catalog.get(d.procedureId), catalog.formDefinition(d.procedureId), areaNames()]);
       return show(reply, checkPage(pageContext(req, reply), d, p, form, (c) => names.get(c) ?? c));
     });
@@ -317,11 +316,11 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
       checkCsrf(req);
       const user = requireUser(req);
       try {
-        await dossiers.submit(user, req.params.id, req.lang);
+        await drafts.submit(user, req.params.id, req.lang);
         return reply.redirect(`/ho-so/${req.params.id}/da-nop`, 303);
       } catch (err) {
         if (!(err instanceof AppError) || !err.fields) throw err;
-        const d = await dossiers.get(user, req.params.id);
+        const d = await views.get(user, req.params.id);
         const [p, form, names] = await Promise.all([catalog.get(d.procedureId), catalog.formDefinition(d.procedureId), areaNames()]);
         return show(reply, checkPage(pageContext(req, reply), d, p, form, (c) => names.get(c) ?? c, errorBody(req.lang, err).error.fields), 400);
       }
@@ -329,19 +328,19 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
 
     app.get<{ Params: { id: string } }>('/ho-so/:id/da-nop', hide, async (req, reply) => {
       if (!req.user) return signInFirst(req, reply);
-      const d = await dossiers.get(req.user, req.params.id);
+      const d = await views.get(req.user, req.params.id);
       if (!d.code) return reply.redirect(`/ho-so/${d.id}/khai`, 303);
       return show(reply, donePage(pageContext(req, reply), d));
     });
 
     app.get<{ Params: { id: string } }>('/ho-so/:id/giay-tiep-nhan.pdf', hide, async (req, reply) => {
       if (!req.user) return signInFirst(req, reply);
-      return sendDocument(reply, 'application/pdf', await dossiers.receipt(req.user, req.params.id, req.lang), 'giay-tiep-nhan.pdf');
+      return sendDocument(reply, 'application/pdf', await views.receipt(req.user, req.params.id, req.lang), 'giay-tiep-nhan.pdf');
     });
 
     app.get('/ho-so', hide, async (req, reply) => {
       if (!req.user) return signInFirst(req, reply);
-      const { items } = await dossiers.listMine(req.user, 100, 0);
+      const { items } = await views.listMine(req.user, 100, 0);
       const name = (id: string) => {
         const p = catalog.find(id);
         return p ? localName(req.lang, p) : id;
@@ -353,7 +352,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
       const key = String((req.query as Record<string, unknown>).key ?? '').slice(0, 40);
       if (!code) return show(reply, trackingPage(pageContext(req, reply), { code: '', key }, null, false));
       try {
-        const view = await dossiers.track(code.trim(), key, req.lang);
+        const view = await views.track(code.trim(), key, req.lang);
         return show(reply, trackingPage(pageContext(req, reply), { code, key }, view, false));
       } catch (err) {
         if (!(err instanceof AppError) || err.status !== 404) throw err;
