@@ -8,6 +8,8 @@ export function StringEnum<const T extends readonly string[]>(values: T, options
 
 export const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size (at most 100)' });
 export const Offset = Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 });
+/** A record's id in the path (`/…/:id`). */
+export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 export const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 
 export const ErrorResponse = Type.Object(

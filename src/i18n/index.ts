@@ -43,6 +43,19 @@ export function formatNumber(lang: Lang, n: number): string {
   return numberFormats[lang].format(n);
 }
 
+/** A timestamp as Vietnamese people read it, in Vietnam's time: 09:32 ngày 27/10/2023 (pages and PDFs alike). */
+export function vietnamTime(iso: string, lang: Lang): string {
+  const { day, month, year, hour, minute } = vietnamParts(iso);
+  return format(messages(lang).receipt.at, { time: `${hour}:${minute}`, date: `${day}/${month}/${year}` });
+}
+
+/** A moment's calendar date and clock time in Vietnam (UTC+7, no daylight saving), zero-padded. */
+export function vietnamParts(iso: string): { day: string; month: string; year: number; hour: string; minute: string } {
+  const d = new Date(new Date(iso).getTime() + 7 * 3600_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return { day: p(d.getUTCDate()), month: p(d.getUTCMonth() + 1), year: d.getUTCFullYear(), hour: p(d.getUTCHours()), minute: p(d.getUTCMinutes()) };
+}
+
 /** The name of a thing that has one per language (procedures, units, fields). */
 export function localName(lang: Lang, named: { name: string; nameEn: string }): string {
   return lang === 'en' ? named.nameEn : named.name;

@@ -3,8 +3,10 @@
 // fieldset. It needs no JavaScript: inputs are named with the dotted field key, so the form posts
 // the flat keys validateAnswers reads, and conditional questions are always shown, with a hint.
 import { html, type Html } from './html.ts';
+import { describedBy, errorMessage, select, textarea } from './components.ts';
 import { format, messages, type Lang, type Messages } from '../i18n/index.ts';
-import { findAnswer, isTicked, type FieldProblem } from '../domain/form-answers.ts';
+import { findAnswer, isTicked } from '../domain/form-answers.ts';
+import type { FieldProblem } from '../errors.ts';
 import type { FormDefinition, FormField, FormSection, ShowIf } from '../domain/forms.ts';
 
 export type Area = { code: string; name: string };
@@ -130,12 +132,7 @@ function hintBlock(id: string, text: string): Html | '' {
 }
 
 function errorBlock(c: Ctx, id: string, error: string | undefined): Html | '' {
-  return error ? html`<p class="error-message" id="${id}-error"><span class="visually-hidden">${c.m.errorPage.errorPrefix}</span>${error}</p>` : '';
-}
-
-function describedBy(ids: Array<string | false | undefined>): Html | '' {
-  const list = ids.filter(Boolean).join(' ');
-  return list ? html` aria-describedby="${list}"` : '';
+  return errorMessage(error, { id: `${id}-error`, lang: c.lang });
 }
 
 function attr(name: string, value: string | number | undefined): Html | '' {
@@ -169,18 +166,16 @@ function singleInput(c: Ctx, f: FormField, conditionIds: string[]): Html {
   const error = c.state.errors[id];
   const hint = hintText(c, f);
   const value = shownValue(c.lang, findAnswer(c.state.values, f.key));
-  const aria = describedBy([hint && `${id}-hint`, error && `${id}-error`, ...conditionIds]);
+  const ariaIds = [hint && `${id}-hint`, error && `${id}-error`, ...conditionIds];
+  const aria = describedBy(ariaIds);
   const errorClass = error ? ' input-error' : '';
   let control: Html;
   switch (f.type) {
     case 'textarea':
-      control = html`<textarea class="textarea${errorClass}" id="${id}" name="${id}" rows="5"${aria}>${value}</textarea>`;
+      control = textarea({ id, value, rows: 5, error, describedBy: ariaIds });
       break;
     case 'select':
-      control = html`<select class="select${errorClass}" id="${id}" name="${id}"${aria}>
-    <option value="">${c.m.formFields.choose}</option>
-    ${(f.options ?? []).map((o) => html`<option value="${o.value}"${o.value === value ? html` selected` : ''}>${o.label[c.lang]}</option>`)}
-  </select>`;
+      control = select({ id, value, blank: c.m.formFields.choose, options: (f.options ?? []).map((o) => ({ value: o.value, text: o.label[c.lang] })), error, describedBy: ariaIds });
       break;
     case 'number': {
       const unit = f.unit?.[c.lang];
@@ -293,11 +288,11 @@ function address(c: Ctx, f: FormField, conditionIds: string[]): Html {
     <div class="form-group">
       <label class="label label-sub" for="${areaId}">${c.m.formFields.addressArea}</label>
       ${errorBlock(c, areaId, areaError)}
-      <select class="select${areaError ? ' input-error' : ''}" id="${areaId}" name="${areaId}"${describedBy([areaError && `${areaId}-error`])}>
-        <option value="">${c.m.formFields.chooseArea}</option>
-        ${kept ? html`<option value="${areaCode}" selected>${format(c.m.formFields.areaKept, { code: areaCode })}</option>` : ''}
-        ${c.opts.areas.map((a) => html`<option value="${a.code}"${a.code === areaCode ? html` selected` : ''}>${a.name}</option>`)}
-      </select>
+      ${select({
+        id: areaId, value: areaCode, blank: c.m.formFields.chooseArea, error: areaError, describedBy: [areaError && `${areaId}-error`],
+        extra: kept ? html`<option value="${areaCode}" selected>${format(c.m.formFields.areaKept, { code: areaCode })}</option>` : '',
+        options: c.opts.areas.map((a) => ({ value: a.code, text: a.name })),
+      })}
     </div>
   </fieldset>
 </div>`;

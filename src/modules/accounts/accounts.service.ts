@@ -4,7 +4,7 @@
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../../db/connection.ts';
-import { codeRules, lockSeconds, parseUsername, passwordProblem, sessionDays, throttleRules, type Username } from '../../domain/accounts.ts';
+import { codeRules, lockSeconds, parseUsername, passwordProblem, sessionDays, throttleRules, type SessionUser, type Username } from '../../domain/accounts.ts';
 import { isRole, type Role } from '../../domain/roles.ts';
 import type { Clock } from '../../domain/time.ts';
 import { invalid, type FieldProblem, fail } from '../../errors.ts';
@@ -24,10 +24,7 @@ export type Outbox = {
   enqueue(db: Db, msg: { channel: 'email' | 'sms'; recipient: string; template: string; lang: Lang; params: Record<string, string>; now: Date }): Promise<unknown>;
 };
 
-export type SessionUser = {
-  id: string; username: string; name: string; email: string | null; phone: string | null;
-  roles: Array<{ role: Role; unitId: string | null; subtree: boolean }>;
-};
+export type { SessionUser };
 
 export type SessionKind = 'cookie' | 'bearer';
 

@@ -8,8 +8,8 @@ import { unitsCovered } from '../../domain/roles.ts';
 import { vietnamDay } from '../../domain/time.ts';
 import { requireUser } from '../../http/auth.ts';
 import { checkCsrf, pageContext } from '../../http/csrf.ts';
-import { AppError, fail } from '../../errors.ts';
-import { errorBody } from '../../http/errors.ts';
+import { fail } from '../../errors.ts';
+import { attempt, formText, signInFirst } from '../../http/page-kit.ts';
 import { sendPage } from '../../http/reply.ts';
 import type { Services } from '../../services.ts';
 import { format, localName, messages, type Lang } from '../../i18n/index.ts';
@@ -34,7 +34,7 @@ function yearOf(text: string): number | null {
 type Access = { province: boolean; unitIds: string[] };
 
 type Body = Record<string, unknown>;
-const field = (body: Body, k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim().slice(0, 1000) : '');
+const field = (body: Body, k: string) => formText(body, k).trim().slice(0, 1000);
 
 /**
  * Reads the seven hours fields (`07:00-11:30, 13:30-17:00`, empty for a day off) into working hours,
@@ -76,7 +76,6 @@ function readHours(lang: Lang, body: Body): { hours: WorkingHours | null; values
 export function calendarPageRoutes(services: Pick<Services, 'calendar' | 'catalog' | 'clock'>): FastifyPluginAsync {
   const { calendar, catalog, clock } = services;
 
-  const signInFirst = (req: FastifyRequest, reply: FastifyReply) => reply.redirect(`/dang-nhap?next=${encodeURIComponent(req.url)}`, 303);
   const thisYear = () => Number(vietnamDay(clock.now()).slice(0, 4));
   const unitName = (lang: Lang, id: string) => {
     const u = catalog.unit(id);
@@ -115,12 +114,6 @@ export function calendarPageRoutes(services: Pick<Services, 'calendar' | 'catalo
   const back = (reply: FastifyReply, year: number, done: string, extra: Record<string, string> = {}) =>
     reply.redirect(`/quan-tri/lich?${new URLSearchParams({ nam: String(year), xong: done, ...extra }).toString()}`, 303);
 
-  /** The messages of a service's refusal, by field; other errors go on to the error page. */
-  function refusal(req: FastifyRequest, err: unknown): Record<string, string> {
-    if (!(err instanceof AppError) || err.status !== 400 || !err.fields) throw err;
-    return errorBody(req.lang, err).error.fields ?? {};
-  }
-
   return async (app) => {
     const hide = { schema: { hide: true } };
 
@@ -151,12 +144,9 @@ export function calendarPageRoutes(services: Pick<Services, 'calendar' | 'catalo
       else if (values.name.length > maxName) errors.name = format(fe.tooLong, { max: maxName });
       if (values.nameEn.length > maxName) errors.nameEn = format(fe.tooLong, { max: maxName });
       if (!Object.keys(errors).length) {
-        try {
-          await calendar.setDay({ date: values.date, kind: values.kind as DayKind, name: values.name, ...(values.nameEn ? { nameEn: values.nameEn } : {}) }, null, { id: user.id });
-          return back(reply, Number(values.date.slice(0, 4)), 'day', { ngay: values.date });
-        } catch (err) {
-          Object.assign(errors, refusal(req, err));
-        }
+        const r = await attempt(req, () => calendar.setDay({ date: values.date, kind: values.kind as DayKind, name: values.name, ...(values.nameEn ? { nameEn: values.nameEn } : {}) }, null, { id: user.id }));
+        if (r.ok) return back(reply, Number(values.date.slice(0, 4)), 'day', { ngay: values.date });
+        Object.assign(errors, r.rejected.errors);
       }
       const year = yearOf(values.date.slice(0, 4)) ?? yearOf(field(body, 'nam')) ?? thisYear();
       return show(req, reply, { year, failed: { form: 'day', values, errors } }, 400);
@@ -167,26 +157,18 @@ export function calendarPageRoutes(services: Pick<Services, 'calendar' | 'catalo
       const user = provinceAdmin(req);
       const date = field(req.body as Body, 'date');
       const year = yearOf(date.slice(0, 4)) ?? thisYear();
-      let errors: Record<string, string>;
-      try {
-        if (await calendar.removeDay(date, null, { id: user.id })) return back(reply, year, 'removed', { ngay: date });
-        errors = { '': format(messages(req.lang).calendarAdmin.errors.notRemoved, { date: displayDate(date) }) };
-      } catch (err) {
-        errors = { '': Object.values(refusal(req, err)).join(' ') };
-      }
+      const r = await attempt(req, () => calendar.removeDay(date, null, { id: user.id }));
+      if (r.ok && r.value) return back(reply, year, 'removed', { ngay: date });
+      const errors = { '': r.ok ? format(messages(req.lang).calendarAdmin.errors.notRemoved, { date: displayDate(date) }) : Object.values(r.rejected.errors).join(' ') };
       return show(req, reply, { year, failed: { form: 'remove', values: { date }, errors } }, 400);
     });
 
     app.post('/quan-tri/lich/chinh-thuc', hide, async (req, reply) => {
       const user = provinceAdmin(req);
       const text = field(req.body as Body, 'nam');
-      try {
-        await calendar.markOfficial(Number(text), { id: user.id });
-        return back(reply, Number(text), 'official');
-      } catch (err) {
-        const errors = refusal(req, err);
-        return show(req, reply, { year: thisYear(), failed: { form: 'official', values: { nam: text }, errors } }, 400);
-      }
+      const r = await attempt(req, () => calendar.markOfficial(Number(text), { id: user.id }));
+      if (r.ok) return back(reply, Number(text), 'official');
+      return show(req, reply, { year: thisYear(), failed: { form: 'official', values: { nam: text }, errors: r.rejected.errors } }, 400);
     });
 
     app.post('/quan-tri/lich/gio-lam-viec', hide, async (req, reply) => {

@@ -3,7 +3,7 @@
 // Plain GOV.UK forms that work without JavaScript; a failed form comes back with an error summary
 // and what was typed.
 import { weekdays, type Weekday, type WorkingHours } from '../../domain/calendar.ts';
-import { csrfInput, errorSummary, radios, successBanner } from '../../web/components.ts';
+import { csrfInput, errorMessage, errorSummary, formGroup, radios, select, successBanner } from '../../web/components.ts';
 import type { PageContext } from '../../web/context.ts';
 import { html, type Html } from '../../web/html.ts';
 import { format, messages, type Lang } from '../../i18n/index.ts';
@@ -45,15 +45,10 @@ export const periodsText = (periods: ReadonlyArray<{ from: string; to: string }>
 
 /** A labelled text input whose id may differ from its name (the hours forms share field names). */
 function input(lang: Lang, f: { id: string; name: string; label: string; hint?: string; hintId?: string; value?: string; error?: string; width?: 'medium' }): Html {
-  const m = messages(lang);
   const hintId = f.hintId ?? (f.hint ? `${f.id}-hint` : '');
   const described = [hintId, f.error && `${f.id}-error`].filter(Boolean).join(' ');
-  return html`<div class="form-group${f.error ? ' form-group-error' : ''}">
-  <label class="label" for="${f.id}">${f.label}</label>
-  ${f.hint ? html`<div class="hint" id="${hintId}">${f.hint}</div>` : ''}
-  ${f.error ? html`<p class="error-message" id="${f.id}-error"><span class="visually-hidden">${m.errorPage.errorPrefix}</span>${f.error}</p>` : ''}
-  <input class="input${f.width === 'medium' ? ' input-medium' : ''}${f.error ? ' input-error' : ''}" id="${f.id}" name="${f.name}" type="text" value="${f.value ?? ''}"${described ? html` aria-describedby="${described}"` : ''} spellcheck="false">
-</div>`;
+  return formGroup(lang, { id: f.id, label: f.label, hint: f.hint, hintId, error: f.error }, html`
+  <input class="input${f.width === 'medium' ? ' input-medium' : ''}${f.error ? ' input-error' : ''}" id="${f.id}" name="${f.name}" type="text" value="${f.value ?? ''}"${described ? html` aria-describedby="${described}"` : ''} spellcheck="false">`);
 }
 
 
@@ -120,7 +115,7 @@ export function calendarPage(ctx: PageContext, data: CalendarPageData): Html {
 <div class="notice${table.source === 'official' ? ' notice-success' : ''}" id="year-source"><p>${format(table.source === 'official' ? c.official : c.statutory, { year })}</p></div>
 
 <h2 id="days" tabindex="-1">${c.daysTitle}</h2>
-${mine('remove')?.errors[''] ? html`<p class="error-message">${mine('remove')!.errors['']}</p>` : ''}
+${errorMessage(mine('remove')?.errors[''])}
 ${table.days.length === 0
   ? html`<p>${c.noDays}</p>`
   : html`<table class="table calendar-table">
@@ -159,7 +154,7 @@ ${canMark
   ${csrfInput(ctx.csrf)}
   <input type="hidden" name="nam" value="${year}">
   <p class="hint" id="mark-official-hint">${c.officialHint}</p>
-  ${mine('official') ? html`<p class="error-message">${Object.values(mine('official')!.errors).join(' ')}</p>` : ''}
+  ${mine('official') ? errorMessage(Object.values(mine('official')!.errors).join(' ')) : ''}
   <button class="button button-secondary" type="submit" id="mark-official" aria-describedby="mark-official-hint">${format(c.markOfficial, { year })}</button>
 </form>`
   : html`<p>${format(c.official, { year })}</p>`}` : ''}
@@ -190,13 +185,8 @@ function unitSection(ctx: PageContext, data: CalendarPageData, year: number): Ht
 ${data.units.length > 1
   ? html`<form action="/quan-tri/lich" method="get" class="unit-choice">
   <input type="hidden" name="nam" value="${year}">
-  <div class="form-group${failed?.errors.unitId ? ' form-group-error' : ''}">
-    <label class="label" for="don-vi">${c.unit}</label>
-    ${failed?.errors.unitId ? html`<p class="error-message" id="don-vi-error"><span class="visually-hidden">${messages(lang).errorPage.errorPrefix}</span>${failed.errors.unitId}</p>` : ''}
-    <select class="select" id="don-vi" name="don-vi"${failed?.errors.unitId ? html` aria-describedby="don-vi-error"` : ''}>
-      ${data.units.map((o) => html`<option value="${o.value}"${o.value === unit.id ? html` selected` : ''}>${o.text}</option>`)}
-    </select>
-  </div>
+  ${formGroup(lang, { id: 'don-vi', label: c.unit, error: failed?.errors.unitId }, html`
+    ${select({ id: 'don-vi', value: unit.id, options: data.units, describedBy: [failed?.errors.unitId && 'don-vi-error'] })}`)}
   <button class="button button-secondary" type="submit">${c.showUnit}</button>
 </form>`
   : ''}

@@ -1,6 +1,8 @@
 // SQL for the working calendar: dated days, the years kept as tables, units' working hours.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
+import type { JsonObject } from '../../domain/audit-chain.ts';
+import type { WorkingHours } from '../../domain/calendar.ts';
 import type { CalendarDayTable } from '../../db/schema.ts';
 
 export type CalendarDayRow = CalendarDayTable;
@@ -67,17 +69,19 @@ export async function deleteDay(db: Db, date: string, unitId: string): Promise<b
   return Number(result.numDeletedRows) > 0;
 }
 
-/** A unit's working hours (JSON), falling back on the default calendar's ('' row). */
-export async function findWorkingHours(db: Db, unitId: string): Promise<string | undefined> {
+/** A unit's working hours (their JSON read, not yet checked), falling back on the default calendar's ('' row). */
+export async function findWorkingHours(db: Db, unitId: string): Promise<JsonObject | undefined> {
   const rows = await db
     .selectFrom('unit_working_hours')
     .select(['unit_id', 'hours'])
     .where('unit_id', 'in', [...new Set([defaultUnit, unitId])])
     .execute();
-  return (rows.find((r) => r.unit_id === unitId) ?? rows.find((r) => r.unit_id === defaultUnit))?.hours;
+  const hours = (rows.find((r) => r.unit_id === unitId) ?? rows.find((r) => r.unit_id === defaultUnit))?.hours;
+  return hours === undefined ? undefined : (JSON.parse(hours) as JsonObject);
 }
 
-export async function saveWorkingHours(db: Db, unitId: string, hours: string): Promise<void> {
+export async function saveWorkingHours(db: Db, unitId: string, workingHours: WorkingHours): Promise<void> {
+  const hours = JSON.stringify(workingHours);
   await db
     .insertInto('unit_working_hours')
     .values({ unit_id: unitId, hours })

@@ -86,7 +86,7 @@ export class CalendarService {
     // A unit's own day wins over the default calendar's day.
     const ordered = [...rows.filter((r) => r.unit_id === defaultUnit), ...rows.filter((r) => r.unit_id !== defaultUnit)];
     return makeCalendar({
-      hours: hours ? parseWorkingHours(JSON.parse(hours)) : undefined,
+      hours: hours ? parseWorkingHours(hours) : undefined,
       exceptions: ordered.map(toException),
       years: Object.fromEntries(years.map((y) => [y.year, y.source as YearSource])),
     });
@@ -276,9 +276,9 @@ export class CalendarService {
     await this.edit(actor, unitId, async (tx) => {
       const stored = await findWorkingHours(tx, key);
       // For a unit, findWorkingHours falls back on the default's: the hours in force before the change.
-      const before = stored ? (JSON.parse(stored) as JsonObject) : null;
+      const before = stored ?? null;
       if (after === null) await deleteWorkingHours(tx, key);
-      else await saveWorkingHours(tx, key, JSON.stringify(after));
+      else await saveWorkingHours(tx, key, after);
       return { result: undefined, record: { change: 'working_hours', before, after } };
     });
   }

@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readReference } from '../../db/seed/files.ts';
+import { readReference } from '../../reference.ts';
 import { workingHours, type HolidaysJson } from '../../domain/calendar.ts';
-import { buildApp, type App } from '../../http/app.ts';
+import { buildApp, type App } from '../../app.ts';
 import { AppError } from '../../errors.ts';
 import { createTestContext, type TestContext } from '../../testing/context.ts';
 import { calendarRoutes } from './calendar.routes.ts';

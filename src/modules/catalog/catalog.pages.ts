@@ -1,5 +1,5 @@
 // Portal pages of the catalogue: home, search results with filters, the procedure page.
-import { errorSummary, formatVnd, searchForm } from '../../web/components.ts';
+import { errorSummary, formGroup, formatVnd, searchForm, select as selectControl } from '../../web/components.ts';
 import { html, type Html } from '../../web/html.ts';
 import { format, formatNumber, localName, messages, type Lang, type Messages } from '../../i18n/index.ts';
 import { page } from '../../web/layout.ts';
@@ -47,14 +47,9 @@ ${searchForm(lang, '')}
   });
 }
 
-function select(id: string, label: string, value: string | number | undefined, options: Array<{ value: string; text: string }>, anyText: string): Html {
-  return html`<div class="form-group">
-  <label class="label" for="${id}">${label}</label>
-  <select class="select" id="${id}" name="${id}">
-    <option value="">${anyText}</option>
-    ${options.map((o) => html`<option value="${o.value}"${String(value ?? '') === o.value ? html` selected` : ''}>${o.text}</option>`)}
-  </select>
-</div>`;
+function select(lang: Lang, id: string, label: string, value: string | number | undefined, options: Array<{ value: string; text: string }>, anyText: string): Html {
+  return formGroup(lang, { id, label }, html`
+  ${selectControl({ id, value, blank: anyText, options })}`);
 }
 
 function pageLink(params: SearchParams, pageNo: number): string {
@@ -97,11 +92,11 @@ ${searchForm(lang, q, qError)}
   <summary>${m.search.filters}</summary>
   <form action="/thu-tuc" method="get">
     <input type="hidden" name="q" value="${q}">
-    ${select('field', m.search.field, params.field, catalog.fields().map((f) => ({ value: f.key, text: localName(lang, f) })), m.search.any)}
-    ${select('level', m.search.level, params.level, adminLevels.map((l) => ({ value: l, text: m.levels[l] })), m.search.any)}
-    ${select('onlineClass', m.search.onlineClass, params.onlineClass, onlineClasses.map((c) => ({ value: c, text: m.onlineClasses[c] })), m.search.any)}
-    ${select('audience', m.search.audience, params.audience, (['citizen', 'business'] as const).map((a) => ({ value: a, text: m.audiences[a] })), m.search.any)}
-    ${select('unitId', m.search.unit, params.unitId, units.map((u) => ({ value: u.id, text: localName(lang, u) })), m.search.any)}
+    ${select(lang, 'field', m.search.field, params.field, catalog.fields().map((f) => ({ value: f.key, text: localName(lang, f) })), m.search.any)}
+    ${select(lang, 'level', m.search.level, params.level, adminLevels.map((l) => ({ value: l, text: m.levels[l] })), m.search.any)}
+    ${select(lang, 'onlineClass', m.search.onlineClass, params.onlineClass, onlineClasses.map((c) => ({ value: c, text: m.onlineClasses[c] })), m.search.any)}
+    ${select(lang, 'audience', m.search.audience, params.audience, (['citizen', 'business'] as const).map((a) => ({ value: a, text: m.audiences[a] })), m.search.any)}
+    ${select(lang, 'unitId', m.search.unit, params.unitId, units.map((u) => ({ value: u.id, text: localName(lang, u) })), m.search.any)}
     <button class="button button-secondary" type="submit">${m.search.applyFilters}</button>
     <a href="${q ? `/thu-tuc?q=${encodeURIComponent(q)}` : '/thu-tuc'}">${m.search.clearFilters}</a>
   </form>

@@ -1,6 +1,7 @@
 // SQL for the procedure catalogue and its search data.
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.ts';
+import type { VersionContent } from '../../domain/catalog.ts';
 
 export type ProcedureRow = {
   id: string; code: string; name: string; name_en: string; field_key: string; level: string; online_class: string;
@@ -25,21 +26,24 @@ export async function allAliases(db: Db): Promise<Array<{ procedure_id: string; 
   return db.selectFrom('procedure_aliases').select(['procedure_id', 'alias']).execute();
 }
 
-export async function allSynonyms(db: Db): Promise<Array<{ terms: string; means: string }>> {
-  return db.selectFrom('search_synonyms').select(['terms', 'means']).execute();
+export async function allSynonyms(db: Db): Promise<Array<{ terms: string[]; means: string }>> {
+  const rows = await db.selectFrom('search_synonyms').select(['terms', 'means']).execute();
+  return rows.map((r) => ({ terms: JSON.parse(r.terms) as string[], means: r.means }));
 }
 
 export async function allFields(db: Db): Promise<Array<{ key: string; name: string; name_en: string }>> {
   return db.selectFrom('fields').select(['key', 'name', 'name_en']).execute();
 }
 
-export async function findVersion(db: Db, procedureId: string, version: number): Promise<{ published_at: string; content: string } | undefined> {
-  return db
+/** A published version of a procedure, its JSON content read. */
+export async function findVersion(db: Db, procedureId: string, version: number): Promise<{ published_at: string; content: VersionContent } | undefined> {
+  const row = await db
     .selectFrom('procedure_versions')
     .select(['published_at', 'content'])
     .where('procedure_id', '=', procedureId)
     .where('version', '=', version)
     .executeTakeFirst();
+  return row && { published_at: row.published_at, content: JSON.parse(row.content) as VersionContent };
 }
 
 /** A counter that any change to the catalogue bumps, so every instance knows to reload. */

@@ -1,16 +1,12 @@
-// The catalogue's API (procedures, fields) and its portal pages (home, search, procedure, template).
+// The catalogue's API: procedures and fields (its portal pages are in catalog.pages.routes.ts).
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { adminLevels, audiences, onlineClasses } from '../../domain/catalog.ts';
-import { AppError, fail } from '../../errors.ts';
-import { pageContext } from '../../http/csrf.ts';
-import { sendJsonBytes, sendPage } from '../../http/reply.ts';
+import { sendJsonBytes } from '../../http/reply.ts';
 import { Limit, Offset, Page, StringEnum, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import { maxQueryLength, type SearchParams } from './catalog.service.ts';
-import { homePage, procedurePage, resultsPage } from './catalog.pages.ts';
-import { templatePdf } from './catalog.templates.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -80,26 +76,6 @@ export const ProceduresQuery = Type.Object({
 });
 type ProceduresQuery = Static<typeof ProceduresQuery>;
 
-const pageSize = 20;
-
-/** Page query strings come from people: read leniently, then checked by the same service rules. */
-function pageParams(query: Record<string, unknown>): SearchParams {
-  const str = (k: string) => (typeof query[k] === 'string' && query[k] !== '' ? (query[k] as string) : undefined);
-  const page = Math.min(Math.max(Number.parseInt(str('trang') ?? '1', 10) || 1, 1), 10_000);
-  const onlineLevel = Number(str('onlineLevel'));
-  return {
-    q: str('q'),
-    field: str('field'),
-    level: adminLevels.find((l) => l === str('level')),
-    unitId: str('unitId'),
-    onlineClass: onlineClasses.find((c) => c === str('onlineClass')),
-    onlineLevel: [2, 3, 4].includes(onlineLevel) ? onlineLevel : undefined,
-    audience: ['citizen', 'business'].find((a) => a === str('audience')),
-    limit: pageSize,
-    offset: (page - 1) * pageSize,
-  };
-}
-
 export function catalogRoutes(services: Services): FastifyPluginAsync {
   const { catalog } = services;
   return async (base) => {
@@ -146,38 +122,5 @@ export function catalogRoutes(services: Services): FastifyPluginAsync {
         return { total: items.length, items };
       },
     );
-
-    // Pages. Their query strings are read leniently; schema errors would show people JSON terms.
-    const pageSchema = { schema: { hide: true } };
-
-    app.get('/', pageSchema, async (req, reply) => sendPage(reply, homePage(pageContext(req, reply), catalog)));
-
-    app.get('/thu-tuc', pageSchema, async (req, reply) => {
-      const params = pageParams(req.query as Record<string, unknown>);
-      try {
-        const found = catalog.search(params);
-        return sendPage(reply, resultsPage(pageContext(req, reply), catalog, params, found));
-      } catch (err) {
-        if (!(err instanceof AppError) || !err.fields) throw err;
-        return sendPage(reply, resultsPage(pageContext(req, reply), catalog, params, { total: 0, items: [] }, err), 400);
-      }
-    });
-
-    app.get<{ Params: { id: string } }>('/thu-tuc/:id', pageSchema, async (req, reply) => {
-      const detail = await catalog.get(req.params.id);
-      return sendPage(reply, procedurePage(pageContext(req, reply), catalog, detail, services.settings.mode === 'back_office' ? services.settings.nationalPortalUrl : null));
-    });
-
-    app.get<{ Params: { id: string; doc: string } }>('/thu-tuc/:id/mau/:doc', pageSchema, async (req, reply) => {
-      const detail = await catalog.get(req.params.id);
-      const key = req.params.doc.replace(/\.pdf$/, '');
-      const doc = detail.documents.find((d) => d.key === key && d.templateUrl);
-      if (!doc) fail('not_found');
-      const pdf = await templatePdf(req.lang, detail, doc, await catalog.formDefinition(detail.id));
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `inline; filename="${detail.id}-${doc.key}.pdf"`)
-        .send(pdf);
-    });
   };
 }

@@ -60,7 +60,7 @@ export const maxQueryLength = 200;
 export class CatalogService {
   private model: Model | null = null;
   private readonly details = new Map<string, ProcedureDetail>();
-  private readonly versions = new Map<string, { version: { published_at: string; content: string }; content: VersionContent }>();
+  private readonly versions = new Map<string, { version: { published_at: string; content: VersionContent }; content: VersionContent }>();
   /**
    * Each summary as UTF-8 JSON, made once. A commune procedure's summary names all its communes
    * (4–5 KB), and encoding a page of them for every request would cost more than the search.
@@ -111,7 +111,7 @@ export class CatalogService {
     const ordered = [...byId.values()].sort((a, b) => b.popularity - a.popularity || viCollator.compare(a.name, b.name));
     const index = new CatalogIndex(
       [...byId.values()].map((p) => ({ id: p.id, code: p.code, name: p.name, nameEn: p.nameEn, field: p.fieldName, aliases: aliasesOf.get(p.id) ?? [], popularity: p.popularity })),
-      synonyms.map((s) => ({ terms: JSON.parse(s.terms) as string[], means: s.means })),
+      synonyms,
     );
     this.model = { revision, byId, ordered: ordered.map(strip), fields, index, units: new Map(units.map((u) => [u.id, u])) };
     this.details.clear();
@@ -270,7 +270,7 @@ export class CatalogService {
     if (!entry) {
       const version = await q.findVersion(this.db, id, p.version);
       if (!version) fail('procedure_not_found');
-      entry = { version, content: JSON.parse(version.content) as VersionContent };
+      entry = { version, content: version.content };
       this.versions.set(key, entry);
     }
     return { p, ...entry };

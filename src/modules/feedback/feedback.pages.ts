@@ -2,13 +2,12 @@
 // published answers, and the unit's feedback queue. Questions are rendered with the same field
 // renderer as the procedures' forms (GOV.UK radios, selects, textareas, error summary).
 import type { FormField, FormSection } from '../../domain/forms.ts';
-import { csrfInput, errorSummary, successBanner } from '../../web/components.ts';
+import { csrfInput, errorSummary, formGroup, successBanner, textarea } from '../../web/components.ts';
 import type { PageContext } from '../../web/context.ts';
 import { errorLinks, renderSection } from '../../web/form-fields.ts';
 import { html, type Html } from '../../web/html.ts';
-import { messages, type Lang } from '../../i18n/index.ts';
+import { messages, vietnamTime, type Lang } from '../../i18n/index.ts';
 import { page } from '../../web/layout.ts';
-import { vietnamTime } from '../dossiers/dossiers.receipt.ts';
 import type { FeedbackTable } from '../../db/schema.ts';
 
 type State = { values: Record<string, unknown>; errors: Record<string, string> };
@@ -133,11 +132,8 @@ function answerForm(lang: Lang, csrf: string, id: string, state: State): Html {
   const m = messages(lang).feedback;
   const error = state.errors.answer;
   return html`<form action="/can-bo/phan-anh/${id}/tra-loi" method="post" novalidate>${csrfInput(csrf)}
-  <div class="form-group${error ? ' form-group-error' : ''}">
-    <label class="label" for="answer-${id}">${m.answer}</label>
-    ${error ? html`<p class="error-message" id="answer-${id}-error"><span class="visually-hidden">${messages(lang).errorPage.errorPrefix}</span>${error}</p>` : ''}
-    <textarea class="textarea" id="answer-${id}" name="answer" rows="4"${error ? html` aria-describedby="answer-${id}-error"` : ''}>${String(state.values.answer ?? '')}</textarea>
-  </div>
+  ${formGroup(lang, { id: `answer-${id}`, label: m.answer, error }, html`
+    ${textarea({ id: `answer-${id}`, name: 'answer', rows: 4, value: String(state.values.answer ?? ''), describedBy: [error && `answer-${id}-error`] })}`)}
   <div class="checkboxes"><div class="checkboxes-item">
     <input class="checkboxes-input" id="publish-${id}" name="publish" type="checkbox" value="yes"${state.values.publish ? html` checked` : ''}>
     <label class="label checkboxes-label" for="publish-${id}">${m.publish}</label>

@@ -8,7 +8,6 @@ import { signedInCitizen, signedInStaff } from '../../testing/fixtures.ts';
 import { attachResult, deskAt, must, onlineDossier, type Desk } from '../../testing/office.ts';
 import { PageBrowser } from '../../testing/page-browser.ts';
 import { tinyPdf } from '../../testing/uploads.ts';
-import { allDaily } from '../stats/stats.queries.ts';
 
 let ctx: TestContext;
 let desk: Desk;
@@ -36,11 +35,11 @@ test('the applicant rates a returned dossier once; it counts in the statistics, 
   assert.equal(res.statusCode, 201, res.body);
   assert.deepEqual(res.json(), { dossierId: d.id, score: 4, comment: 'Cán bộ hướng dẫn tận tình.' });
   assert.equal((await rate(d.citizen.auth, d.id, { score: 5 })).statusCode, 409, 'once');
-  const day = (await allDaily(ctx.handle.db)).filter((r) => r.measure.startsWith('rating_'));
+  const day = (await ctx.services.stats.daily()).filter((r) => r.measure.startsWith('rating_'));
   assert.deepEqual(day.map((r) => [r.measure, Number(r.n)]), [['rating_4', 1]]);
-  const before = await allDaily(ctx.handle.db);
+  const before = await ctx.services.stats.daily();
   await ctx.services.stats.rebuild();
-  assert.deepEqual(await allDaily(ctx.handle.db), before);
+  assert.deepEqual(await ctx.services.stats.daily(), before);
 });
 
 test('rating refuses the wrong moment and the wrong people: not yet returned (409), staff (403), another citizen (404), a bad score (400)', async () => {

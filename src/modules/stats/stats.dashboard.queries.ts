@@ -1,6 +1,7 @@
 // SQL for the public dashboard (/thong-ke): the period's daily counts grouped by month, by unit, by
 // the procedures' level and online class, and by procedure. Every query reads `stats_daily` (with
 // the small `procedures` table for level, field and class), never the dossiers.
+import { onlineChannels } from '../../domain/channels.ts';
 import { dailyRows } from './stats.queries.ts';
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/connection.ts';
@@ -55,7 +56,7 @@ export async function byKind(db: Db, f: DashboardFilter): Promise<Array<GroupedC
   return rows.map((r) => ({ key: `${r.level}|${r.onlineClass}`, level: r.level, onlineClass: r.onlineClass, measure: r.measure, channel: r.channel, n: Number(r.n ?? 0) }));
 }
 
-const isOnline = (eb: ExpressionBuilder<Database, 'stats_daily'>) => eb('stats_daily.channel', 'in', ['online', 'national_portal']);
+const isOnline = (eb: ExpressionBuilder<Database, 'stats_daily'>) => eb('stats_daily.channel', 'in', onlineChannels);
 
 /**
  * The procedures that could be filed online (class full or partial) with the most dossiers received

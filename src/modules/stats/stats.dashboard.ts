@@ -3,7 +3,7 @@
 // targets kept as data (data/reference/targets/targets.json). Everything is summed from the daily
 // counts; the headline figures are StatsService.summary's own, so the page and the API agree.
 import type { Db } from '../../db/connection.ts';
-import { readReference } from '../../db/seed/files.ts';
+import { readReference } from '../../reference.ts';
 import { adminLevels, type AdminLevel } from '../../domain/catalog.ts';
 import { channelGroup, ratingMeasures, type Summary } from '../../domain/stats.ts';
 import { isValidOn } from '../../domain/units.ts';

@@ -91,5 +91,7 @@ export async function listCandidates(db: Db, f: ListFilter) {
       q = q.where('accepted_at', '<', f.hi).where((eb) => eb.or([eb(settled, 'is', null), eb(settled, '>=', f.loEnd)]));
       break;
   }
-  return q.orderBy('accepted_at').orderBy('id').execute();
+  const rows = await q.orderBy('accepted_at').orderBy('id').execute();
+  // The applicant's name is the one personal field a list shows; the rest of the JSON stays here.
+  return rows.map(({ applicant, ...r }) => ({ ...r, applicantName: (JSON.parse(applicant) as { fullName?: string }).fullName ?? '' }));
 }

@@ -7,7 +7,7 @@ import { requireUser } from '../../http/auth.ts';
 import { Day, StringEnum, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import type { Lang } from '../../i18n/index.ts';
-import { StatsExportService, listColumns, openDataCsv } from './stats.export.ts';
+import { listColumns, openDataCsv } from './stats.export.ts';
 
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const csvType = 'text/csv; charset=utf-8';
@@ -64,7 +64,7 @@ function download(reply: FastifyReply, type: string, bytes: Buffer, filename: st
 }
 
 export function statsExportRoutes(services: Services): FastifyPluginAsync {
-  const exports = new StatsExportService(services.handle.db, services.stats, services.catalog, services.office, services.clock);
+  const exports = services.statsExport;
   return async (base) => {
     const app = base.withTypeProvider<TypeBoxTypeProvider>();
     const tableDescription = 'The rows are the units directly below the chosen unit (for the whole province: its departments and district-level units), each counting its subtree, '

@@ -6,8 +6,8 @@
 // src/domain/stats.ts. A list reads the dossiers table, taking each dossier by the same rule that
 // made it count in that column (stats.service.ts `statFacts`, `settlement`), so that a list and its
 // figure always agree.
-import ExcelJS from 'exceljs';
 import type { Db } from '../../db/connection.ts';
+import type { Status } from '../../domain/dossier-status.ts';
 import { covers, type Grant } from '../../domain/roles.ts';
 import { channelGroup, measures, settlement, summarise, type MeasureSums, type Summary } from '../../domain/stats.ts';
 import { viCollator } from '../../domain/text.ts';
@@ -19,6 +19,7 @@ import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { OfficeService } from '../office/office.service.ts';
 import type { Unit } from '../units/units.service.ts';
 import * as q from './stats.export.queries.ts';
+import { csv, dayInWords, headerStyle, localTime, reportNumbers, thin, titleRows, workbook } from './stats.export.format.ts';
 import { statFacts, type StatsService, type SummaryQuery } from './stats.service.ts';
 
 /** The columns of the table whose dossiers can be listed. */
@@ -83,7 +84,7 @@ const kindOrder: Record<string, number> = { department: 0, service_centre: 1, di
 
 /** A dossier's columns in a period: the rules of src/domain/stats.ts read from its row, day by Vietnam day. */
 export function columnsOf(
-  row: { accepted_at: string | null; due_at: string | null; resolved_at: string | null; status: string; updated_at: string; channel: string },
+  row: { accepted_at: string | null; due_at: string | null; resolved_at: string | null; status: Status; updated_at: string; channel: string },
   from: string,
   to: string,
 ): ListColumn[] {
@@ -187,7 +188,7 @@ export class StatsExportService {
       .filter((r) => columnsOf(r, from, to).includes(column))
       .map((r) => ({
         code: r.code ?? '', procedureId: r.procedure_id, unitId: r.unit_id, channel: r.channel,
-        applicantName: (JSON.parse(r.applicant) as { fullName?: string }).fullName ?? '', status: r.status,
+        applicantName: r.applicantName, status: r.status,
         acceptedAt: r.accepted_at!, dueAt: r.due_at, settledAt: statFacts(r).settledAt,
       }));
     return { column, from, to, unitId: query.unitId, level: query.level, field: query.field, items };
@@ -376,76 +377,4 @@ export class StatsExportService {
 /** The open dataset as CSV: stable English column names (the JSON keys), one row per unit and month. */
 export function openDataCsv(d: OpenDataset): Buffer {
   return csv([[...openDataColumns], ...d.rows.map((r) => openDataColumns.map((k) => r[k] ?? ''))]);
-}
-
-/** The table's numeric columns, in the order of form II.06a as the province reads it. */
-const reportNumbers: ReadonlyArray<{ group: 'received' | 'settled' | 'pending'; label: keyof ReturnType<typeof messages>['statsExport']['columns']; value: (s: Summary) => number }> = [
-  { group: 'received', label: 'online', value: (s) => s.received.online },
-  { group: 'received', label: 'directOrPostal', value: (s) => s.received.direct + s.received.postal },
-  { group: 'received', label: 'carriedOver', value: (s) => s.received.carriedOver },
-  { group: 'received', label: 'receivedTotal', value: (s) => s.received.total },
-  { group: 'settled', label: 'early', value: (s) => s.settled.early },
-  { group: 'settled', label: 'onTime', value: (s) => s.settled.onTime },
-  { group: 'settled', label: 'late', value: (s) => s.settled.late },
-  { group: 'settled', label: 'settledTotal', value: (s) => s.settled.total },
-  { group: 'pending', label: 'withinDeadline', value: (s) => s.pending.withinDeadline },
-  { group: 'pending', label: 'overdue', value: (s) => s.pending.overdue },
-  { group: 'pending', label: 'pendingTotal', value: (s) => s.pending.total },
-];
-
-const thin: Partial<ExcelJS.Borders> = {
-  top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' },
-};
-
-function workbook(): ExcelJS.Workbook {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Một Cửa';
-  return wb;
-}
-
-function titleRows(ws: ExcelJS.Worksheet, width: number, title: string, details: string): void {
-  ws.mergeCells(1, 1, 1, width);
-  ws.mergeCells(2, 1, 2, width);
-  const t = ws.getCell(1, 1);
-  t.value = title;
-  t.font = { bold: true, size: 14 };
-  t.alignment = { horizontal: 'center', vertical: 'middle' };
-  const d = ws.getCell(2, 1);
-  d.value = details;
-  d.font = { italic: true };
-  d.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-  ws.getRow(1).height = 24;
-  ws.getRow(2).height = 32;
-}
-
-function headerStyle(cell: ExcelJS.Cell): void {
-  cell.font = { bold: true };
-  cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-  cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7EEF7' } };
-  cell.border = thin;
-}
-
-/** A Vietnam wall-clock time as a spreadsheet date (spreadsheets have no time zones). */
-function localTime(iso: string): Date {
-  return new Date(Date.parse(iso) + 7 * 3600_000);
-}
-
-function dayInWords(lang: Lang, day: string): string {
-  const [y, m, d] = day.split('-');
-  return lang === 'vi' ? `${d}/${m}/${y}` : new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-}
-
-/**
- * CSV as RFC 4180 writes it (commas, CRLF, fields quoted when they hold a comma, quote or line
- * break), in UTF-8 with a byte-order mark so that Excel reads Vietnamese correctly. A text that
- * starts like a formula (=, +, -, @) gets a leading apostrophe, so a spreadsheet never runs it.
- */
-export function csv(rows: ReadonlyArray<ReadonlyArray<string | number | null>>): Buffer {
-  const field = (v: string | number | null) => {
-    if (v === null) return '';
-    if (typeof v === 'number') return String(v);
-    const text = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return Buffer.from(`\uFEFF${rows.map((r) => r.map(field).join(',')).join('\r\n')}\r\n`, 'utf8');
 }

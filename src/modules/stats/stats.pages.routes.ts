@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { vietnamDay } from '../../domain/time.ts';
 import { pageContext } from '../../http/csrf.ts';
-import { AppError } from '../../errors.ts';
+import { attempt } from '../../http/page-kit.ts';
 import { sendPage } from '../../http/reply.ts';
 import type { Services } from '../../services.ts';
 import { dashboardPage, type DashboardValues } from './stats.pages.ts';
@@ -26,13 +26,9 @@ export function statsPageRoutes(services: Pick<Services, 'dashboard' | 'catalog'
       const period = defaultPeriod(clock.now());
       const values: DashboardValues = { from: str('from') || period.from, to: str('to') || period.to, unitId: str('unitId'), level: str('level'), field: str('field') };
       const ctx = pageContext(req, reply);
-      try {
-        const data = await dashboard.build(values);
-        return sendPage(reply, dashboardPage(ctx, catalog, values, data));
-      } catch (err) {
-        if (!(err instanceof AppError) || !err.fields) throw err;
-        return sendPage(reply, dashboardPage(ctx, catalog, values, null, err), 400);
-      }
+      const r = await attempt(req, () => dashboard.build(values));
+      if (!r.ok) return sendPage(reply, dashboardPage(ctx, catalog, values, null, r.rejected.error), 400);
+      return sendPage(reply, dashboardPage(ctx, catalog, values, r.value));
     });
   };
 }

@@ -2,7 +2,7 @@
 // table, and charts drawn on the server (src/web/charts.ts), each with its data table. Filters are a
 // plain GET form, so the page works with JavaScript off; bad values come back with an error summary.
 import { adminLevels } from '../../domain/catalog.ts';
-import { errorSummary, textField } from '../../web/components.ts';
+import { errorSummary, formGroup, select as selectControl, textField } from '../../web/components.ts';
 import { barChart, dataTable, formatShare, lineChart, stackedBarChart, type BarRow, type TableData } from '../../web/charts.ts';
 import type { PageContext } from '../../web/context.ts';
 import { html, type Html } from '../../web/html.ts';
@@ -28,18 +28,11 @@ export function displayDate(day: string): string {
 function select(lang: Lang, f: { id: string; label: string; hint?: string; value: string; any: string; groups: Group[]; error?: string }): Html {
   const m = messages(lang);
   const known = f.groups.some((g) => g.options.some((o) => o.value === f.value));
-  const describedBy = [f.hint ? `${f.id}-hint` : '', f.error ? `${f.id}-error` : ''].filter(Boolean).join(' ');
-  const option = (o: Option) => html`<option value="${o.value}"${o.value === f.value ? html` selected` : ''}>${o.text}</option>`;
-  return html`<div class="form-group${f.error ? ' form-group-error' : ''}">
-  <label class="label" for="${f.id}">${f.label}</label>
-  ${f.hint ? html`<div class="hint" id="${f.id}-hint">${f.hint}</div>` : ''}
-  ${f.error ? html`<p class="error-message" id="${f.id}-error"><span class="visually-hidden">${m.errorPage.errorPrefix}</span>${f.error}</p>` : ''}
-  <select class="select${f.error ? ' input-error' : ''}" id="${f.id}" name="${f.id}"${describedBy ? html` aria-describedby="${describedBy}"` : ''}>
-    <option value="">${f.any}</option>
-    ${f.value && !known ? html`<option value="${f.value}" selected>${format(m.stats.unknownOption, { value: f.value })}</option>` : ''}
-    ${f.groups.map((g) => (g.label ? html`<optgroup label="${g.label}">${g.options.map(option)}</optgroup>` : g.options.map(option)))}
-  </select>
-</div>`;
+  return formGroup(lang, { id: f.id, label: f.label, hint: f.hint, error: f.error }, html`
+  ${selectControl({
+    id: f.id, value: f.value, blank: f.any, options: f.groups, error: f.error, describedBy: [f.hint && `${f.id}-hint`, f.error && `${f.id}-error`],
+    extra: f.value && !known ? html`<option value="${f.value}" selected>${format(m.stats.unknownOption, { value: f.value })}</option>` : '',
+  })}`);
 }
 
 /** The units for the filter: the province and its departments, then each district with its communes. */

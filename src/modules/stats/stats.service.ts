@@ -43,6 +43,11 @@ export class StatsService {
     private readonly catalog: CatalogService,
   ) {}
 
+  /** Every daily count (day × unit × procedure × channel × measure): what the report tables sum. */
+  daily() {
+    return q.allDaily(this.db);
+  }
+
   /** The report table for a period, a unit with its subtree, a level and a field (api-v1.md). */
   async summary(query: SummaryQuery): Promise<Summary & { from: string; to: string }> {
     const problems: Record<string, FieldProblem> = {};

@@ -3,10 +3,13 @@ import type { Db } from '../../db/connection.ts';
 
 export type UnitRow = {
   id: string; code: string; name: string; name_en: string; kind: string; subkind: string | null; parent_id: string | null;
-  valid_from: string | null; valid_to: string | null; successor_ids: string; agency_name: string | null; agency_name_en: string | null;
+  valid_from: string | null; valid_to: string | null; successor_ids: string[]; agency_name: string | null; agency_name_en: string | null;
 };
 
 const unitColumns = ['id', 'code', 'name', 'name_en', 'kind', 'subkind', 'parent_id', 'valid_from', 'valid_to', 'successor_ids', 'agency_name', 'agency_name_en'] as const;
+
+/** The stored row with its JSON column (successor_ids) read. */
+const typed = <R extends { successor_ids: string }>(r: R): Omit<R, 'successor_ids'> & { successor_ids: string[] } => ({ ...r, successor_ids: JSON.parse(r.successor_ids) as string[] });
 
 export type UnitFilter = { kind?: string; parentId?: string; at?: string; limit: number; offset: number };
 
@@ -32,25 +35,27 @@ export async function listUnits(db: Db, f: UnitFilter): Promise<{ total: number;
     .limit(f.limit)
     .offset(f.offset)
     .execute();
-  return { total: Number(total), rows };
+  return { total: Number(total), rows: rows.map(typed) };
 }
 
 export async function findUnit(db: Db, id: string): Promise<UnitRow | undefined> {
-  return db
+  const row = await db
     .selectFrom('units')
     .select(unitColumns)
     .where('id', '=', id)
     .executeTakeFirst();
+  return row && typed(row);
 }
 
 /** Every unit, for the in-memory tree the catalogue resolves its scopes against. */
 export async function allUnits(db: Db): Promise<UnitRow[]> {
-  return db
+  const rows = await db
     .selectFrom('units')
     .select(unitColumns)
     .orderBy('sort_order')
     .orderBy('id')
     .execute();
+  return rows.map(typed);
 }
 
 /** The codes of every commune in both national lists (three-tier 2025-03, two-tier 2026-07). */

@@ -11,7 +11,7 @@ export type Unit = {
 export function toUnit(r: UnitRow): Unit {
   return {
     id: r.id, code: r.code, name: r.name, nameEn: r.name_en, kind: r.kind, parentId: r.parent_id,
-    validFrom: r.valid_from, validTo: r.valid_to, successorIds: JSON.parse(r.successor_ids) as string[],
+    validFrom: r.valid_from, validTo: r.valid_to, successorIds: r.successor_ids,
     agencyName: r.agency_name, agencyNameEn: r.agency_name_en,
   };
 }
