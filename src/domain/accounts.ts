@@ -1,6 +1,14 @@
 // Rules for citizens' accounts: who a username is, what a password must be, how long codes live,
 // and how sign-in slows down after failures. No I/O; time is passed in.
 
+import type { Role } from './roles.ts';
+
+/** Who a request comes from: an account and the roles it holds, each at a unit (maybe with its subtree). */
+export type SessionUser = {
+  id: string; username: string; name: string; email: string | null; phone: string | null;
+  roles: Array<{ role: Role; unitId: string | null; subtree: boolean }>;
+};
+
 export type Username = { kind: 'email'; value: string } | { kind: 'phone'; value: string };
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;

@@ -106,7 +106,14 @@ export function isAction(value: unknown): value is Action {
   return typeof value === 'string' && (actions as readonly string[]).includes(value);
 }
 
-const blank: Omit<DossierState, 'status'> = { supplementFrom: null, processingSupplements: 0, apologies: 0, withdrawalRequested: false, results: 0, step: 0 };
+/** Actions taken through routes of their own (creating, submitting, withdrawing, attaching a result), never through the action form. */
+export const ownRouteActions: ReadonlySet<Action> = new Set(['create', 'submit', 'attach_result', 'withdraw']);
+
+/** What POST /dossiers/{id}/actions and the office's action forms take: every other action, in table order. */
+export const officeFormActions: readonly Action[] = actions.filter((a) => !ownRouteActions.has(a));
+
+/** The rule state of a dossier before any action beyond its status. */
+export const blankState: Omit<DossierState, 'status'> = { supplementFrom: null, processingSupplements: 0, apologies: 0, withdrawalRequested: false, results: 0, step: 0 };
 
 export type Decision = { ok: true; to: Status; next: DossierState } | { ok: false; reason: 'invalid_transition' | 'forbidden' };
 
@@ -119,7 +126,7 @@ export function decide(state: DossierState | null, action: Action, actor: Actor)
   if (!rules.length) return { ok: false, reason: 'invalid_transition' };
   const rule = rules.find((r) => r.actors.includes(actor));
   if (!rule) return { ok: false, reason: 'forbidden' };
-  const current: DossierState = state ?? { status: 'draft', ...blank };
+  const current: DossierState = state ?? { status: 'draft', ...blankState };
   if (rule.guard && !rule.guard(current)) return { ok: false, reason: 'invalid_transition' };
   const next: DossierState = { ...current, ...(rule.to ? { status: rule.to } : {}), ...rule.apply?.(current) };
   return { ok: true, to: next.status, next };

@@ -14,7 +14,7 @@ export type AnswerProblemKey =
   | 'notANumber' | 'ambiguousNumber' | 'badEmail' | 'badPhone' | 'badCitizenId' | 'citizenIdProvince'
   | 'chooseOne' | 'chooseAtLeastOne' | 'mustTick' | 'addressLineRequired' | 'areaRequired' | 'badArea';
 
-/** Structurally the same as FieldProblem in src/http/errors.ts, which the domain may not import. */
+/** Structurally a FieldProblem of src/errors.ts (which the domain may not import), with the keys these rules use. */
 export type FieldProblem = { key: AnswerProblemKey; params?: Record<string, string | number> };
 
 export type AddressValue = { line: string; areaCode: string };

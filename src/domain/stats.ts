@@ -16,6 +16,7 @@
 //   settled late, all of them by `to`).
 // "Original due date": an apology's new date never enters these figures; a pause's extension does
 // (the law moves the deadline itself). Statuses 0, 1 and 3 were never received and count nowhere.
+import { onlineChannels } from './channels.ts';
 import { vietnamDay } from './time.ts';
 
 export const measures = ['received', 'settled_early', 'settled_on_time', 'settled_late', 'due', 'due_kept'] as const;
@@ -33,7 +34,7 @@ export function settlement(settledAt: string, dueAt: string): Settlement {
 
 /** The channels of the report: online (with the national portal), at the counter, by post. */
 export function channelGroup(channel: string): 'online' | 'direct' | 'postal' {
-  if (channel === 'online' || channel === 'national_portal') return 'online';
+  if ((onlineChannels as readonly string[]).includes(channel)) return 'online';
   return channel === 'postal' ? 'postal' : 'direct';
 }
 

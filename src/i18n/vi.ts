@@ -1,4 +1,8 @@
 // Vietnamese messages: the portal's first language. en.ts has the same keys.
+import type { Channel } from '../domain/channels.ts';
+import type { Action } from '../domain/dossier-status.ts';
+import type { QueueTab } from '../domain/queue.ts';
+
 export const vi = {
   lang: 'vi',
   site: {
@@ -283,7 +287,7 @@ export const vi = {
     queueTitle: 'Hồ sơ cần xử lý',
     newIntake: 'Tiếp nhận hồ sơ trực tiếp',
     tabsLabel: 'Nhóm hồ sơ',
-    tabs: { open: 'Đang giải quyết', intake: 'Chờ tiếp nhận', processing: 'Đang xử lý', paused: 'Tạm dừng', to_return: 'Chờ trả kết quả', overdue: 'Quá hạn', due_soon: 'Sắp đến hạn', mine: 'Giao cho tôi', closed: 'Đã kết thúc' },
+    tabs: { open: 'Đang giải quyết', intake: 'Chờ tiếp nhận', processing: 'Đang xử lý', paused: 'Tạm dừng', to_return: 'Chờ trả kết quả', overdue: 'Quá hạn', due_soon: 'Sắp đến hạn', mine: 'Giao cho tôi', closed: 'Đã kết thúc' } satisfies Record<QueueTab, string>,
     tabCount: '{count} hồ sơ',
     filters: 'Lọc hồ sơ',
     any: 'Tất cả',
@@ -304,7 +308,7 @@ export const vi = {
     otherProcedure: 'Chọn thủ tục khác',
     unit: 'Đơn vị tiếp nhận',
     channel: 'Hình thức nộp',
-    channels: { online: 'Trực tuyến', counter: 'Trực tiếp tại bộ phận một cửa', postal: 'Qua bưu điện', national_portal: 'Cổng Dịch vụ công quốc gia' },
+    channels: { online: 'Trực tuyến', counter: 'Trực tiếp tại bộ phận một cửa', postal: 'Qua bưu điện', national_portal: 'Cổng Dịch vụ công quốc gia' } satisfies Record<Channel, string>,
     intakeButton: 'Tiếp nhận hồ sơ',
     intakeDone: 'Đã tiếp nhận hồ sơ',
     code: 'Mã hồ sơ',
@@ -337,7 +341,7 @@ export const vi = {
     assignTo: 'Giao cho',
     actionsTitle: 'Thao tác',
     noActions: 'Lúc này bạn không có thao tác nào với hồ sơ này.',
-    actions: { create: 'Tạo nháp', submit: 'Nộp hồ sơ', accept: 'Tiếp nhận hồ sơ', request_supplement: 'Yêu cầu bổ sung', refuse: 'Từ chối tiếp nhận', supplement: 'Ghi nhận đã bổ sung', transfer: 'Chuyển xử lý', assign: 'Phân công', forward: 'Chuyển bước tiếp theo', return_step: 'Trả lại bước trước', recall: 'Thu hồi về bước trước', request_financial_obligation: 'Yêu cầu thực hiện nghĩa vụ tài chính', fulfil_financial_obligation: 'Ghi nhận đã thực hiện nghĩa vụ tài chính', suspend: 'Dừng xử lý', resume: 'Tiếp tục xử lý', attach_result: 'Đính kèm kết quả', resolve: 'Ký, có kết quả', return_result: 'Trả kết quả', apologize: 'Xin lỗi và hẹn lại ngày trả', withdraw: 'Xin rút hồ sơ', confirm_withdrawal: 'Xác nhận rút hồ sơ' },
+    actions: { create: 'Tạo nháp', submit: 'Nộp hồ sơ', accept: 'Tiếp nhận hồ sơ', request_supplement: 'Yêu cầu bổ sung', refuse: 'Từ chối tiếp nhận', supplement: 'Ghi nhận đã bổ sung', transfer: 'Chuyển xử lý', assign: 'Phân công', forward: 'Chuyển bước tiếp theo', return_step: 'Trả lại bước trước', recall: 'Thu hồi về bước trước', request_financial_obligation: 'Yêu cầu thực hiện nghĩa vụ tài chính', fulfil_financial_obligation: 'Ghi nhận đã thực hiện nghĩa vụ tài chính', suspend: 'Dừng xử lý', resume: 'Tiếp tục xử lý', attach_result: 'Đính kèm kết quả', resolve: 'Ký, có kết quả', return_result: 'Trả kết quả', apologize: 'Xin lỗi và hẹn lại ngày trả', withdraw: 'Xin rút hồ sơ', confirm_withdrawal: 'Xác nhận rút hồ sơ' } satisfies Record<Action, string>,
     missing: 'Giấy tờ còn thiếu hoặc cần sửa',
     missingHint: 'Mỗi dòng một giấy tờ. Ghi đủ trong một lần yêu cầu.',
     reason: 'Lý do',

@@ -10,9 +10,9 @@ import type { UploadLimits } from '../modules/dossiers/dossiers.service.ts';
 import pg from 'pg';
 import { openDatabase, type DbHandle } from '../db/connection.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { seedDemo } from '../db/seed/demo.ts';
+import { seedDemo } from '../seed/demo.ts';
 import type { Clock } from '../domain/time.ts';
-import { buildApp, type App } from '../http/app.ts';
+import { buildApp, type App } from '../app.ts';
 import { createServices, type Services, type Settings } from '../services.ts';
 
 export const testDialect = process.env.DATABASE_URL ? 'postgres' : 'sqlite';

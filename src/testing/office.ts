@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from './context.ts';
 import { birthRegistration, communeUnit, signedInCitizen, signedInStaff } from './fixtures.ts';
-import { attachRequiredDocuments, multipartBody } from './uploads.ts';
+import { attachRequiredDocuments, multipartBody, tinyPdf } from './uploads.ts';
 
 export type Officer = Awaited<ReturnType<typeof signedInStaff>>;
 export type Desk = { reception: Officer; specialist: Officer; approver: Officer; clerk: Officer; postal: Officer };
@@ -56,4 +56,60 @@ export async function attachResult(ctx: TestContext, who: { auth: Record<string,
   const { body, contentType } = multipartBody('result', { name, type: 'application/pdf', bytes });
   const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/dossiers/${id}/results`, headers: { ...who.auth, 'content-type': contentType }, payload: body });
   return { status: res.statusCode, body: res.json() };
+}
+
+/** The stages `dossierAt` brings a dossier to: its status (`processing` is `in_process`). */
+export type Stage =
+  | 'submitted' | 'accepted' | 'processing' | 'in_process' | 'supplement_requested' | 'refused' | 'financial_obligation'
+  | 'suspended' | 'resolved' | 'returned' | 'withdrawn';
+
+/**
+ * An online birth registration brought to a stage through the real API, by the desk's officers:
+ * accepted by reception, transferred, a result attached and resolved by the approver, and so on.
+ */
+export async function dossierAt(ctx: TestContext, desk: Desk, stage: Stage, owner?: Awaited<ReturnType<typeof signedInCitizen>>) {
+  const d = await onlineDossier(ctx, owner);
+  const to = async (...steps: Array<[Officer, Record<string, unknown>]>) => {
+    for (const [who, body] of steps) await must(ctx, who, d.id, body);
+  };
+  const inProcess = () => to([desk.reception, { action: 'accept' }], [desk.reception, { action: 'transfer' }]);
+  switch (stage) {
+    case 'submitted':
+      break;
+    case 'accepted':
+      await to([desk.reception, { action: 'accept' }]);
+      break;
+    case 'processing':
+    case 'in_process':
+      await inProcess();
+      break;
+    case 'supplement_requested':
+      await to([desk.reception, { action: 'request_supplement', missing: ['Bản sao giấy chứng sinh'] }]);
+      break;
+    case 'refused':
+      await to([desk.reception, { action: 'refuse', note: 'Hồ sơ không thuộc thẩm quyền' }]);
+      break;
+    case 'financial_obligation':
+      await inProcess();
+      await to([desk.specialist, { action: 'request_financial_obligation' }]);
+      break;
+    case 'suspended':
+      await inProcess();
+      await to([desk.approver, { action: 'suspend', note: 'Chờ ý kiến cơ quan khác' }]);
+      break;
+    case 'resolved':
+    case 'returned':
+      await inProcess();
+      assert.equal((await attachResult(ctx, desk.approver, d.id, tinyPdf)).status, 201);
+      await to([desk.approver, { action: 'resolve' }]);
+      if (stage === 'returned') await to([desk.reception, { action: 'return_result', receivedBy: 'Nguyễn Thị Lan' }]);
+      break;
+    case 'withdrawn': {
+      const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/dossiers/${d.id}/withdraw`, headers: d.citizen.auth, payload: {} });
+      assert.equal(res.statusCode, 200, res.body);
+      await to([desk.reception, { action: 'confirm_withdrawal' }]);
+      break;
+    }
+  }
+  return d;
 }

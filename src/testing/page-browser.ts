@@ -1,6 +1,6 @@
 // A browser without JavaScript, as the page tests need one: a cookie jar over app.inject, and
 // form posts that carry the CSRF token the way the pages' hidden field does.
-import type { App } from '../http/app.ts';
+import type { App } from '../app.ts';
 
 export class PageBrowser {
   readonly cookies = new Map<string, string>();

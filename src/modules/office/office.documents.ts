@@ -3,10 +3,9 @@
 // process-control sheet). Pure functions from plain data to PDF bytes; their wording is versioned
 // data in data/reference/documents/, so a new circular is a new file rather than a code change.
 import QRCode from 'qrcode';
-import { readReference } from '../../db/seed/files.ts';
-import { format, type Lang } from '../../i18n/index.ts';
+import { readReference } from '../../reference.ts';
+import { format, vietnamParts, vietnamTime, type Lang } from '../../i18n/index.ts';
 import { renderPdf, type Pdf } from '../../pdf.ts';
-import { vietnamTime } from '../dossiers/dossiers.receipt.ts';
 
 /** What every document says about the dossier it is about. */
 export type DocumentHeader = {
@@ -73,7 +72,7 @@ const wordingKeys = {
   '06': ['title', 'acceptedAt', 'dueAt', 'number', 'from', 'to', 'at', 'stepDueAt', 'outcome', 'none'],
 } as const;
 
-type FormNumber = Exclude<keyof typeof wordingKeys, 'common'>;
+export type FormNumber = Exclude<keyof typeof wordingKeys, 'common'>;
 type Wording<K extends keyof typeof wordingKeys> = Record<(typeof wordingKeys)[K][number], string>;
 type Templates = {
   version: string;
@@ -243,7 +242,7 @@ async function renderForm(lang: Lang, form: FormNumber, data: DocumentHeader, la
     const rule = pdf.y + 2;
     pdf.moveTo(rightX + half / 2 - 60, rule).lineTo(rightX + half / 2 + 60, rule).lineWidth(0.6).stroke();
     pdf.y = rule + 6;
-    if (layout.datedAt) pdf.font('regular').fontSize(10).text(format(c.dated, vietnamDate(layout.datedAt)), rightX, pdf.y, { width: half, align: 'center' });
+    if (layout.datedAt) pdf.font('regular').fontSize(10).text(format(c.dated, vietnamParts(layout.datedAt)), rightX, pdf.y, { width: half, align: 'center' });
     pdf.y = Math.max(leftEnd, pdf.y) + 24;
 
     pdf.font('bold').fontSize(14).text(title, left, pdf.y, { width, align: 'center' });
@@ -386,11 +385,4 @@ function drawFooter(pdf: Pdf, text: string, pageLabel: string): void {
   state._textOptions = saved._textOptions;
   pdf.x = saved.x;
   pdf.y = saved.y;
-}
-
-/** The calendar date in Vietnam's time (UTC+7), as the parts a dated line needs. */
-function vietnamDate(iso: string): { day: string; month: string; year: number } {
-  const d = new Date(new Date(iso).getTime() + 7 * 3600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return { day: p(d.getUTCDate()), month: p(d.getUTCMonth() + 1), year: d.getUTCFullYear() };
 }

@@ -2,33 +2,31 @@
 // services as the office API. Strangers are sent to sign in; citizens and outreach get 403; a
 // dossier outside the caller's scope is not found (404), so its existence is never revealed.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { isAction, statuses, type Action } from '../../domain/dossier-status.ts';
+import { isAction, officeFormActions, statuses, type Action } from '../../domain/dossier-status.ts';
 import { findAnswer } from '../../domain/form-answers.ts';
 import { staffRoles, unitsCovered } from '../../domain/roles.ts';
 import { vietnamDay } from '../../domain/time.ts';
 import { requireUser } from '../../http/auth.ts';
 import { checkCsrf, csrfField, pageContext } from '../../http/csrf.ts';
-import { AppError, invalid, fail } from '../../errors.ts';
-import { errorBody } from '../../http/errors.ts';
+import { invalid, fail } from '../../errors.ts';
+import { attempt, formText, formTexts, signInFirst } from '../../http/page-kit.ts';
 import { readUpload } from '../../http/multipart.ts';
 import { sendPage } from '../../http/reply.ts';
 import type { Services } from '../../services.ts';
 import { format, localName, messages, type Lang } from '../../i18n/index.ts';
 import type { SessionUser } from '../accounts/accounts.service.ts';
 import { stateOf } from '../dossiers/dossiers.service.ts';
-import { dossierPage, intakeChoosePage, intakeDonePage, intakeFormPage, queuePage, type FailedAction, type OfferedAction, type QueueTab } from './office.pages.ts';
-import { queueTabs } from './office.service.ts';
+import { isQueueTab, queueTabs } from '../../domain/queue.ts';
+import { dossierPage, intakeChoosePage, intakeDonePage, intakeFormPage, queuePage, type FailedAction, type OfferedAction } from './office.pages.ts';
+import { formsFor } from './office.forms.ts';
 
 const perPage = 20;
-/** Taken through their own routes or pages, never through the action form. */
-const notOnActionForm: ReadonlySet<Action> = new Set(['create', 'submit', 'withdraw', 'attach_result']);
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
 export function officePageRoutes(services: Services): FastifyPluginAsync {
-  const { office, workflow, dossiers, catalog, units, clock } = services;
+  const { office, workflow, dossiers, views, attachments, catalog, units, clock } = services;
 
-  const signInFirst = (req: FastifyRequest, reply: FastifyReply) => reply.redirect(`/dang-nhap?next=${encodeURIComponent(req.url)}`, 303);
   const unitName = (lang: Lang, id: string) => {
     const u = catalog.unit(id);
     return u ? localName(lang, u) : id;
@@ -70,9 +68,9 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
       if (!req.user) return signInFirst(req, reply);
       const user = req.user;
       const scope = office.scope(user);
-      const q = req.query as Record<string, unknown>;
-      const str = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).slice(0, 200) : '');
-      const tab = (queueTabs as readonly string[]).includes(str('tab')) ? (str('tab') as QueueTab) : 'open';
+      const str = (k: string) => formText(req.query, k).slice(0, 200);
+      const chosen = str('tab');
+      const tab = isQueueTab(chosen) ? chosen : 'open';
       const status = Object.hasOwn(statuses, str('status')) ? str('status') : '';
       const unitId = scope.includes(str('unitId')) ? str('unitId') : '';
       const procedureId = catalog.find(str('procedureId')) ? str('procedureId') : '';
@@ -119,27 +117,22 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
       office.readerGrants(user);
       const posted = { ...(req.body as Record<string, unknown>) };
       delete posted[csrfField];
-      const str = (k: string) => (typeof posted[k] === 'string' ? (posted[k] as string).trim() : '');
+      const str = (k: string) => formText(posted, k).trim();
       const address = str('delivery.address');
-      try {
-        // The form's answers are read from the flat field keys the form-fields renderer posts.
-        const d = await workflow.intake(user, {
-          procedureId: str('procedureId'), unitId: str('unitId') || undefined, channel: str('channel'), form: posted,
-          delivery: { method: str('delivery.method') || undefined, ...(address ? { address } : {}) },
-        }, req.lang);
-        return reply.redirect(`/can-bo/tiep-nhan/${d.id}`, 303);
-      } catch (err) {
-        if (!(err instanceof AppError) || !err.fields) throw err;
-        const fields = errorBody(req.lang, err).error.fields ?? {};
-        const errors = Object.fromEntries(Object.entries(fields).map(([k, text]) => [k.replace(/^form\./, ''), text]));
-        return intakeForm(req, reply, str('procedureId'), { values: posted, errors }, 400);
-      }
+      // The form's answers are read from the flat field keys the form-fields renderer posts.
+      const r = await attempt(req, () => workflow.intake(user, {
+        procedureId: str('procedureId'), unitId: str('unitId') || undefined, channel: str('channel'), form: posted,
+        delivery: { method: str('delivery.method') || undefined, ...(address ? { address } : {}) },
+      }, req.lang));
+      if (r.ok) return reply.redirect(`/can-bo/tiep-nhan/${r.value.id}`, 303);
+      const errors = Object.fromEntries(Object.entries(r.rejected.errors).map(([k, text]) => [k.replace(/^form\./, ''), text]));
+      return intakeForm(req, reply, str('procedureId'), { values: posted, errors }, 400);
     });
 
     app.get<{ Params: { id: string } }>('/can-bo/tiep-nhan/:id', hide, async (req, reply) => {
       if (!req.user) return signInFirst(req, reply);
       office.readerGrants(req.user);
-      return sendPage(reply, intakeDonePage(pageContext(req, reply), await dossiers.get(req.user, req.params.id)));
+      return sendPage(reply, intakeDonePage(pageContext(req, reply), await views.get(req.user, req.params.id)));
     });
 
     // A dossier: what it holds, and a form for each action its viewer may take now.
@@ -147,7 +140,7 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
       const user = req.user!;
       office.readerGrants(user);
       const row = await dossiers.visible(user, req.params.id);
-      const d = await dossiers.get(user, row.id);
+      const d = await views.get(user, row.id);
       const [procedure, form, steps, names] = await Promise.all([
         catalog.get(d.procedureId), catalog.formDefinition(d.procedureId), workflow.steps(d.procedureId), staffNames([row.unit_id]),
       ]);
@@ -155,7 +148,7 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
       const allowed = await office.actionsFor(user, row);
       const actions: OfferedAction[] = [];
       for (const action of allowed) {
-        if (notOnActionForm.has(action)) continue;
+        if (!officeFormActions.includes(action)) continue;
         if (action !== 'transfer' && action !== 'forward' && action !== 'assign') {
           actions.push({ action });
           continue;
@@ -176,13 +169,10 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
         const a = await units.areaName(c);
         return [c, !a ? c : a.former ? format(messages(req.lang).receipt.formerly, { current: a.current, former: a.former }) : a.current] as const;
       })));
-      const logged = new Set(d.history.map((h) => h.action));
-      const documents = (['01', '02', '03', '04', '06'] as const).filter((n) =>
-        n === '01' ? !!d.code && !!d.submittedAt
-        : n === '02' ? logged.has('request_supplement')
-        : n === '03' ? logged.has('refuse')
-        : n === '04' ? logged.has('apologize') && !!d.acceptedAt
-        : !!d.acceptedAt && !!d.dueAt);
+      const documents = [
+        ...(d.code && d.submittedAt ? (['01'] as const) : []),
+        ...formsFor({ actions: d.history.map((h) => h.action), acceptedAt: d.acceptedAt, dueAt: d.dueAt }),
+      ];
       return sendPage(reply, dossierPage(pageContext(req, reply), {
         d, procedure, form, documents, actions, ...outcome,
         unitName: unitName(req.lang, d.unitId),
@@ -203,41 +193,37 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
       checkCsrf(req);
       const user = requireUser(req);
       office.readerGrants(user);
-      const body = req.body as Record<string, unknown>;
-      const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
-      const action = str('action');
-      try {
-        await workflow.act(user, req.params.id, {
-          action, note: str('note'), missing: str('missing').split(/\r?\n/), toUserId: str('toUserId') || undefined,
-          newDueAt: str('newDueAt') || undefined, receivedBy: str('receivedBy'),
-        });
-        return reply.redirect(`/can-bo/ho-so/${req.params.id}?xong=${action}`, 303);
-      } catch (err) {
-        if (!(err instanceof AppError) || err.status === 404 || err.status >= 500 || !isAction(action)) throw err;
-        const e = errorBody(req.lang, err).error;
-        const values = Object.fromEntries(['note', 'missing', 'toUserId', 'newDueAt', 'receivedBy'].map((k) => [k, str(k)]));
-        return showDossier(req, reply, { failed: { action, values, errors: e.fields ?? { '': e.message } } }, err.status);
-      }
+      const values = formTexts(req.body, ['action', 'note', 'missing', 'toUserId', 'newDueAt', 'receivedBy']);
+      const { action } = values;
+      // A message about the whole action, not one field, shows above its form (key '').
+      const r = await attempt(req, () => workflow.act(user, req.params.id, {
+        action, note: values.note, missing: values.missing.split(/\r?\n/), toUserId: values.toUserId || undefined,
+        newDueAt: values.newDueAt || undefined, receivedBy: values.receivedBy,
+      }), { field: 'action' });
+      if (r.ok) return reply.redirect(`/can-bo/ho-so/${req.params.id}?xong=${action}`, 303);
+      const { error, errors, status } = r.rejected;
+      if (!isAction(action)) throw error;
+      const { action: _, ...shown } = values;
+      return showDossier(req, reply, { failed: { action, values: shown, errors: error.fields ? errors : { '': errors.action! } } }, status);
     });
 
     // A result document (multipart, the form token before the file), coded {code}-KQ{n}.
     app.post<{ Params: { id: string } }>('/can-bo/ho-so/:id/ket-qua', hide, async (req, reply) => {
       const user = requireUser(req);
       office.readerGrants(user);
-      try {
+      const r = await attempt(req, async () => {
         const { stored } = await readUpload(req, {
-          maxBytes: dossiers.limits.maxFileBytes, csrf: true,
+          maxBytes: attachments.limits.maxFileBytes, csrf: true,
           receive: (file) => workflow.receiveResult(user, req.params.id, file),
           discard: (s) => workflow.discard(s),
         });
         if (!stored) throw invalid({ file: { key: 'chooseFile' } });
         await workflow.recordResult(user, req.params.id, stored);
-        return reply.redirect(`/can-bo/ho-so/${req.params.id}?xong=attach_result`, 303);
-      } catch (err) {
-        if (!(err instanceof AppError) || err.status >= 500 || err.code === 'csrf' || err.status === 404) throw err;
-        const e = errorBody(req.lang, err).error;
-        return showDossier(req, reply, { failed: { action: 'attach_result', values: {}, errors: { file: Object.values(e.fields ?? {})[0] ?? e.message } } }, err.status);
-      }
+      }, { field: 'file' });
+      if (r.ok) return reply.redirect(`/can-bo/ho-so/${req.params.id}?xong=attach_result`, 303);
+      // Whatever the field, the one file input shows the first message.
+      const { errors, status } = r.rejected;
+      return showDossier(req, reply, { failed: { action: 'attach_result', values: {}, errors: { file: Object.values(errors)[0]! } } }, status);
     });
   };
 }

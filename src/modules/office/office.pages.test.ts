@@ -155,7 +155,7 @@ test('actions: no form token is 403; an empty supplement list and a wrong person
   await reception.get(`/can-bo/ho-so/${w.id}`);
   const forged = await reception.post(`/can-bo/ho-so/${w.id}/thao-tac`, { action: 'accept' }, false);
   assert.equal(forged.statusCode, 403);
-  assert.equal((await ctx.services.dossiers.get((await ctx.services.accounts.userForToken(w.citizen.token))!, w.id)).status, 'submitted');
+  assert.equal((await ctx.services.views.get((await ctx.services.accounts.userForToken(w.citizen.token))!, w.id)).status, 'submitted');
 
   const empty = await reception.post(`/can-bo/ho-so/${w.id}/thao-tac`, { action: 'request_supplement', missing: ' \r\n \r\n' });
   assert.equal(empty.statusCode, 400);

@@ -1,21 +1,24 @@
 // The back office as plain pages (GOV.UK patterns): the queue with its tabs and filters, counter
 // intake, and a dossier's page offering only the actions its viewer may take now. All of it works
 // without JavaScript; a form that fails comes back with an error summary and what was typed.
+import { intakeChannels } from '../../domain/channels.ts';
 import { type Action, type Status } from '../../domain/dossier-status.ts';
+import type { QueueTab } from '../../domain/queue.ts';
 import { findAnswer } from '../../domain/form-answers.ts';
 import type { FormDefinition } from '../../domain/forms.ts';
-import { confirmationPanel, csrfInput, errorSummary, radios, successBanner, textField } from '../../web/components.ts';
+import { confirmationPanel, csrfInput, errorMessage, errorSummary, radios, select, successBanner, textarea, textField } from '../../web/components.ts';
 import type { PageContext } from '../../web/context.ts';
 import { answerText, errorLinks, renderSection, type Area } from '../../web/form-fields.ts';
 import { html, type Html } from '../../web/html.ts';
 import { format, formatNumber, localName, messages, type Lang } from '../../i18n/index.ts';
 import { page } from '../../web/layout.ts';
 import type { ProcedureDetail } from '../catalog/catalog.service.ts';
-import { vietnamTime } from '../dossiers/dossiers.receipt.ts';
+import { vietnamTime } from '../../i18n/index.ts';
 import type { DossierView } from '../dossiers/dossiers.service.ts';
-import type { QueueItem, queueTabs } from './office.service.ts';
+import type { QueueItem } from './office.service.ts';
+import type { OfficeForm } from './office.forms.ts';
 
-export type QueueTab = (typeof queueTabs)[number];
+export type { QueueTab };
 type Option = { value: string; text: string };
 
 type FieldOptions = {
@@ -27,24 +30,20 @@ type FieldOptions = {
 
 /** A labelled input, text area or select whose id may differ from its name (several forms share a page). */
 function field(lang: Lang, f: FieldOptions): Html {
-  const m = messages(lang);
   const described = [f.hint && `${f.id}-hint`, f.error && `${f.id}-error`].filter(Boolean).join(' ');
   const aria = described ? html` aria-describedby="${described}"` : '';
   const err = f.error ? ' input-error' : '';
   const value = f.value ?? '';
   const control =
     f.type === 'textarea'
-      ? html`<textarea class="textarea${err}" id="${f.id}" name="${f.name}" rows="4"${aria}>${value}</textarea>`
+      ? textarea({ id: f.id, name: f.name, rows: 4, value, error: f.error, describedBy: [f.hint && `${f.id}-hint`, f.error && `${f.id}-error`] })
       : f.type === 'select'
-        ? html`<select class="select${err}" id="${f.id}" name="${f.name}"${aria}>
-    ${f.blank !== undefined ? html`<option value="">${f.blank}</option>` : ''}
-    ${(f.options ?? []).map((o) => html`<option value="${o.value}"${o.value === value ? html` selected` : ''}>${o.text}</option>`)}
-  </select>`
+        ? select({ id: f.id, name: f.name, value, blank: f.blank, options: f.options ?? [], error: f.error, describedBy: [f.hint && `${f.id}-hint`, f.error && `${f.id}-error`] })
         : html`<input class="input${f.type === 'date' ? ' input-medium' : ''}${err}" id="${f.id}" name="${f.name}" type="${f.type ?? 'text'}" value="${value}"${aria}>`;
   return html`<div class="form-group${f.error ? ' form-group-error' : ''}">
   <label class="label" for="${f.id}">${f.label}</label>
   ${f.hint ? html`<div class="hint" id="${f.id}-hint">${f.hint}</div>` : ''}
-  ${f.error ? html`<p class="error-message" id="${f.id}-error"><span class="visually-hidden">${m.errorPage.errorPrefix}</span>${f.error}</p>` : ''}
+  ${errorMessage(f.error, { id: `${f.id}-error`, lang })}
   ${control}
 </div>`;
 }
@@ -184,7 +183,7 @@ export function intakeFormPage(ctx: PageContext, p: ProcedureDetail, form: FormD
     : html`<input type="hidden" name="unitId" value="${units[0]?.value ?? ''}">`}
   ${radios(lang, {
     name: 'channel', legend: o.channel, value: value('channel') || 'counter', error: state.errors.channel,
-    options: (['counter', 'postal'] as const).filter((c) => c === 'counter' || p.postal.submit).map((c) => ({ value: c, text: o.channels[c] })),
+    options: intakeChannels.filter((c) => c === 'counter' || p.postal.submit).map((c) => ({ value: c, text: o.channels[c] })),
   })}
   ${form.sections.map((s) => renderSection(lang, s, state, { areas, form, today }))}
   ${radios(lang, {
@@ -232,7 +231,8 @@ export type DossierPageData = {
   areaName(code: string): string;
   actions: OfferedAction[];
   canAttachResult: boolean;
-  documents: ReadonlyArray<'01' | '02' | '03' | '04' | '06'>;
+  /** Form 01 (the receipt, from the dossiers module) and the office's forms the dossier has come to (office.forms.ts). */
+  documents: ReadonlyArray<'01' | OfficeForm>;
   done?: Action;
   failed?: FailedAction;
 };
@@ -268,7 +268,7 @@ function actionForm(ctx: PageContext, d: DossierView, a: OfferedAction, failed: 
   const warning = a.action === 'refuse' || a.action === 'suspend';
   return html`<section class="action" id="action-${a.action}"${fields.length ? html` aria-labelledby="action-${a.action}-title"` : ''}>
   ${fields.length ? html`<h3 id="action-${a.action}-title">${o.actions[a.action]}</h3>` : ''}
-  ${mine?.errors[''] ? html`<p class="error-message">${mine.errors['']}</p>` : ''}
+  ${errorMessage(mine?.errors[''])}
   <form action="/can-bo/ho-so/${d.id}/thao-tac" method="post" novalidate>
     ${csrfInput(ctx.csrf)}
     <input type="hidden" name="action" value="${a.action}">
@@ -288,7 +288,7 @@ function resultForm(ctx: PageContext, d: DossierView, failed: FailedAction | und
     ${csrfInput(ctx.csrf)}
     <div class="form-group${error ? ' form-group-error' : ''}">
       <label class="label" for="attach_result-file">${m.office.resultFile}</label>
-      ${error ? html`<p class="error-message" id="attach_result-file-error"><span class="visually-hidden">${m.errorPage.errorPrefix}</span>${error}</p>` : ''}
+      ${errorMessage(error, { id: 'attach_result-file-error', lang })}
       <input class="file-input" type="file" id="attach_result-file" name="file" accept="application/pdf,image/jpeg,image/png"${error ? html` aria-describedby="attach_result-file-error"` : ''}>
     </div>
     <button class="button button-secondary" type="submit">${m.office.actions.attach_result}</button>

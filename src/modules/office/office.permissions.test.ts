@@ -3,10 +3,10 @@
 // a dossier get a fresh one per caller, so each answer reflects the role, not an earlier call.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { staffRoles, type Role } from '../../domain/roles.ts';
+import { dossierReaders, staffRoles, type Role } from '../../domain/roles.ts';
 import { createTestContext, type TestContext } from '../../testing/context.ts';
 import { signedInCitizen, signedInStaff } from '../../testing/fixtures.ts';
-import { attachResult, counterIntakeBody, deskAt, must, onlineDossier, type Desk } from '../../testing/office.ts';
+import { attachResult, counterIntakeBody, deskAt, dossierAt, type Desk } from '../../testing/office.ts';
 import { tinyPdf } from '../../testing/uploads.ts';
 
 let ctx: TestContext;
@@ -19,26 +19,16 @@ after(() => ctx.close());
 
 type Kind = 'anonymous' | 'owner' | 'citizen' | `${Role}-here` | `${Role}-elsewhere`;
 type Caller = { kind: Kind; auth: Record<string, string> };
-type Dossier = Awaited<ReturnType<typeof onlineDossier>>;
+type Dossier = Awaited<ReturnType<typeof dossierAt>>;
 
 const get = async (url: string, auth: Record<string, string>) => (await ctx.app.inject({ url, headers: auth })).statusCode;
 const post = async (url: string, auth: Record<string, string>, payload: object) => (await ctx.app.inject({ method: 'POST', url, headers: auth, payload })).statusCode;
 
 /** A dossier at a stage, made fresh for each caller of a route that changes it. */
 const stages = {
-  submitted: () => onlineDossier(ctx),
-  inProcess: async () => {
-    const d = await onlineDossier(ctx);
-    await must(ctx, desk.reception, d.id, { action: 'accept' });
-    await must(ctx, desk.reception, d.id, { action: 'transfer' });
-    return d;
-  },
-  resolved: async () => {
-    const d = await stages.inProcess();
-    assert.equal((await attachResult(ctx, desk.approver, d.id, tinyPdf)).status, 201);
-    await must(ctx, desk.approver, d.id, { action: 'resolve' });
-    return d;
-  },
+  submitted: () => dossierAt(ctx, desk, 'submitted'),
+  inProcess: () => dossierAt(ctx, desk, 'processing'),
+  resolved: () => dossierAt(ctx, desk, 'resolved'),
 };
 
 type Route = { name: string; stage: keyof typeof stages; fresh: boolean; call: (auth: Record<string, string>, d: Dossier) => Promise<number> };
@@ -51,7 +41,7 @@ const routes: Route[] = [
   { name: 'GET /dossiers/{id}/documents/06.pdf', stage: 'inProcess', fresh: false, call: (a, d) => get(`/api/v1/dossiers/${d.id}/documents/06.pdf`, a) },
 ];
 
-const readers: Role[] = ['reception', 'specialist', 'approver', 'clerk', 'postal', 'unit_admin', 'province_admin', 'auditor'];
+const readers: readonly Role[] = [...dossierReaders];
 
 /** What each caller should get, route by route. */
 function expected(kind: Kind, route: string): number {

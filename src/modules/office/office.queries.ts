@@ -2,20 +2,10 @@
 import { type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../db/connection.ts';
 import type { Database } from '../../db/schema.ts';
+import type { DossierState, Status } from '../../domain/dossier-status.ts';
+import { runningStatuses as running, tabStatuses, type QueueTab } from '../../domain/queue.ts';
 
-export type QueueTab = 'open' | 'intake' | 'processing' | 'paused' | 'to_return' | 'overdue' | 'due_soon' | 'mine' | 'closed';
-
-/** Which statuses each tab holds; `overdue`, `due_soon` and `mine` cut across them. */
-export const tabStatuses: Record<Exclude<QueueTab, 'overdue' | 'due_soon' | 'mine'>, readonly string[]> = {
-  open: ['submitted', 'accepted', 'in_process', 'supplement_requested', 'financial_obligation', 'suspended', 'resolved'],
-  intake: ['submitted'],
-  processing: ['accepted', 'in_process'],
-  paused: ['supplement_requested', 'financial_obligation', 'suspended'],
-  to_return: ['resolved'],
-  closed: ['returned', 'refused', 'withdrawn'],
-};
-/** The clock runs (so a dossier can be late) in these statuses: src/domain/dossier-status.ts clockRunning. */
-export const running: readonly string[] = ['accepted', 'in_process', 'suspended'];
+export { tabStatuses, type QueueTab };
 
 export type QueueFilter = {
   /** The units in scope, or `all` for a scope that covers every unit (no unit condition at all). */
@@ -56,7 +46,7 @@ function inTab(db: Db, f: QueueFilter): Q {
       q = q.where('status', 'in', tabStatuses[f.tab]);
   }
   q = q.where('practice', '=', 0);
-  if (f.status) q = q.where('status', '=', f.status);
+  if (f.status) q = q.where('status', '=', f.status as Status);
   if (f.procedureId) q = q.where('procedure_id', '=', f.procedureId);
   return q;
 }
@@ -102,7 +92,9 @@ export async function queuePage(db: Db, f: QueueFilter, limit: number, offset: n
     .where('id', 'in', picked)
     .execute();
   const order = new Map(picked.map((id, i) => [id, i]));
-  return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  // The dossier JSON columns the queue shows, parsed here (docs/architecture.md).
+  return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!)
+    .map((r) => ({ ...r, applicant: JSON.parse(r.applicant) as { fullName?: string }, state: JSON.parse(r.state) as DossierState }));
 }
 
 /**

@@ -7,12 +7,14 @@ import { requireUser } from '../../http/auth.ts';
 import { invalid } from '../../errors.ts';
 import { readUpload } from '../../http/multipart.ts';
 import { sendDocument } from '../../http/reply.ts';
-import { Limit, Offset, StringEnum, errors } from '../../http/schemas.ts';
+import { IdParams, Limit, Offset, StringEnum, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
-import { DossierBody, DossierView, IdParams } from '../dossiers/dossiers.routes.ts';
+import { DossierBody, DossierView } from '../dossiers/dossiers.routes.ts';
 import type { ActionRequest } from './office.workflow.ts';
 import type { DossierInput } from '../dossiers/dossiers.service.ts';
-import { officeForms, queueTabs, type OfficeForm } from './office.service.ts';
+import { intakeChannels } from '../../domain/channels.ts';
+import { queueTabs } from '../../domain/queue.ts';
+import { officeForms, type OfficeForm } from './office.forms.ts';
 
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
 
@@ -63,7 +65,7 @@ export function officeApiRoutes(services: Services): FastifyPluginAsync {
       {
         schema: {
           tags, summary: 'Counter or postal intake: the dossier is created and accepted in one step',
-          body: Type.Object({ ...DossierBody.properties, channel: StringEnum(['counter', 'postal'] as const) }),
+          body: Type.Object({ ...DossierBody.properties, channel: StringEnum(intakeChannels) }),
           response: {
             201: Type.Object({ id: Type.String(), code: Type.String(), status: Type.String(), trackingKey: Type.String(), dueAt: Nullable(Type.String()), acceptedAt: Nullable(Type.String()) }),
             ...errors(400, 401, 403),
@@ -108,7 +110,7 @@ export function officeApiRoutes(services: Services): FastifyPluginAsync {
       async (req, reply) => {
         const user = requireUser(req);
         const { stored } = await readUpload(req, {
-          maxBytes: services.dossiers.limits.maxFileBytes,
+          maxBytes: services.attachments.limits.maxFileBytes,
           receive: (file) => workflow.receiveResult(user, req.params.id, file),
           discard: (s) => workflow.discard(s),
         });

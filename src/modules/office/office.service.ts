@@ -5,18 +5,19 @@ import { allowedActions, clockRunning, isOverdue, type Action, type Status } fro
 import { covers, dossierReaders, unitsCovered, type Grant } from '../../domain/roles.ts';
 import { vietnamDay, type Clock } from '../../domain/time.ts';
 import { forwardProblem } from '../../domain/workflow.ts';
+import { isQueueTab, queueTabs, statusTab, type QueueTab } from '../../domain/queue.ts';
 import { fail } from '../../errors.ts';
 import { localName, messages, type Lang } from '../../i18n/index.ts';
 import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
 import type { CalendarService } from '../calendar/calendar.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
-import { stateOf, type DossiersService } from '../dossiers/dossiers.service.ts';
+import type { DossierRecord, DossiersService } from '../dossiers/dossiers.service.ts';
+import type { DossierViews } from '../dossiers/dossiers.views.ts';
 import type { WorkflowService } from './office.workflow.ts';
-import { apologyPdf, processControlPdf, refusalPdf, supplementRequestPdf, type DocumentHeader } from './office.documents.ts';
+import type { DocumentHeader } from './office.documents.ts';
+import { officeDocuments, type OfficeForm } from './office.forms.ts';
 import * as q from './office.queries.ts';
 
-export const officeForms = ['02', '03', '04', '06'] as const;
-export type OfficeForm = (typeof officeForms)[number];
 
 export type QueueQuery = { tab?: string; status?: string; unitId?: string; procedureId?: string; overdue?: boolean; assignedTo?: string; limit: number; offset: number };
 
@@ -29,9 +30,6 @@ export type QueueItem = {
   assigneeId: string | null; step: number;
 };
 
-export const queueTabs: readonly q.QueueTab[] = ['open', 'intake', 'processing', 'paused', 'to_return', 'overdue', 'due_soon', 'mine', 'closed'];
-
-const isTab = (t: unknown): t is q.QueueTab => typeof t === 'string' && (queueTabs as readonly string[]).includes(t);
 
 export class OfficeService {
   constructor(
@@ -43,6 +41,7 @@ export class OfficeService {
     private readonly clock: Clock,
     private readonly outbox: Outbox,
     private readonly publicUrl: string,
+    private readonly views: DossierViews,
   ) {}
 
   /** The grants of a user that read dossiers; 403 for anyone with none (citizens, outreach). */
@@ -71,7 +70,7 @@ export class OfficeService {
     const scope = this.scope(user);
     const grants = this.readerGrants(user);
     const unitIds = query.unitId ? (grants.some((g) => covers(g, query.unitId!, (id) => this.catalog.unit(id)?.parentId)) ? [query.unitId] : []) : scope;
-    const tab: q.QueueTab = query.overdue ? 'overdue' : query.assignedTo === 'me' ? 'mine' : isTab(query.tab) ? query.tab : query.status ? statusTab(query.status) : 'open';
+    const tab: QueueTab = query.overdue ? 'overdue' : query.assignedTo === 'me' ? 'mine' : isQueueTab(query.tab) ? query.tab : query.status ? statusTab(query.status) : 'open';
     const now = this.clock.now();
     // A scope that covers every unit (the province with its subtree) needs no unit condition.
     const everyUnit = !query.unitId && unitIds.length === this.catalog.allUnits().length;
@@ -79,7 +78,7 @@ export class OfficeService {
       unitIds: everyUnit ? ('all' as const) : unitIds, userId: user.id, now: now.toISOString(), dueSoonBy: await this.dueSoonBy(unitIds.length === 1 ? unitIds[0]! : null, now),
       closedSince: new Date(now.getTime() - 30 * 86400_000).toISOString(), procedureId: query.procedureId,
     };
-    const empty = Object.fromEntries(queueTabs.map((t) => [t, 0])) as Record<q.QueueTab, number>;
+    const empty = Object.fromEntries(queueTabs.map((t) => [t, 0])) as Record<QueueTab, number>;
     if (!unitIds.length) return { total: 0, items: [], counts: empty, tab, scope: unitIds };
     const filter: q.QueueFilter = { ...base, tab, status: query.status };
     const counts = await q.queueCounts(this.db, base);
@@ -90,17 +89,17 @@ export class OfficeService {
     ]);
     const items: QueueItem[] = rows.map((r) => {
       const procedure = this.catalog.find(r.procedure_id);
-      const applicant = JSON.parse(r.applicant) as { fullName?: string };
-      const status = r.status as Status;
+      const applicant = r.applicant;
+      const status = r.status;
       return {
         id: r.id, code: r.code, status, statusCode: r.status_code, procedureId: r.procedure_id,
         procedureName: procedure ? procedure.name : r.procedure_id, unitId: r.unit_id, channel: r.channel,
         applicantName: applicant.fullName ?? '', submittedAt: r.submitted_at, acceptedAt: r.accepted_at, dueAt: r.due_at,
         newDueAt: r.new_due_at, overdue: isOverdue(status, r.due_at, now),
-        dueSoon: clockRunning.has(status) && !!r.due_at && r.due_at >= base.now && r.due_at <= base.dueSoonBy, assigneeId: r.assignee_id, step: (JSON.parse(r.state) as { step: number }).step,
+        dueSoon: clockRunning.has(status) && !!r.due_at && r.due_at >= base.now && r.due_at <= base.dueSoonBy, assigneeId: r.assignee_id, step: r.state.step,
       };
     });
-    return { total, items, counts: counts as Record<Exclude<q.QueueTab, 'closed'>, number>, tab, scope: unitIds };
+    return { total, items, counts: counts as Record<Exclude<QueueTab, 'closed'>, number>, tab, scope: unitIds };
   }
 
   /**
@@ -108,8 +107,8 @@ export class OfficeService {
    * rule table's, less a forward that the workflow template does not allow (no next step, or a
    * step the caller does not hold).
    */
-  async actionsFor(user: SessionUser, row: { owner_id: string | null; unit_id: string; procedure_id: string; state: string }): Promise<Action[]> {
-    const state = stateOf(row as never);
+  async actionsFor(user: SessionUser, row: Pick<DossierRecord, 'owner_id' | 'unit_id' | 'procedure_id' | 'state'>): Promise<Action[]> {
+    const state = row.state;
     if (row.owner_id === user.id) return allowedActions(state, 'citizen');
     const steps = await this.workflow.steps(row.procedure_id);
     const found = new Set<Action>();
@@ -135,9 +134,9 @@ export class OfficeService {
    */
   async document(user: SessionUser, id: string, form: OfficeForm, lang: Lang): Promise<Buffer> {
     const row = await this.dossiers.visible(user, id);
-    if (row.owner_id === user.id && form === '06') fail('forbidden');
-    const log = await this.dossiers.actionLog(row.id);
-    const names = await q.userNames(this.db, log.flatMap((a) => [a.actor_id ?? '', (JSON.parse(a.data) as { toUserId?: string }).toUserId ?? '']).filter(Boolean));
+    if (row.owner_id === user.id && officeDocuments[form].readers === 'staff') fail('forbidden');
+    const log = await this.views.actionLog(row.id);
+    const names = await q.userNames(this.db, log.flatMap((a) => [a.actor_id ?? '', (a.data as { toUserId?: string }).toUserId ?? '']).filter(Boolean));
     const unit = this.catalog.unit(row.unit_id);
     const procedure = this.catalog.find(row.procedure_id);
     const header: DocumentHeader = {
@@ -145,51 +144,15 @@ export class OfficeService {
       agencyName: unit ? (lang === 'en' ? unit.agencyNameEn : unit.agencyName) : null,
       code: row.code ?? '',
       trackingUrl: row.code && row.tracking_key ? this.dossiers.trackingUrl(row.code, row.tracking_key) : this.publicUrl,
-      applicantName: (JSON.parse(row.applicant) as { fullName?: string }).fullName ?? '',
+      applicantName: row.applicant.fullName ?? '',
       procedureName: procedure ? localName(lang, procedure) : row.procedure_id,
     };
-    const last = (action: string) => log.filter((a) => a.action === action).at(-1);
-    const officer = (a: { actor_id: string | null }) => (a.actor_id && names.get(a.actor_id)) || '';
-    const m = messages(lang);
-    switch (form) {
-      case '02': {
-        const a = last('request_supplement');
-        if (!a) fail('invalid_transition');
-        return supplementRequestPdf(lang, { ...header, requestedAt: a.at, items: (JSON.parse(a.data) as { missing: string[] }).missing, note: a.note, officerName: officer(a) });
-      }
-      case '03': {
-        const a = last('refuse');
-        if (!a) fail('invalid_transition');
-        return refusalPdf(lang, { ...header, refusedAt: a.at, reason: a.note ?? '', officerName: officer(a) });
-      }
-      case '04': {
-        const a = last('apologize');
-        if (!a || !row.accepted_at) fail('invalid_transition');
-        const data = JSON.parse(a.data) as { dueAt: string; newDueAt: string };
-        return apologyPdf(lang, { ...header, acceptedAt: row.accepted_at, dueAt: data.dueAt, newDueAt: data.newDueAt, reason: a.note ?? '', officerName: officer(a), issuedAt: a.at });
-      }
-      case '06': {
-        if (!row.accepted_at || !row.due_at) fail('invalid_transition');
-        const unitName = header.unitName;
-        const party = (userId: string | null, role: string) => ({
-          name: (userId && names.get(userId)) || m.account.role[role as keyof typeof m.account.role] || role,
-          roleLabel: m.account.role[role as keyof typeof m.account.role] ?? role,
-          unitName,
-        });
-        const steps = await this.workflow.steps(row.procedure_id);
-        const handOvers = log
-          .filter((a) => ['transfer', 'forward', 'return_step', 'recall', 'assign', 'resolve', 'return_result'].includes(a.action))
-          .map((a) => {
-            const data = JSON.parse(a.data) as { toUserId?: string; step?: number; stepDueAt?: string; receivedBy?: string };
-            const toRole = data.step !== undefined ? (steps[data.step]?.role ?? 'specialist') : a.action === 'resolve' ? 'reception' : 'citizen';
-            const to = a.action === 'return_result'
-              ? { name: data.receivedBy ?? header.applicantName, roleLabel: m.account.role.citizen, unitName: '' }
-              : party(data.toUserId ?? null, toRole);
-            return { from: party(a.actor_id, a.actor_role), to, at: a.at, stepDueAt: data.stepDueAt ?? null, outcome: a.note ?? m.office.handOver[a.action as keyof typeof m.office.handOver] ?? null };
-          });
-        return processControlPdf(lang, { ...header, acceptedAt: row.accepted_at, dueAt: row.due_at, handOvers });
-      }
-    }
+    const doc = officeDocuments[form];
+    if (!doc.applies({ actions: log.map((a) => a.action), acceptedAt: row.accepted_at, dueAt: row.due_at })) fail('invalid_transition');
+    return doc.render({
+      lang, messages: messages(lang), header, acceptedAt: row.accepted_at ?? '', dueAt: row.due_at ?? '', log, names,
+      steps: () => this.workflow.steps(row.procedure_id),
+    });
   }
 
   /**
@@ -235,11 +198,3 @@ export class OfficeService {
   }
 }
 
-/** The tab a status belongs to, for a status filter. */
-function statusTab(status: string): q.QueueTab {
-  if (status === 'submitted') return 'intake';
-  if (['accepted', 'in_process'].includes(status)) return 'processing';
-  if (['supplement_requested', 'financial_obligation', 'suspended'].includes(status)) return 'paused';
-  if (status === 'resolved') return 'to_return';
-  return 'closed';
-}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { createTestContext, type TestContext } from '../../testing/context.ts';
 import { signedInCitizen, signedInStaff } from '../../testing/fixtures.ts';
-import { act, attachResult, counterDossier, counterIntakeBody, deskAt, must, onlineDossier, type Desk } from '../../testing/office.ts';
+import { act, attachResult, counterDossier, counterIntakeBody, deskAt, dossierAt, must, onlineDossier, type Desk } from '../../testing/office.ts';
 import { tinyPdf } from '../../testing/uploads.ts';
 
 let ctx: TestContext;
@@ -130,8 +130,7 @@ test('apology with a new date: at least one working day before the deadline, onc
 });
 
 test('withdrawal: the applicant asks, reception confirms; without a request there is nothing to confirm', async () => {
-  const d = await onlineDossier(ctx);
-  await must(ctx, desk.reception, d.id, { action: 'accept' });
+  const d = await dossierAt(ctx, desk, 'accepted');
   assert.equal((await act(ctx, desk.reception, d.id, { action: 'confirm_withdrawal' })).status, 409);
   const asked = await ctx.app.inject({ method: 'POST', url: `/api/v1/dossiers/${d.id}/withdraw`, headers: d.citizen.auth, payload: {} });
   assert.equal(asked.statusCode, 200);
@@ -170,9 +169,7 @@ test('two officers accept the same dossier at the same moment over real connecti
 
 test('a procedure with its own template follows it: a birth registration goes from the civil-status officer to the commune chair, and no further', async () => {
   ctx.clock.set(monday0932);
-  const d = await onlineDossier(ctx);
-  await must(ctx, desk.reception, d.id, { action: 'accept' });
-  await must(ctx, desk.reception, d.id, { action: 'transfer' });
+  const d = await dossierAt(ctx, desk, 'processing');
   const signed = await must(ctx, desk.specialist, d.id, { action: 'forward', toUserId: desk.approver.user.id });
   assert.equal(signed.assigneeId, desk.approver.user.id);
   const last = await act(ctx, desk.approver, d.id, { action: 'forward' });
@@ -184,11 +181,22 @@ test('a procedure with its own template follows it: a birth registration goes fr
 });
 
 test('workflow templates are checked as they load: shares must add up, roles must be staff, units must exist', async () => {
-  const { loadWorkflowTemplates } = await import('../../db/seed/workflows.ts');
+  const { loadWorkflowTemplates } = await import('./office.templates.ts');
   const step = { key: 'a', name: 'A', nameEn: 'A', role: 'specialist' as const, unitId: null, share: 1 };
   await assert.rejects(loadWorkflowTemplates(ctx.handle.db, new Date(), { version: 't', default: { name: 'x', steps: [{ ...step, share: 0.5 }] }, procedures: {} }), /workflow template default: the shares add up to 0.500/);
   await assert.rejects(loadWorkflowTemplates(ctx.handle.db, new Date(), { version: 't', default: { name: 'x', steps: [{ ...step, unitId: 'khong-co' as never }] }, procedures: {} }), /names unit khong-co/);
   const r = await loadWorkflowTemplates(ctx.handle.db, new Date(), { version: 't', default: { name: 'x', steps: [step] }, procedures: { 'khong-co-thu-tuc': { name: 'y', steps: [step] } } });
   assert.deepEqual(r, { loaded: 1, skipped: ['khong-co-thu-tuc'] });
   await loadWorkflowTemplates(ctx.handle.db, new Date()); // back to the file's templates for the other tests
+});
+
+test('the tests’ stage helper brings a dossier to each stage through the API, and the dossier says so', async () => {
+  const expected = {
+    submitted: 'submitted', accepted: 'accepted', processing: 'in_process', supplement_requested: 'supplement_requested', refused: 'refused',
+    financial_obligation: 'financial_obligation', suspended: 'suspended', resolved: 'resolved', returned: 'returned', withdrawn: 'withdrawn',
+  } as const;
+  for (const [stage, status] of Object.entries(expected)) {
+    const d = await dossierAt(ctx, desk, stage as keyof typeof expected);
+    assert.equal((await ctx.app.inject({ url: `/api/v1/dossiers/${d.id}`, headers: desk.reception.auth })).json().status, status, stage);
+  }
 });

@@ -2,11 +2,12 @@
 // (accept, ask for a supplement, refuse), the workflow steps (transfer, assign, forward, return,
 // recall), pauses, suspension, apology, results coded {code}-KQ{n}, their return, and withdrawal.
 // Every action goes through DossiersService.applyAction: the one table decides, the log records.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Db } from '../../db/connection.ts';
-import { resultCode } from '../../domain/dossier-code.ts';
-import { isAction, type Action, type Status } from '../../domain/dossier-status.ts';
+import { resultCode, trackingKey } from '../../domain/dossier-code.ts';
+import { intakeChannels, isIntakeChannel } from '../../domain/channels.ts';
+import { isAction, ownRouteActions } from '../../domain/dossier-status.ts';
 import { allowedForDocuments } from '../../domain/file-types.ts';
 import { defaultSteps, forwardProblem, stepDueAt, type WorkflowStep } from '../../domain/workflow.ts';
 import type { Clock } from '../../domain/time.ts';
@@ -15,8 +16,9 @@ import type { Lang } from '../../i18n/index.ts';
 import type { SessionUser } from '../accounts/accounts.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { FileStorage } from '../files/files.storage.ts';
-import * as q from '../dossiers/dossiers.queries.ts';
-import { stateOf, type DossierInput, type DossierView, type DossiersService, type DueCalendar } from '../dossiers/dossiers.service.ts';
+import { findWorkflowTemplate, staffRolesOf } from './office.workflow.queries.ts';
+import { stateOf, type DossierRecord, type DossierInput, type DossierView, type DossiersService, type DueCalendar } from '../dossiers/dossiers.service.ts';
+import type { DossierViews } from '../dossiers/dossiers.views.ts';
 import { storeUpload, type StoredUpload } from '../dossiers/dossiers.uploads.ts';
 
 /** What an officer sends with an action (api-v1.md: POST /dossiers/{id}/actions). */
@@ -33,16 +35,8 @@ export type ActionRequest = {
   receivedBy?: unknown;
 };
 
-/** Actions taken through their own routes, never through POST /actions. */
-const ownRoutes: ReadonlySet<Action> = new Set(['create', 'submit', 'attach_result', 'withdraw']);
 
 const text = (v: unknown, max: number): string | null => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : null);
-
-/** Tracking keys avoid letters people confuse (0/O, 1/I/L) when reading them off a receipt. */
-const keyAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-export function trackingKey(): string {
-  return [...randomBytes(10)].map((b) => keyAlphabet[b % keyAlphabet.length]).join('');
-}
 
 export class WorkflowService {
   constructor(
@@ -53,12 +47,13 @@ export class WorkflowService {
     private readonly storage: FileStorage,
     private readonly clock: Clock,
     private readonly maxFileBytes: number,
+    private readonly views: DossierViews,
   ) {}
 
   /** The steps a procedure's dossiers go through: its own template, the default one, or the built-in default. */
   async steps(procedureId: string): Promise<WorkflowStep[]> {
-    const t = await q.findWorkflowTemplate(this.db, procedureId);
-    return t ? (JSON.parse(t.steps) as WorkflowStep[]) : defaultSteps;
+    const t = await findWorkflowTemplate(this.db, procedureId);
+    return t ? t.steps : defaultSteps;
   }
 
   /**
@@ -68,7 +63,7 @@ export class WorkflowService {
    */
   async intake(user: SessionUser, input: DossierInput & { channel?: unknown }, lang: Lang) {
     const channel = input.channel;
-    if (channel !== 'counter' && channel !== 'postal') throw invalid({ channel: { key: 'notAllowed', params: { allowed: 'counter, postal' } } });
+    if (!isIntakeChannel(channel)) throw invalid({ channel: { key: 'notAllowed', params: { allowed: intakeChannels.join(', ') } } });
     const { procedure, unitId } = this.dossiers.procedureAndUnit(input);
     const role = user.roles.find((r) => (r.role === 'reception' || (channel === 'postal' && r.role === 'postal')) && this.dossiers.covers(r, unitId));
     if (!role) {
@@ -80,22 +75,22 @@ export class WorkflowService {
     const now = this.clock.now();
     const id = randomUUID();
     const key = trackingKey();
-    let row!: q.DossierRow;
+    let row!: DossierRecord;
     await this.db.transaction().execute(async (tx) => {
       const code = await this.dossiers.issueCode(tx, unitId, now);
       const by = { actor: role.role, userId: user.id, at: now } as const;
       row = await this.dossiers.insertNew(tx, {
         id, procedure_id: procedure.id, procedure_version: detail.version.number, unit_id: unitId, channel, owner_id: null,
-        applicant: JSON.stringify(applicant), form: JSON.stringify(form), delivery: JSON.stringify(input.delivery ?? { method: 'counter' }), lang, external_id: null,
+        applicant, form, delivery: input.delivery ?? { method: 'counter' }, lang, external_id: null,
       }, by);
       row = await this.dossiers.applyAction(tx, row, { ...by, action: 'submit', notify: false, set: { code, tracking_key: key, submitted_at: now.toISOString() } });
       row = await this.dossiers.applyAction(tx, row, { action: 'accept', actor: 'reception', userId: user.id, at: now, set: await this.acceptance(row, now, tx) });
     });
-    return { id, code: row.code!, status: row.status as Status, trackingKey: key, dueAt: row.due_at, acceptedAt: row.accepted_at };
+    return { id, code: row.code!, status: row.status, trackingKey: key, dueAt: row.due_at, acceptedAt: row.accepted_at };
   }
 
   /** What acceptance sets: the intake time, and the due time from the procedure's processing time under the unit's calendar. */
-  private async acceptance(row: q.DossierRow, now: Date, db: Db = this.db): Promise<Partial<q.DossierRow>> {
+  private async acceptance(row: DossierRecord, now: Date, db: Db = this.db): Promise<Partial<DossierRecord>> {
     const hours = Math.round((this.catalog.find(row.procedure_id)?.processingDays ?? 0) * 8);
     return { accepted_at: now.toISOString(), processing_hours: hours, due_at: (await this.calendar.dueAt(row.unit_id, now, hours, db)).toISOString() };
   }
@@ -103,7 +98,7 @@ export class WorkflowService {
   /** An officer's action on a dossier in their scope (api-v1.md): 404 outside it, 403 for a role that may not, 409 in a state that does not allow it. */
   async act(user: SessionUser, id: string, req: ActionRequest): Promise<DossierView> {
     const action = req.action;
-    if (!isAction(action) || ownRoutes.has(action)) {
+    if (!isAction(action) || ownRouteActions.has(action)) {
       throw invalid({ action: { key: 'notAllowed', params: { allowed: 'accept, request_supplement, supplement, refuse, transfer, assign, forward, return_step, recall, request_financial_obligation, fulfil_financial_obligation, suspend, resume, resolve, return_result, apologize, confirm_withdrawal' } } });
     }
     const row = await this.dossiers.visible(user, id);
@@ -113,7 +108,7 @@ export class WorkflowService {
     const note = text(req.note, 2000);
     const problems: Record<string, FieldProblem> = {};
     const data: Record<string, unknown> = {};
-    let set: Partial<q.DossierRow> = {};
+    let set: Partial<DossierRecord> = {};
 
     switch (action) {
       case 'accept':
@@ -153,7 +148,7 @@ export class WorkflowService {
       }
       case 'return_step':
       case 'recall':
-        set.assignee_id = await q.previousHolder(this.db, row.id, stateOf(row).step - 1);
+        set.assignee_id = await this.dossiers.previousHolder(row.id, stateOf(row).step - 1);
         data.step = stateOf(row).step - 1;
         break;
       case 'resolve':
@@ -183,13 +178,13 @@ export class WorkflowService {
     }
     if (Object.keys(problems).length) throw invalid(problems);
     await this.db.transaction().execute((tx) => this.dossiers.applyAction(tx, row, { action, actor, userId: user.id, at: now, note, data, set }));
-    return this.dossiers.get(user, id);
+    return this.views.get(user, id);
   }
 
   /** Whether a person holds a staff role (this one, or any) over the dossier's unit. */
   private async holdsStep(userId: string, unitId: string, role: string | null): Promise<boolean> {
-    const roles = await q.staffRolesOf(this.db, userId);
-    return roles.some((r) => (role === null ? r.role !== 'citizen' : r.role === role) && this.dossiers.covers({ role: r.role, unitId: r.unit_id, subtree: r.subtree === 1 }, unitId));
+    const roles = await staffRolesOf(this.db, userId);
+    return roles.some((r) => (role === null ? r.role !== 'citizen' : r.role === role) && this.dossiers.covers(r, unitId));
   }
 
   /** Stores an uploaded result file, once the caller may attach a result now; recordResult then records it. */
@@ -217,7 +212,7 @@ export class WorkflowService {
       const code = resultCode(row.code!, n);
       await this.db.transaction().execute(async (tx) => {
         await this.dossiers.applyAction(tx, row, { action: 'attach_result', actor, userId: user.id, at: now, data: { code, sha256: stored.sha256 } });
-        await q.insertResult(tx, {
+        await this.dossiers.addResult(tx, {
           id: randomUUID(), dossier_id: row.id, n, code, name: stored.name, size: stored.size, mime: stored.mime, sha256: stored.sha256,
           storage_key: stored.storageKey, created_at: now.toISOString(), created_by: user.id,
         });
@@ -238,7 +233,7 @@ export class WorkflowService {
     const row = await this.dossiers.visible(user, id);
     const staff = row.owner_id !== user.id;
     if (!staff && row.status !== 'resolved' && row.status !== 'returned') fail('dossier_not_found');
-    const result = (await q.listResults(this.db, row.id)).find((r) => r.n === n);
+    const result = (await this.dossiers.results(row.id)).find((r) => r.n === n);
     if (!result) fail('not_found');
     return { ...result, body: await this.storage.get(result.storage_key) };
   }

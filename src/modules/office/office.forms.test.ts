@@ -1,0 +1,62 @@
+// The table of printed forms is the one place a form is added: every row has its wording in the
+// template file, a name in both message files, and renders a PDF whose text carries its title.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { en } from '../../i18n/en.ts';
+import { messages } from '../../i18n/index.ts';
+import { vi } from '../../i18n/vi.ts';
+import { readReference } from '../../reference.ts';
+import { pdfText } from '../../testing/pdf.ts';
+import { formsFor, officeDocuments, officeForms, type FormSource, type LoggedAction } from './office.forms.ts';
+
+type Wording = { forms: Record<string, { source?: unknown } & Record<'vi' | 'en', { title?: unknown }>> };
+const wording = readReference<Wording>('documents/forms-03-2025.json');
+
+const at = '2026-11-27T02:32:00Z';
+const action = (name: string, data: Record<string, unknown> = {}, note: string | null = 'Lý do ghi rõ'): LoggedAction =>
+  ({ action: name, at, data, note, actor_id: 'u1', actor_role: 'reception' });
+
+/** A log in which every form applies. */
+const log: LoggedAction[] = [
+  action('request_supplement', { missing: ['Bản sao giấy chứng sinh'] }, null),
+  action('refuse'),
+  action('transfer', { toUserId: 'u2', step: 0, stepDueAt: at }, null),
+  action('apologize', { dueAt: at, newDueAt: '2026-12-02T10:00:00Z' }),
+];
+
+function source(lang: 'vi' | 'en'): FormSource {
+  return {
+    lang, messages: messages(lang), log, names: new Map([['u1', 'Trần Văn Bình'], ['u2', 'Lê Thị Hoa']]),
+    header: { unitName: 'UBND Phường 5', agencyName: null, code: '000.00.06.H56-261127-0007', trackingUrl: 'http://localhost:3000/tra-cuu/x', applicantName: 'Nguyễn Thị Lan', procedureName: 'Đăng ký khai sinh' },
+    acceptedAt: at, dueAt: '2026-12-01T10:00:00Z', steps: async () => [],
+  };
+}
+
+test('the office forms are the table’s rows, each with wording data, a name in vi and en, and a PDF that prints its title', async () => {
+  assert.deepEqual(officeForms, Object.keys(officeDocuments));
+  assert.deepEqual(Object.keys(wording.forms).sort(), [...officeForms].sort(), 'the template file has wording for exactly the forms of the table');
+  for (const form of officeForms) {
+    assert.equal(typeof wording.forms[form]?.source, 'string', `forms.${form}.source`);
+    assert.ok(vi.office.documentNames[form], `vi office.documentNames.${form}`);
+    assert.ok(en.office.documentNames[form], `en office.documentNames.${form}`);
+    for (const lang of ['vi', 'en'] as const) {
+      const title = wording.forms[form]![lang].title;
+      assert.equal(typeof title, 'string', `forms.${form}.${lang}.title`);
+      const text = pdfText(await officeDocuments[form].render(source(lang))).replace(/\s+/g, ' ');
+      assert.ok(text.includes((title as string).replace(/\s+/g, ' ')), `Form ${form} in ${lang} prints its title`);
+    }
+  }
+});
+
+test('when a form applies is one function of the log and dates, for the service and the page alike', () => {
+  const none = { actions: [], acceptedAt: null, dueAt: null };
+  assert.deepEqual(formsFor(none), []);
+  assert.deepEqual(formsFor({ ...none, actions: ['create', 'submit', 'request_supplement'] }), ['02']);
+  assert.deepEqual(formsFor({ ...none, actions: ['refuse'] }), ['03']);
+  // An apology is printed only for an accepted dossier; the process-control sheet once it has a due time.
+  assert.deepEqual(formsFor({ ...none, actions: ['apologize'] }), []);
+  assert.deepEqual(formsFor({ actions: ['accept', 'apologize'], acceptedAt: at, dueAt: null }), ['04']);
+  assert.deepEqual(formsFor({ actions: ['accept'], acceptedAt: at, dueAt: at }), ['06']);
+  // Only the process-control sheet is the office's alone.
+  assert.deepEqual(officeForms.filter((f) => officeDocuments[f].readers === 'staff'), ['06']);
+});
