@@ -5,7 +5,7 @@ import Fastify from 'fastify';
 import { LocalDiskStorage } from '../src/modules/files/files.storage.ts';
 import { openDatabase } from '../src/db/connection.ts';
 import { systemClock } from '../src/domain/time.ts';
-import { buildApp } from '../src/http/app.ts';
+import { buildApp } from '../src/app.ts';
 import { createServices } from '../src/services.ts';
 
 const [kind, sqliteFile] = process.argv.slice(2);

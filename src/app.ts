@@ -1,34 +1,38 @@
-// Builds the Fastify application: plugins, language, the one error handler, OpenAPI, and every
-// feature's routes. main.ts and the tests both build it here, so what is tested is what runs.
-import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
-import { calendarPageRoutes } from '../modules/calendar/calendar.pages.routes.ts';
-import { officeApiRoutes } from '../modules/office/office.routes.ts';
-import { statsRoutes } from '../modules/stats/stats.routes.ts';
-import { statsPageRoutes } from '../modules/stats/stats.pages.routes.ts';
-import { statsExportRoutes } from '../modules/stats/stats.export.routes.ts';
-import { feedbackRoutes } from '../modules/feedback/feedback.routes.ts';
-import { officePageRoutes } from '../modules/office/office.pages.routes.ts';
+// The HTTP side of the composition root: the Fastify application with its plugins, language, the
+// one error handler, OpenAPI, and every feature's routes. main.ts and the tests both build it here,
+// so what is tested is what runs. src/http/ holds the pieces; this file puts them together.
+import { calendarRoutes } from './modules/calendar/calendar.routes.ts';
+import { calendarPageRoutes } from './modules/calendar/calendar.pages.routes.ts';
+import { officeApiRoutes } from './modules/office/office.routes.ts';
+import { statsRoutes } from './modules/stats/stats.routes.ts';
+import { statsPageRoutes } from './modules/stats/stats.pages.routes.ts';
+import { statsExportRoutes } from './modules/stats/stats.export.routes.ts';
+import { feedbackRoutes } from './modules/feedback/feedback.routes.ts';
+import { feedbackPageRoutes } from './modules/feedback/feedback.pages.routes.ts';
+import { officePageRoutes } from './modules/office/office.pages.routes.ts';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
-import { isLang, langFromHeader, messages, type Lang } from '../i18n/index.ts';
-import { errorPage, notFoundPage } from '../web/pages.ts';
-import { AppError, type FieldProblem, fail } from '../errors.ts';
-import { errorBody } from './errors.ts';
-import { apiSecurityHeaders, pageSecurityHeaders } from './security.ts';
-import type { Services } from '../services.ts';
-import { healthRoutes } from '../modules/health/health.routes.ts';
-import { unitsRoutes } from '../modules/units/units.routes.ts';
-import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
-import { accountsRoutes } from '../modules/accounts/accounts.routes.ts';
-import { dossiersRoutes } from '../modules/dossiers/dossiers.routes.ts';
-import { authenticate } from './auth.ts';
-import { pageContext } from './csrf.ts';
+import { isLang, langFromHeader, messages, type Lang } from './i18n/index.ts';
+import { errorPage, notFoundPage } from './web/pages.ts';
+import { AppError, type FieldProblem, fail } from './errors.ts';
+import { errorBody } from './http/errors.ts';
+import { apiSecurityHeaders, pageSecurityHeaders } from './http/security.ts';
+import type { Services } from './services.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
+import { unitsRoutes } from './modules/units/units.routes.ts';
+import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
+import { catalogPageRoutes } from './modules/catalog/catalog.pages.routes.ts';
+import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { accountsPageRoutes } from './modules/accounts/accounts.pages.routes.ts';
+import { dossiersRoutes } from './modules/dossiers/dossiers.routes.ts';
+import { authenticate } from './http/auth.ts';
+import { pageContext } from './http/csrf.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,9 +42,9 @@ declare module 'fastify' {
   }
 }
 
-export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger, TypeBoxTypeProvider>;
 
-const staticDir = fileURLToPath(new URL('../web/static/', import.meta.url));
+const staticDir = fileURLToPath(new URL('./web/static/', import.meta.url));
 
 export type AppOptions = { services: Services; logger: Logger | false; publicUrl: string };
 
@@ -89,7 +93,7 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   await app.register(formbody);
   // One file per request; the size is capped again while the file streams into storage.
   await app.register(multipart, {
-    limits: { files: 1, fields: 10, fieldSize: 10_000, parts: 12, fileSize: services.dossiers.limits.maxFileBytes + 1 },
+    limits: { files: 1, fields: 10, fieldSize: 10_000, parts: 12, fileSize: services.attachments.limits.maxFileBytes + 1 },
   });
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1d' });
   await app.register(swagger, {
@@ -125,9 +129,11 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   app.addHook('preHandler', authenticate(services.accounts));
   await app.register(healthRoutes(services));
   await app.register(accountsRoutes(services));
+  await app.register(accountsPageRoutes(services));
   await app.register(dossiersRoutes(services));
   await app.register(unitsRoutes(services));
   await app.register(catalogRoutes(services));
+  await app.register(catalogPageRoutes(services));
   await app.register(calendarRoutes(services));
   await app.register(calendarPageRoutes(services));
   await app.register(officeApiRoutes(services));
@@ -135,6 +141,7 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   await app.register(statsPageRoutes(services));
   await app.register(statsExportRoutes(services));
   await app.register(feedbackRoutes(services));
+  await app.register(feedbackPageRoutes(services));
   await app.register(officePageRoutes(services));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -4,17 +4,14 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { isDemoLoaded, seedDemo } from './db/seed/demo.ts';
-import { seedSyntheticProcedures } from './db/seed/synthetic.ts';
-import { seedSyntheticDossiers } from './db/seed/synthetic-dossiers.ts';
-import { rebuildStats } from './modules/stats/stats.service.ts';
+import { isDemoLoaded, seedDemo } from './seed/demo.ts';
+import { seedSyntheticProcedures } from './seed/synthetic.ts';
+import { seedSyntheticDossiers } from './seed/synthetic-dossiers.ts';
 import { systemClock } from './domain/time.ts';
-import { openFromConfig, serve } from './main.ts';
+import { openFromConfig, serve, servicesFromConfig } from './main.ts';
 import { bumpCatalogRevision } from './modules/catalog/catalog.queries.ts';
-import { AccountError, AccountsService } from './modules/accounts/accounts.service.ts';
-import { UnitsService } from './modules/units/units.service.ts';
-import { createServices, outbox } from './services.ts';
-import { createStorage } from './modules/files/files.storage.ts';
+import { AccountError } from './modules/accounts/accounts.service.ts';
+import type { Services } from './services.ts';
 
 const usage = `Usage: motcua <command>
 
@@ -51,11 +48,12 @@ async function withProgress<T>(what: string, job: (tick: (done: number, of: numb
   }
 }
 
-async function withDatabase<T>(work: (handle: ReturnType<typeof openFromConfig>) => Promise<T>, opts = { migrate: true }): Promise<T> {
-  const handle = openFromConfig(loadConfig());
+async function withDatabase<T>(work: (handle: ReturnType<typeof openFromConfig>, services: Services) => Promise<T>, opts = { migrate: true }): Promise<T> {
+  const config = loadConfig();
+  const handle = openFromConfig(config);
   try {
     if (opts.migrate) await migrateToLatest(handle.db);
-    return await work(handle);
+    return await work(handle, servicesFromConfig(handle, config));
   } finally {
     await handle.close();
   }
@@ -85,7 +83,7 @@ async function run(argv: string[]): Promise<void> {
         options: { demo: { type: 'boolean' }, reload: { type: 'boolean' }, synthetic: { type: 'boolean' }, procedures: { type: 'string' }, dossiers: { type: 'string' }, days: { type: 'string' } },
       });
       if (!values.demo && !values.synthetic) throw new UsageError('seed needs --demo or --synthetic');
-      await withDatabase(async (h) => {
+      await withDatabase(async (h, services) => {
         if (values.demo) {
           if ((await isDemoLoaded(h.db)) && !values.reload) console.log('The demo data is already loaded (use --reload to load it again).');
           else console.log('Demo data loaded:', await seedDemo(h.db, systemClock.now()));
@@ -101,8 +99,6 @@ async function run(argv: string[]): Promise<void> {
           }
           if (values.dossiers) {
             const n = positiveInt(values.dossiers, '--dossiers');
-            const config = loadConfig();
-            const services = createServices(h, systemClock, { storage: createStorage({ dataDir: config.dataDir }), uploads: config.uploads, publicUrl: config.publicUrl });
             await services.catalog.load();
             const procedures = await Promise.all(services.catalog.mostUsed(services.catalog.size).map(async (p, rank) => ({
               id: p.id, processingHours: p.processingDays * 8, unitIds: p.unitIds, version: (await services.catalog.get(p.id)).version.number,
@@ -129,8 +125,8 @@ async function run(argv: string[]): Promise<void> {
         },
       });
       for (const flag of ['username', 'password', 'name', 'role'] as const) if (!values[flag]) throw new UsageError(`user add needs --${flag}`);
-      const created = await withDatabase((h) =>
-        new AccountsService(h.db, new UnitsService(h.db), systemClock, outbox).addUser({
+      const created = await withDatabase((_h, services) =>
+        services.accounts.addUser({
           username: values.username!, password: values.password!, name: values.name!, role: values.role!, unitId: values.unit, subtree: values.subtree,
         }),
       );
@@ -142,25 +138,21 @@ async function run(argv: string[]): Promise<void> {
       if (sub !== 'sweep') throw new UsageError('files: the only subcommand is "sweep"');
       const { values } = parseArgs({ args, options: { days: { type: 'string' } } });
       const days = values.days ? positiveInt(values.days, '--days') : 30;
-      const config = loadConfig();
-      const result = await withDatabase((h) => {
-        const storage = createStorage({ dataDir: config.dataDir, s3: config.s3 ?? undefined });
-        return createServices(h, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl }).dossiers.sweep(days);
-      });
+      const result = await withDatabase((_h, services) => services.drafts.sweep(days));
       console.log(`Removed ${result.drafts} abandoned drafts and ${result.files} orphan files.`);
       return;
     }
     case 'stats': {
       const [sub] = rest;
       if (sub !== 'rebuild') throw new UsageError('stats: the only subcommand is "rebuild"');
-      const result = await withDatabase((h) => withProgress('dossiers', (tick) => rebuildStats(h.db, tick)));
+      const result = await withDatabase((_h, services) => withProgress('dossiers', (tick) => services.stats.rebuild(tick)));
       console.log(`Statistics rebuilt from the action log: ${result.dossiers} received dossiers, ${result.rows} daily rows.`);
       return;
     }
     case 'audit': {
       const [sub] = rest;
       if (sub !== 'verify') throw new UsageError('audit: the only subcommand is "verify"');
-      process.exitCode = await withDatabase((h) => auditVerifyCommand(h, (line) => console.log(line)));
+      process.exitCode = await withDatabase((_h, services) => auditVerifyCommand(services.audit, (line) => console.log(line)));
       return;
     }
     case undefined:

@@ -4,19 +4,26 @@ import path from 'node:path';
 import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type DbHandle } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { isDemoLoaded, seedDemo } from './db/seed/demo.ts';
+import { isDemoLoaded, seedDemo } from './seed/demo.ts';
 import { systemClock } from './domain/time.ts';
-import { buildApp } from './http/app.ts';
-import { createServices } from './services.ts';
-import { readReference } from './db/seed/files.ts';
+import { buildApp } from './app.ts';
+import { createServices, type Services } from './services.ts';
+import { readReference } from './reference.ts';
 import { holidaysFile } from './modules/calendar/calendar.service.ts';
-import { loadWorkflowTemplates } from './db/seed/workflows.ts';
+import { loadWorkflowTemplates } from './modules/office/office.templates.ts';
 import { createTransports } from './modules/notifications/notifications.transports.ts';
 import { NotificationWorker } from './modules/notifications/notifications.worker.ts';
 import { createStorage } from './modules/files/files.storage.ts';
 
 export function openFromConfig(config: Config): DbHandle {
   return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'motcua.db') });
+}
+
+/** The services as this deployment is configured: the server and every CLI command build them here. */
+export function servicesFromConfig(handle: DbHandle, config: Config, log?: Logger): Services {
+  const storage = createStorage({ dataDir: config.dataDir, s3: config.s3 ?? undefined });
+  const settings = { mode: config.mode, nationalPortalUrl: config.nationalPortalUrl, inboundKeys: config.inboundKeys, oidc: config.oidc };
+  return createServices(handle, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl, settings, log });
 }
 
 export function createLogger(config: Config): Logger {
@@ -33,8 +40,7 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
     log.info('loading the demo data (first start)');
     log.info(await seedDemo(handle.db, systemClock.now()), 'demo data loaded');
   }
-  const storage = createStorage({ dataDir: config.dataDir, s3: config.s3 ?? undefined });
-  const services = createServices(handle, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl, settings: { mode: config.mode, nationalPortalUrl: config.nationalPortalUrl, inboundKeys: config.inboundKeys, oidc: config.oidc }, log });
+  const services = servicesFromConfig(handle, config, log);
   await services.catalog.load();
   // The official days off are reference data, loaded (once per year) with or without the demo.
   await services.calendar.seedFromJson(readReference(holidaysFile));
@@ -51,7 +57,7 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
   worker.start(config.outboxPollMs);
   // Once a day: abandoned drafts and orphan files go (motcua files sweep does the same by hand).
   const sweep = setInterval(() => {
-    services.dossiers.sweep().then((r) => log.info(r, 'swept drafts and files'), (err) => log.warn({ err }, 'sweep failed'));
+    services.drafts.sweep().then((r) => log.info(r, 'swept drafts and files'), (err) => log.warn({ err }, 'sweep failed'));
   }, 24 * 3600_000);
   sweep.unref();
   // Every hour from 07:00 Vietnam time: handlers hear of late and soon-due dossiers, once a day each.

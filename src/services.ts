@@ -9,12 +9,16 @@ import { AccountsService, type Outbox } from './modules/accounts/accounts.servic
 import { OidcLogin, type OidcSettings } from './modules/accounts/accounts.oidc.ts';
 import { enqueue } from './modules/notifications/notifications.queries.ts';
 import { DossiersService, type UploadLimits } from './modules/dossiers/dossiers.service.ts';
+import { DraftsService } from './modules/dossiers/dossiers.drafts.ts';
+import { AttachmentsService } from './modules/dossiers/dossiers.attachments.ts';
+import { DossierViews } from './modules/dossiers/dossiers.views.ts';
 import { WorkflowService } from './modules/office/office.workflow.ts';
 import { CalendarService } from './modules/calendar/calendar.service.ts';
 import { OfficeService } from './modules/office/office.service.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { StatsService } from './modules/stats/stats.service.ts';
 import { DashboardService } from './modules/stats/stats.dashboard.ts';
+import { StatsExportService } from './modules/stats/stats.export.ts';
 import { FeedbackService } from './modules/feedback/feedback.service.ts';
 import type { FileStorage } from './modules/files/files.storage.ts';
 
@@ -26,13 +30,18 @@ export type Services = {
   units: UnitsService;
   catalog: CatalogService;
   accounts: AccountsService;
+  /** The dossier engine: every change of a dossier goes through it. */
   dossiers: DossiersService;
+  drafts: DraftsService;
+  attachments: AttachmentsService;
+  views: DossierViews;
   workflow: WorkflowService;
   calendar: CalendarService;
   office: OfficeService;
   audit: AuditService;
   stats: StatsService;
   dashboard: DashboardService;
+  statsExport: StatsExportService;
   feedback: FeedbackService;
   oidc: OidcLogin | null;
 };
@@ -60,11 +69,16 @@ export function createServices(handle: DbHandle, clock: Clock, { storage, upload
   });
   const accounts = new AccountsService(handle.db, units, clock, outbox);
   const calendar = new CalendarService(handle.db, clock);
-  const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, storage, calendar.forDossiers(), uploads, publicUrl, settings.mode === 'back_office');
-  const workflow = new WorkflowService(handle.db, dossiers, catalog, calendar.forDossiers(), storage, clock, uploads.maxFileBytes);
-  const office = new OfficeService(handle.db, catalog, dossiers, workflow, calendar, clock, outbox, publicUrl);
+  const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, calendar.forDossiers(), publicUrl);
+  const views = new DossierViews(handle.db, dossiers, catalog, units, clock);
+  const drafts = new DraftsService(handle.db, dossiers, views, catalog, storage, clock, settings.mode === 'back_office');
+  const attachments = new AttachmentsService(handle.db, dossiers, catalog, storage, clock, uploads);
+  const workflow = new WorkflowService(handle.db, dossiers, catalog, calendar.forDossiers(), storage, clock, uploads.maxFileBytes, views);
+  const office = new OfficeService(handle.db, catalog, dossiers, workflow, calendar, clock, outbox, publicUrl, views);
   const oidc = settings.oidc ? new OidcLogin(settings.oidc, publicUrl) : null;
-  return { handle, storage, settings, clock, units, catalog, accounts, dossiers, workflow, calendar, office, audit: new AuditService(handle.db), stats: new StatsService(handle.db, catalog),
+  const stats = new StatsService(handle.db, catalog);
+  return { handle, storage, settings, clock, units, catalog, accounts, dossiers, drafts, attachments, views, workflow, calendar, office, audit: new AuditService(handle.db), stats,
     feedback: new FeedbackService(handle.db, dossiers, catalog, clock, outbox, publicUrl), oidc,
-    dashboard: new DashboardService(handle.db, catalog, new StatsService(handle.db, catalog)) };
+    dashboard: new DashboardService(handle.db, catalog, stats),
+    statsExport: new StatsExportService(handle.db, stats, catalog, office, clock) };
 }

@@ -1,8 +1,7 @@
 // Who is calling: a Bearer token (API) or the session cookie (pages), both backed by the sessions
 // table. Routes ask with requireUser(); permission checks build on the user's roles.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AccountsService, SessionUser } from '../modules/accounts/accounts.service.ts';
-import { sessionDays } from '../domain/accounts.ts';
+import { sessionDays, type SessionUser } from '../domain/accounts.ts';
 import { fail } from '../errors.ts';
 
 declare module 'fastify' {
@@ -31,7 +30,8 @@ export function tokenOf(req: FastifyRequest): string | null {
 }
 
 /** A preHandler hook that finds the caller's account from the token, when there is one. */
-export function authenticate(accounts: AccountsService): (req: FastifyRequest) => Promise<void> {
+/** Reads the session cookie or Bearer token; `accounts` finds the user a token belongs to. */
+export function authenticate(accounts: { userForToken(token: string): Promise<SessionUser | null> }): (req: FastifyRequest) => Promise<void> {
   return async (req) => {
     const token = tokenOf(req);
     if (!token) return;

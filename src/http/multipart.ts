@@ -3,23 +3,23 @@
 // before a byte is stored. A broken or cut-off body answers 400 and leaves no file behind.
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import type { StoredUpload } from '../modules/dossiers/dossiers.uploads.ts';
 import { csrfField, csrfMatches } from './csrf.ts';
 import { AppError, fail } from '../errors.ts';
 
-export type UploadHandlers = {
+/** Where the file goes: `receive` stores it and says what was stored, `discard` removes it again. */
+export type UploadHandlers<S> = {
   maxBytes: number;
   csrf?: boolean;
-  receive(file: { filename: string; stream: Readable }): Promise<StoredUpload>;
-  discard(stored: StoredUpload): Promise<void>;
+  receive(file: { filename: string; stream: Readable }): Promise<S>;
+  discard(stored: S): Promise<void>;
 };
 
-export async function readUpload(req: FastifyRequest, h: UploadHandlers): Promise<{ fields: Record<string, string>; stored?: StoredUpload }> {
+export async function readUpload<S>(req: FastifyRequest, h: UploadHandlers<S>): Promise<{ fields: Record<string, string>; stored?: S }> {
   // A body that announces itself as too large is refused before a byte of it is read.
   if (Number(req.headers['content-length'] ?? 0) > h.maxBytes + 64 * 1024) fail('file_too_large');
   if (!req.isMultipart()) fail('unsupported_media_type');
   const fields: Record<string, string> = {};
-  let stored: StoredUpload | undefined;
+  let stored: S | undefined;
   try {
     for await (const part of req.parts()) {
       if (part.type === 'field') {

@@ -1,12 +1,13 @@
 // Loads the real procedure catalogue (90 Tiền Giang procedures), their search aliases, the shared
 // synonym list and the form definitions, validating each file as it goes.
 import fs from 'node:fs';
-import type { Db } from '../connection.ts';
-import type { ProcedureTable, ProcedureVersionTable } from '../schema.ts';
-import { adminLevels, audiences, documentsFromList, onlineClassOfLevel, type AdminLevel, type OnlineLevel, type VersionContent } from '../../domain/catalog.ts';
-import { applicantSection, checkFormDefinition, genericRequestSection, type Audience, type FormDefinition } from '../../domain/forms.ts';
-import { fold, slugify } from '../../domain/text.ts';
-import { insertInChunks, readReference, referenceDir } from './files.ts';
+import type { Db } from '../db/connection.ts';
+import type { ProcedureTable, ProcedureVersionTable } from '../db/schema.ts';
+import { adminLevels, audiences, documentsFromList, onlineClassOfLevel, type AdminLevel, type OnlineLevel, type VersionContent } from '../domain/catalog.ts';
+import { applicantSection, checkFormDefinition, genericRequestSection, type Audience, type FormDefinition } from '../domain/forms.ts';
+import { fold, slugify } from '../domain/text.ts';
+import { insertInChunks } from './files.ts';
+import { readReference, referenceDir } from '../reference.ts';
 
 export type SourceProcedure = {
   id: string; name_vi: string; name_en: string; field_vi: string; field_en: string; level: string;

@@ -1,11 +1,11 @@
 // The demo data a fresh `npm start` serves: Tiền Giang's organisation (2017), the national
 // administrative-area lists, and the real procedure catalogue.
-import type { Db } from '../connection.ts';
-import { bumpCatalogRevision } from '../../modules/catalog/catalog.queries.ts';
+import type { Db } from '../db/connection.ts';
+import { bumpCatalogRevision } from '../modules/catalog/catalog.queries.ts';
 import { loadCatalog } from './catalog.ts';
-import { readReference } from './files.ts';
-import { loadWorkflowTemplates } from './workflows.ts';
-import { CalendarService, holidaysFile } from '../../modules/calendar/calendar.service.ts';
+import { readReference } from '../reference.ts';
+import { loadWorkflowTemplates } from '../modules/office/office.templates.ts';
+import { CalendarService, holidaysFile } from '../modules/calendar/calendar.service.ts';
 import { loadAdminAreas, loadOrganisation } from './organisation.ts';
 
 export async function isDemoLoaded(db: Db): Promise<boolean> {

@@ -1,8 +1,9 @@
 // Loads the organisation (Tiền Giang, 2017) and the national administrative-area lists.
-import type { Db } from '../connection.ts';
-import type { UnitTable } from '../schema.ts';
-import { unitKinds, type UnitKind } from '../../domain/units.ts';
-import { insertInChunks, readReference } from './files.ts';
+import type { Db } from '../db/connection.ts';
+import type { UnitTable } from '../db/schema.ts';
+import { unitKinds, type UnitKind } from '../domain/units.ts';
+import { insertInChunks } from './files.ts';
+import { readReference } from '../reference.ts';
 
 type OrgFile = {
   meta: { as_of: string };

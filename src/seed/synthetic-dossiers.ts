@@ -5,15 +5,15 @@
 // dossiers carry no audit entries: they never happened.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../connection.ts';
-import type { DossierActionTable, DossierTable } from '../schema.ts';
-import { dayException, dueAt, isWorkingDay, type Calendar } from '../../domain/calendar.ts';
-import { dossierCode } from '../../domain/dossier-code.ts';
-import { replay, statuses, type Action, type Actor, type Status } from '../../domain/dossier-status.ts';
-import { vietnamDay } from '../../domain/time.ts';
+import type { Db } from '../db/connection.ts';
+import type { DossierActionTable, DossierTable } from '../db/schema.ts';
+import { dayException, dueAt, isWorkingDay, type Calendar } from '../domain/calendar.ts';
+import { dossierCode } from '../domain/dossier-code.ts';
+import { replay, statuses, type Action, type Actor, type Status } from '../domain/dossier-status.ts';
+import { vietnamDay } from '../domain/time.ts';
 import { mulberry32 } from './synthetic.ts';
-import { rebuildStatusCounts } from '../../modules/dossiers/dossiers.queries.ts';
-import { rebuildStats } from '../../modules/stats/stats.service.ts';
+import { rebuildStatusCounts } from '../modules/dossiers/dossiers.queries.ts';
+import { rebuildStats } from '../modules/stats/stats.service.ts';
 
 type Procedure = { id: string; processingHours: number; unitIds: string[]; popularity: number; version: number };
 type Unit = { id: string; code: string };

@@ -1,11 +1,12 @@
 // Scale data for benchmarks: a synthetic catalogue at the 2017 plan's size and level split
 // (1,500 level-2, 795 level-3, 113 level-4 services: 2,408 in all). Names are built from the
 // real procedures, so searches over it behave like searches over a real catalogue.
-import type { Db } from '../connection.ts';
-import type { ProcedureTable, ProcedureVersionTable } from '../schema.ts';
-import { onlineClassOfLevel, planSplit, type OnlineLevel, type VersionContent } from '../../domain/catalog.ts';
-import { slugify } from '../../domain/text.ts';
-import { insertInChunks, readReference } from './files.ts';
+import type { Db } from '../db/connection.ts';
+import type { ProcedureTable, ProcedureVersionTable } from '../db/schema.ts';
+import { onlineClassOfLevel, planSplit, type OnlineLevel, type VersionContent } from '../domain/catalog.ts';
+import { slugify } from '../domain/text.ts';
+import { insertInChunks } from './files.ts';
+import { readReference } from '../reference.ts';
 import { readSourceProcedures, versionContent, type SourceProcedure } from './catalog.ts';
 
 /** A small deterministic generator, so two runs make the same catalogue. */

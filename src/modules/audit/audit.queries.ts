@@ -2,7 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../db/connection.ts';
 import type { AuditLogTable } from '../../db/schema.ts';
-import type { AuditEntry, ChainHead } from '../../domain/audit-chain.ts';
+import type { AuditEntry, ChainHead, JsonValue } from '../../domain/audit-chain.ts';
 
 function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
   return { seq: row.seq, at: row.at, kind: row.kind, actorId: row.actor_id, subject: row.subject, data: row.data, prevHash: row.prev_hash, hash: row.hash };
@@ -57,12 +57,13 @@ export async function findFirstBeyondHead(db: Db): Promise<number | undefined> {
   return row?.seq == null ? undefined : Number(row.seq);
 }
 
-export async function listEntries(db: Db, opts: { subject?: string; limit: number; offset: number }): Promise<{ total: number; items: AuditEntry[] }> {
+/** Entries newest first, their data parsed (the chain hashes the stored text; readers want the values). */
+export async function listEntries(db: Db, opts: { subject?: string; limit: number; offset: number }): Promise<{ total: number; items: Array<Omit<AuditEntry, 'data'> & { data: JsonValue }> }> {
   let base = db.selectFrom('audit_log');
   if (opts.subject !== undefined) base = base.where('subject', '=', opts.subject);
   const [count, rows] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     base.selectAll().orderBy('seq', 'desc').limit(opts.limit).offset(opts.offset).execute(),
   ]);
-  return { total: Number(count.n), items: rows.map(toEntry) };
+  return { total: Number(count.n), items: rows.map((r) => ({ ...toEntry(r), data: JSON.parse(r.data) as JsonValue })) };
 }

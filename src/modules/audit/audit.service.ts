@@ -89,7 +89,7 @@ export class AuditService {
     const { total, items } = await q.listEntries(this.db, { subject: opts.subject, limit, offset });
     return {
       total,
-      items: items.map((e) => ({ seq: e.seq, at: e.at, kind: e.kind, actorId: e.actorId, subject: e.subject, data: JSON.parse(e.data) as JsonValue, hash: e.hash })),
+      items: items.map((e) => ({ seq: e.seq, at: e.at, kind: e.kind, actorId: e.actorId, subject: e.subject, data: e.data, hash: e.hash })),
     };
   }
 }

@@ -95,15 +95,15 @@ test(`50 audited changes committing at once form one gapless chain that verifies
 });
 
 test('an intact chain verifies across page boundaries, and motcua audit verify prints its size and head', async (t) => {
-  const { db, handle } = await world(t);
+  const { db, audit } = await world(t);
   const lines: string[] = [];
-  assert.equal(await auditVerifyCommand(handle, (line) => lines.push(line)), 0);
+  assert.equal(await auditVerifyCommand(audit, (line) => lines.push(line)), 0);
   await appendMany(db, 23);
   for (const pageSize of [1, 7, 23, 5000]) {
     const r = await new AuditService(db, { pageSize }).verify();
     assert.deepEqual(r.ok && r.count, 23, `page size ${pageSize}`);
   }
-  assert.equal(await auditVerifyCommand(handle, (line) => lines.push(line)), 0);
+  assert.equal(await auditVerifyCommand(audit, (line) => lines.push(line)), 0);
   const head = await db.selectFrom('audit_head').select('hash').executeTakeFirstOrThrow();
   assert.deepEqual(lines, [`audit chain intact: 0 entries, head ${genesisHash}`, `audit chain intact: 23 entries, head ${head.hash}`]);
 });
@@ -117,12 +117,12 @@ test('appendAudit refuses to run outside a transaction, or with a timestamp that
 });
 
 test('verify names an entry whose data was changed with SQL, and motcua audit verify says so in one line', async (t) => {
-  const { db, audit, handle } = await world(t);
+  const { db, audit } = await world(t);
   await appendMany(db, 30);
   await db.updateTable('audit_log').set({ data: '{"action":"reject","n":17}' }).where('seq', '=', 17).execute();
   assert.deepEqual(await new AuditService(db, { pageSize: 7 }).verify(), { ok: false, seq: 17, reason: 'changed', message: 'its hash does not match its contents' });
   const lines: string[] = [];
-  assert.equal(await auditVerifyCommand(handle, (line) => lines.push(line)), 1);
+  assert.equal(await auditVerifyCommand(audit, (line) => lines.push(line)), 1);
   assert.deepEqual(lines, ['audit chain broken at entry 17: changed (its hash does not match its contents)']);
   assert.equal((await audit.verify()).ok, false);
 });
