@@ -2,6 +2,7 @@
 // with one line that names the variable.
 import path from 'node:path';
 import type { OidcSettings } from './modules/accounts/accounts.oidc.ts';
+import { KeyError, parseKey, type KeySource } from './keys.ts';
 
 export type Config = {
   port: number;
@@ -30,6 +31,8 @@ export type Config = {
   inboundKeys: Record<string, string>;
   /** Sign-in through an OpenID Connect provider such as VNeID; off when OIDC_ISSUER is unset. */
   oidc: OidcSettings | null;
+  /** DATA_KEY and AUDIT_KEY (src/keys.ts): required when NODE_ENV=production, generated for a demo. */
+  keys: KeySource;
 };
 
 export class ConfigError extends Error {
@@ -89,6 +92,20 @@ export function loadConfig(env: Env = process.env): Config {
     inboundKeys[sender] = key;
   }
   const oidc = oidcSettings(env);
+  const keys: KeySource = {
+    dataKey: env.DATA_KEY?.trim() || undefined, auditKey: env.AUDIT_KEY?.trim() || undefined,
+    previousDataKeys: env.PREVIOUS_DATA_KEYS?.trim() || undefined,
+    dataDir: path.resolve(env.DATA_DIR ?? 'data'), production: env.NODE_ENV === 'production',
+  };
+  try {
+    if (keys.dataKey) parseKey('DATA_KEY', keys.dataKey);
+    if (keys.auditKey) parseKey('AUDIT_KEY', keys.auditKey);
+    for (const k of (keys.previousDataKeys ?? '').split(',').filter((x) => x.trim())) parseKey('PREVIOUS_DATA_KEYS', k);
+    if (keys.production && (!keys.dataKey || !keys.auditKey)) throw new KeyError(keys.dataKey ? 'AUDIT_KEY' : 'DATA_KEY', 'required when NODE_ENV=production (openssl rand -base64 32)');
+  } catch (err) {
+    if (err instanceof KeyError) throw new ConfigError(err.variable, err.message.slice(err.variable.length + 2));
+    throw err;
+  }
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -108,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     nationalPortalUrl: (env.NATIONAL_PORTAL_URL ?? 'https://dichvucong.gov.vn').replace(/\/+$/, ''),
     inboundKeys,
     oidc,
+    keys,
     uploads: { maxFileBytes: intVar(env, 'MAX_FILE_MB', 20, 1, 100) * mb, maxDossierBytes: intVar(env, 'MAX_DOSSIER_MB', 60, 1, 1000) * mb },
   };
 }

@@ -8,6 +8,7 @@ import { isDemoLoaded, seedDemo } from './seed/demo.ts';
 import { systemClock } from './domain/time.ts';
 import { buildApp } from './app.ts';
 import { createServices, type Services } from './services.ts';
+import { loadKeys } from './keys.ts';
 import { readReference } from './reference.ts';
 import { holidaysFile } from './modules/calendar/calendar.service.ts';
 import { loadWorkflowTemplates } from './modules/office/office.templates.ts';
@@ -22,8 +23,10 @@ export function openFromConfig(config: Config): DbHandle {
 /** The services as this deployment is configured: the server and every CLI command build them here. */
 export function servicesFromConfig(handle: DbHandle, config: Config, log?: Logger): Services {
   const storage = createStorage({ dataDir: config.dataDir, s3: config.s3 ?? undefined });
+  const { keys, generated, file } = loadKeys(config.keys);
+  if (generated.length) log?.warn({ generated, file }, `generated ${generated.join(' and ')} for this demo and kept them beside the database; set them in the environment for a real deployment (NODE_ENV=production requires them)`);
   const settings = { mode: config.mode, nationalPortalUrl: config.nationalPortalUrl, inboundKeys: config.inboundKeys, oidc: config.oidc };
-  return createServices(handle, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl, settings, log });
+  return createServices(handle, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl, settings, log, keys });
 }
 
 export function createLogger(config: Config): Logger {

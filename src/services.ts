@@ -21,9 +21,12 @@ import { DashboardService } from './modules/stats/stats.dashboard.ts';
 import { StatsExportService } from './modules/stats/stats.export.ts';
 import { FeedbackService } from './modules/feedback/feedback.service.ts';
 import type { FileStorage } from './modules/files/files.storage.ts';
+import type { Keys } from './keys.ts';
 
 export type Services = {
   handle: DbHandle;
+  /** The secrets kept outside the database: personal-data encryption and the audit anchor. */
+  keys: Keys;
   storage: FileStorage;
   settings: Settings;
   clock: Clock;
@@ -60,9 +63,9 @@ export type Settings = {
 
 export const defaultSettings: Settings = { mode: 'full', nationalPortalUrl: 'https://dichvucong.gov.vn', inboundKeys: {} };
 
-export type ServiceOptions = { storage: FileStorage; uploads: UploadLimits; publicUrl: string; settings?: Settings; log?: Logger };
+export type ServiceOptions = { storage: FileStorage; uploads: UploadLimits; publicUrl: string; settings?: Settings; log?: Logger; keys: Keys };
 
-export function createServices(handle: DbHandle, clock: Clock, { storage, uploads, publicUrl, settings = defaultSettings, log }: ServiceOptions): Services {
+export function createServices(handle: DbHandle, clock: Clock, { storage, uploads, publicUrl, settings = defaultSettings, log, keys }: ServiceOptions): Services {
   const units = new UnitsService(handle.db);
   const catalog = new CatalogService(handle.db, units, clock, (query) => {
     recordMiss(handle.db, query, clock.now().toISOString()).catch((err) => log?.warn({ err }, 'could not record a search miss'));
@@ -77,7 +80,7 @@ export function createServices(handle: DbHandle, clock: Clock, { storage, upload
   const office = new OfficeService(handle.db, catalog, dossiers, workflow, calendar, clock, outbox, publicUrl, views);
   const oidc = settings.oidc ? new OidcLogin(settings.oidc, publicUrl) : null;
   const stats = new StatsService(handle.db, catalog);
-  return { handle, storage, settings, clock, units, catalog, accounts, dossiers, drafts, attachments, views, workflow, calendar, office, audit: new AuditService(handle.db), stats,
+  return { handle, keys, storage, settings, clock, units, catalog, accounts, dossiers, drafts, attachments, views, workflow, calendar, office, audit: new AuditService(handle.db), stats,
     feedback: new FeedbackService(handle.db, dossiers, catalog, clock, outbox, publicUrl), oidc,
     dashboard: new DashboardService(handle.db, catalog, stats),
     statsExport: new StatsExportService(handle.db, stats, catalog, office, clock) };

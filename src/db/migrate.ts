@@ -10,6 +10,12 @@ import * as m0006 from './migrations/0006_identities.ts';
 import * as m0007 from './migrations/0007_workflow.ts';
 import * as m0008 from './migrations/0008_stats.ts';
 import * as m0009 from './migrations/0009_feedback.ts';
+import * as m0010 from './migrations/0010_signin_security.ts';
+import * as m0011 from './migrations/0011_staff_security.ts';
+import * as m0012 from './migrations/0012_retention.ts';
+import * as m0013 from './migrations/0013_encryption.ts';
+import * as m0014 from './migrations/0014_audit_anchor.ts';
+import * as m0015 from './migrations/0015_privacy.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -21,6 +27,12 @@ const migrations: Record<string, Migration> = {
   '0007_workflow': m0007,
   '0008_stats': m0008,
   '0009_feedback': m0009,
+  '0010_signin_security': m0010,
+  '0011_staff_security': m0011,
+  '0012_retention': m0012,
+  '0013_encryption': m0013,
+  '0014_audit_anchor': m0014,
+  '0015_privacy': m0015,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -14,6 +14,7 @@ import { seedDemo } from '../seed/demo.ts';
 import type { Clock } from '../domain/time.ts';
 import { buildApp, type App } from '../app.ts';
 import { createServices, type Services, type Settings } from '../services.ts';
+import { testKeys } from '../keys.ts';
 
 export const testDialect = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
 
@@ -66,7 +67,7 @@ export async function createTestContext(opts: { demo?: boolean; uploads?: Upload
   if (opts.demo !== false) await seedDemo(handle.db, clock.now());
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-files-'));
   const storage = new LocalDiskStorage(filesDir);
-  const services = createServices(handle, clock, { storage, uploads: opts.uploads ?? { maxFileBytes: 20 << 20, maxDossierBytes: 60 << 20 }, publicUrl: 'http://localhost:3000', settings: opts.settings });
+  const services = createServices(handle, clock, { storage, uploads: opts.uploads ?? { maxFileBytes: 20 << 20, maxDossierBytes: 60 << 20 }, publicUrl: 'http://localhost:3000', settings: opts.settings, keys: testKeys() });
   await services.catalog.load();
   const app = await buildApp({ services, logger: false, publicUrl: 'http://localhost:3000' });
   await app.ready();
