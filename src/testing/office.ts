@@ -1,12 +1,18 @@
 // Factories for back-office tests: a desk of officers at one unit, dossiers at each stage, and
 // actions through the real HTTP API.
 import assert from 'node:assert/strict';
-import type { TestContext } from './context.ts';
+import { createTestContext, type TestContext } from './context.ts';
 import { birthRegistration, communeUnit, signedInCitizen, signedInStaff } from './fixtures.ts';
 import { attachRequiredDocuments, multipartBody, tinyPdf } from './uploads.ts';
 
 export type Officer = Awaited<ReturnType<typeof signedInStaff>>;
 export type Desk = { reception: Officer; specialist: Officer; approver: Officer; clerk: Officer; postal: Officer };
+
+/** A test file's world: a fresh app and database, and a desk of officers at the commune. */
+export async function openDesk(): Promise<{ ctx: TestContext; desk: Desk }> {
+  const ctx = await createTestContext();
+  return { ctx, desk: await deskAt(ctx) };
+}
 
 /** One officer of each working role at a unit. */
 export async function deskAt(ctx: TestContext, unitId = communeUnit): Promise<Desk> {

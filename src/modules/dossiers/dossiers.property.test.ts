@@ -6,17 +6,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { actions, allowedActions, replay, terminalStatuses, type Action, type Status } from '../../domain/dossier-status.ts';
 import type { Role } from '../../domain/roles.ts';
-import { createTestContext, type TestContext } from '../../testing/context.ts';
+import type { TestContext } from '../../testing/context.ts';
 import { signedInStaff } from '../../testing/fixtures.ts';
-import { act, attachResult, counterDossier, deskAt, onlineDossier, type Desk, type Officer } from '../../testing/office.ts';
+import { act, attachResult, counterDossier, onlineDossier, type Desk, type Officer, openDesk } from '../../testing/office.ts';
 import { tinyPdf } from '../../testing/uploads.ts';
 
 let ctx: TestContext;
 let desk: Desk;
-before(async () => {
-  ctx = await createTestContext();
-  desk = await deskAt(ctx);
-});
+before(async () => ({ ctx, desk } = await openDesk()));
 after(() => ctx.close());
 
 const roleOf = (o: { user: { roles: Array<{ role: string }> } }) => o.user.roles[0]!.role as Role;

@@ -3,18 +3,15 @@
 // published without the sender's name or contact.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestContext, type TestContext } from '../../testing/context.ts';
+import type { TestContext } from '../../testing/context.ts';
 import { signedInCitizen, signedInStaff } from '../../testing/fixtures.ts';
-import { attachResult, deskAt, must, onlineDossier, type Desk } from '../../testing/office.ts';
+import { attachResult, must, onlineDossier, type Desk, openDesk } from '../../testing/office.ts';
 import { PageBrowser } from '../../testing/page-browser.ts';
 import { tinyPdf } from '../../testing/uploads.ts';
 
 let ctx: TestContext;
 let desk: Desk;
-before(async () => {
-  ctx = await createTestContext();
-  desk = await deskAt(ctx);
-});
+before(async () => ({ ctx, desk } = await openDesk()));
 after(() => ctx.close());
 
 async function returnedDossier() {

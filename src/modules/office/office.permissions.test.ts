@@ -4,17 +4,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dossierReaders, staffRoles, type Role } from '../../domain/roles.ts';
-import { createTestContext, type TestContext } from '../../testing/context.ts';
+import type { TestContext } from '../../testing/context.ts';
 import { signedInCitizen, signedInStaff } from '../../testing/fixtures.ts';
-import { attachResult, counterIntakeBody, deskAt, dossierAt, type Desk } from '../../testing/office.ts';
+import { attachResult, counterIntakeBody, dossierAt, type Desk, openDesk } from '../../testing/office.ts';
 import { tinyPdf } from '../../testing/uploads.ts';
 
 let ctx: TestContext;
 let desk: Desk;
-before(async () => {
-  ctx = await createTestContext();
-  desk = await deskAt(ctx);
-});
+before(async () => ({ ctx, desk } = await openDesk()));
 after(() => ctx.close());
 
 type Kind = 'anonymous' | 'owner' | 'citizen' | `${Role}-here` | `${Role}-elsewhere`;

@@ -4,15 +4,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../testing/context.ts';
 import { signedInStaff } from '../../testing/fixtures.ts';
-import { counterDossier, deskAt, must, onlineDossier, type Desk } from '../../testing/office.ts';
+import { counterDossier, deskAt, must, onlineDossier, type Desk, openDesk } from '../../testing/office.ts';
 import { pdfText } from '../../testing/pdf.ts';
 
 let ctx: TestContext;
 let desk: Desk;
-before(async () => {
-  ctx = await createTestContext();
-  desk = await deskAt(ctx);
-});
+before(async () => ({ ctx, desk } = await openDesk()));
 after(() => ctx.close());
 
 const queue = async (who: { auth: Record<string, string> }, query = '') => {

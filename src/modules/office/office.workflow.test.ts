@@ -4,17 +4,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { createTestContext, type TestContext } from '../../testing/context.ts';
+import type { TestContext } from '../../testing/context.ts';
 import { signedInCitizen, signedInStaff } from '../../testing/fixtures.ts';
-import { act, attachResult, counterDossier, counterIntakeBody, deskAt, dossierAt, must, onlineDossier, type Desk } from '../../testing/office.ts';
+import { act, attachResult, counterDossier, counterIntakeBody, dossierAt, must, onlineDossier, type Desk, openDesk } from '../../testing/office.ts';
 import { tinyPdf } from '../../testing/uploads.ts';
 
 let ctx: TestContext;
 let desk: Desk;
-before(async () => {
-  ctx = await createTestContext();
-  desk = await deskAt(ctx);
-});
+before(async () => ({ ctx, desk } = await openDesk()));
 after(() => ctx.close());
 
 // Monday 30 Nov 2026, 09:32 in Vietnam.

@@ -4,18 +4,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { actions, allowedActions, type Action } from '../../domain/dossier-status.ts';
 import { settlement } from '../../domain/stats.ts';
-import { createTestContext, type TestContext } from '../../testing/context.ts';
-import { act, attachResult, counterDossier, deskAt, must, onlineDossier, type Desk, type Officer } from '../../testing/office.ts';
+import type { TestContext } from '../../testing/context.ts';
+import { act, attachResult, counterDossier, must, onlineDossier, type Desk, type Officer, openDesk } from '../../testing/office.ts';
 import { signedInStaff } from '../../testing/fixtures.ts';
 import { tinyPdf } from '../../testing/uploads.ts';
 import { allDaily, allDailyByLevel } from './stats.queries.ts';
 
 let ctx: TestContext;
 let desk: Desk;
-before(async () => {
-  ctx = await createTestContext();
-  desk = await deskAt(ctx);
-});
+before(async () => ({ ctx, desk } = await openDesk()));
 after(() => ctx.close());
 
 const at = (iso: string) => ctx.clock.set(iso);
