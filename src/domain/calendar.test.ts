@@ -190,7 +190,8 @@ test('property: for any intake instant (2023–2032) and 1–30 working days, du
   const span = Date.parse('2032-12-01T00:00:00+07:00') - start;
   for (let i = 0; i < 150; i++) {
     const acceptedAt = new Date(start + Math.floor(next() * span));
-    const counted = dueAt(cal, acceptedAt, 0); // the close of the (deemed) intake day
+    // The close of the (deemed) intake day: 0 days with no same-day cut-off before closing time.
+    const counted = dueAt({ ...cal, sameDayCutoff: '23:59' }, acceptedAt, 0);
     let previous = counted;
     for (let n = 1; n <= 30; n++) {
       const due = dueAt(cal, acceptedAt, n);

@@ -4,10 +4,20 @@
 // The rules, and where they come from:
 // - Working time is a unit's weekly periods (default Mon–Fri 07:00–11:30 and 13:30–17:00, 8 h), minus
 //   dated days off, plus dated working days (a swapped Saturday works a full regular day: Monday's hours).
-//   A unit that opens on Saturday mornings counts them as working time: Saturday is then a (short)
-//   working day for every deadline. 1 working day = 8 working hours (docs/domain.md §4).
-// - Intake after closing time, during a day off, or on a weekend is deemed to happen at the next
-//   working morning; during the lunch break or before opening it stays on the same day.
+//   1 working day = 8 working hours (docs/domain.md §4). Reception hours (a Saturday-morning desk) are
+//   kept apart (`reception`): the desk receives then, but the legal calendar does not count them.
+// - Intake after closing time, during a day off, on a weekend or in reception-only hours is deemed to
+//   happen at the next working morning; during the lunch break or before opening it stays on the same day.
+// - The same-day cut-off (`sameDayCutoff`, a unit's own value, default 15:00): a procedure to be settled
+//   "within the day" (0 days) whose intake is deemed made after the cut-off is due at the close of
+//   the next working day, before it at the close of the same day. Source: the rule is written for
+//   certification of copies in Decree 23/2015/NĐ-CP art. 21 ("trong ngày làm việc tiếp theo, nếu tiếp
+//   nhận yêu cầu sau 15 giờ"; seen in secondary copies of the text) and in the published processing
+//   times of same-day procedures (data/reference/catalog: "hồ sơ nhận sau 15 giờ … trả kết quả trong
+//   ngày làm việc tiếp theo"). A general 15:00 rule in Decree 61/2018 (art. 20: dossiers received after
+//   15:00 go to the competent body at the start of the next working day) or in Decree 118/2025 is
+//   unconfirmed: not checked against the decrees' text.
+// - A processing time is in working days unless its wording says calendar days (processingDayKindOf).
 // - Civil Code art. 147(2): a period in days does not count its start day. So a dossier accepted on
 //   a working day with N working days due is due at the END (closing time) of the Nth working day after
 //   the (deemed) intake day; N = 0 ("within the day") is due at the close of the intake day itself.
@@ -47,6 +57,37 @@ export function workingHours(opts: { saturdayMorning?: boolean } = {}): WorkingH
 
 export const defaultWorkingHours: WorkingHours = workingHours();
 
+/** A unit's default same-day cut-off (see sameDayCutoff at the top of this file). */
+export const defaultSameDayCutoff = '15:00';
+
+/** Reception hours of a desk open in the working week and, with `saturdayMorning`, on Saturdays 07:00–11:30. */
+export function receptionHours(opts: { saturdayMorning?: boolean } = {}): WorkingHours {
+  return workingHours(opts);
+}
+
+/** Checks a cut-off read from storage or an admin: HH:MM. */
+export function isClock(value: unknown): value is string {
+  return typeof value === 'string' && clockPattern.test(value);
+}
+
+/** Whether a processing time counts working days (the default) or calendar days. */
+export type ProcessingDayKind = 'working' | 'calendar';
+export const processingDayKinds: readonly ProcessingDayKind[] = ['working', 'calendar'];
+
+/**
+ * The unit of a procedure's processing time, read from its published wording: "N ngày làm việc" is
+ * working days, a bare "N ngày" (the same N as the processing time) is calendar days. Wording that
+ * does not state N, or states it for another period (a 15-day posting), leaves the default, working.
+ */
+export function processingDayKindOf(days: number, note: string | null | undefined): ProcessingDayKind {
+  if (!note || days <= 0) return 'working';
+  for (const m of note.matchAll(/(\d+)\s*ngày(\s+làm\s+việc)?/giu)) {
+    if (Number(m[1]) !== days) continue;
+    return m[2] ? 'working' : 'calendar';
+  }
+  return 'working';
+}
+
 const clockPattern = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const minutesOf = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
 
@@ -80,7 +121,16 @@ export type DayException = { date: string; kind: DayKind; name: string; nameEn?:
 export type YearSource = 'official' | 'statutory';
 
 export type Calendar = {
+  /** The legal working hours: the only time deadlines count. */
   hours: WorkingHours;
+  /**
+   * When the desk receives dossiers, if that differs from `hours` (a Saturday-morning desk, say).
+   * Reception hours never count for deadlines: a dossier received in reception-only hours counts from
+   * the next working morning. Null: the desk receives during the working hours.
+   */
+  reception: WorkingHours | null;
+  /** HH:MM: a same-day (0-day) dossier received after this time (15:00:01 on) is due at the next working day's close. */
+  sameDayCutoff: string;
   /** Dated exceptions by date (a unit's own override the default calendar's). */
   exceptions: Readonly<Record<string, DayException>>;
   /**
@@ -90,9 +140,15 @@ export type Calendar = {
   years: Readonly<Record<number, YearSource>>;
 };
 
-export function makeCalendar(opts: { hours?: WorkingHours; exceptions?: DayException[]; years?: Record<number, YearSource> } = {}): Calendar {
+export function makeCalendar(opts: {
+  hours?: WorkingHours; exceptions?: DayException[]; years?: Record<number, YearSource>; reception?: WorkingHours | null; sameDayCutoff?: string;
+} = {}): Calendar {
+  const sameDayCutoff = opts.sameDayCutoff ?? defaultSameDayCutoff;
+  if (!clockPattern.test(sameDayCutoff)) throw new RangeError(`the same-day cut-off is HH:MM, not ${sameDayCutoff}`);
   return {
     hours: opts.hours ?? defaultWorkingHours,
+    reception: opts.reception ?? null,
+    sameDayCutoff,
     exceptions: Object.fromEntries((opts.exceptions ?? []).map((e) => [e.date, e])),
     years: opts.years ?? {},
   };
@@ -294,6 +350,17 @@ function intakeDay(cal: Calendar, acceptedAt: Date): string {
   return dateAt(first.value[0]);
 }
 
+/**
+ * Whether an intake falls after the unit's same-day cut-off, judged at the instant it is deemed
+ * made (an intake out of working hours is deemed made at the next opening, which is before it).
+ */
+export function afterSameDayCutoff(cal: Calendar, acceptedAt: Date): boolean {
+  const first = workingPeriodsFrom(cal, acceptedAt.getTime()).next();
+  if (first.done) throw new RangeError('the working calendar has no working time');
+  const deemed = first.value[0];
+  return deemed - midnightOf(dateAt(deemed)) > minutesOf(cal.sameDayCutoff) * minuteMs;
+}
+
 function addWorkingMs(cal: Calendar, from: number, ms: number): number {
   if (ms <= 0) return from;
   let left = ms;
@@ -338,7 +405,9 @@ export function dueAt(cal: Calendar, acceptedAt: Date, workingDays: number): Dat
   checkAmount(workingDays, 'working days');
   if (!Number.isInteger(workingDays)) return addWorkingHours(cal, acceptedAt, workingDays * 8);
   let day = intakeDay(cal, acceptedAt);
-  for (let left = workingDays, idle = 0; left > 0;) {
+  // The same-day cut-off: a 0-day dossier deemed received after it is due a working day later.
+  const days = workingDays === 0 && afterSameDayCutoff(cal, acceptedAt) ? 1 : workingDays;
+  for (let left = days, idle = 0; left > 0;) {
     day = addDays(day, 1);
     if (isWorkingDay(cal, day)) {
       left--;

@@ -96,3 +96,27 @@ test('a lunar date that does not exist is refused: no leap month that year, day 
   assert.throws(() => solarToLunar('26-02-17'), RangeError);
   assert.throws(() => solarToLunar('1899-12-31'), RangeError);
 });
+
+test('every day of 1900–2199 converts to a lunar day in 1–30 and back to the same date, and lunar days run on one by one (7/5/2054 and 9/4/2062 are day 30, not day 0)', () => {
+  assert.deepEqual(solarToLunar('2054-05-07'), { day: 30, month: 3, year: 2054, leap: false });
+  assert.deepEqual(solarToLunar('2062-04-09'), { day: 30, month: 2, year: 2062, leap: false });
+  let previous: ReturnType<typeof solarToLunar> | undefined;
+  let days = 0;
+  for (let t = Date.UTC(1900, 0, 1); t <= Date.UTC(2199, 11, 31); t += 86_400_000) {
+    const date = new Date(t).toISOString().slice(0, 10);
+    const l = solarToLunar(date);
+    if (l.day < 1 || l.day > 30) assert.fail(`${date} is lunar day ${l.day}`);
+    if (previous) {
+      // The next day is the next lunar day, or day 1 after a 29th or a 30th.
+      const next = l.day === previous.day + 1 || (l.day === 1 && previous.day >= 29);
+      if (!next) assert.fail(`${date} is lunar ${l.day}/${l.month} after ${previous.day}/${previous.month}`);
+      if (l.day !== 1 && (l.month !== previous.month || l.year !== previous.year || l.leap !== previous.leap)) assert.fail(`${date} changes month mid-month`);
+    }
+    previous = l;
+    // January 1900 before Tết is in lunar year 1899, outside the range lunarToSolar accepts.
+    if (l.year < 1900) continue;
+    if (lunarToSolar(l.day, l.month, l.year, l.leap) !== date) assert.fail(`${date} → ${l.day}/${l.month}/${l.year}${l.leap ? ' leap' : ''} does not convert back`);
+    days++;
+  }
+  assert.ok(days > 109_000, `${days} days checked`);
+});

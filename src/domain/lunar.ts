@@ -133,9 +133,16 @@ export function solarToLunar(date: string, timeZone: number = vietnamTimeZone): 
   const { day, month, year } = parseDay(date);
   checkYear(year);
   const dayNumber = julianDay(day, month, year);
-  const k = Math.floor((dayNumber - epochNewMoon) / synodicMonth);
-  let monthStart = newMoonDay(k + 1, timeZone);
-  if (monthStart > dayNumber) monthStart = newMoonDay(k, timeZone);
+  // The month start is the last new-moon day on or before the date. The index k comes from the MEAN
+  // lunation, and a true new moon can fall up to ~14 hours from the mean one; where the mean estimate
+  // is just before midnight and the true new moon k lands on the day after the date, the reference
+  // algorithm (getNewMoonDay(k+1), else getNewMoonDay(k)) took a start after the date and gave lunar
+  // day 0 (7/5/2054, 9/4/2062). So search from the estimate in both directions until the start is
+  // on or before the date and the next new moon is after it.
+  let k = Math.floor((dayNumber - epochNewMoon) / synodicMonth) + 1;
+  while (newMoonDay(k, timeZone) > dayNumber) k--;
+  while (newMoonDay(k + 1, timeZone) <= dayNumber) k++;
+  const monthStart = newMoonDay(k, timeZone);
   let a11 = month11(year, timeZone);
   let b11 = a11;
   let lunarYear: number;

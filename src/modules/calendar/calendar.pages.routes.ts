@@ -3,7 +3,7 @@
 // admin sees the calendar and edits only the hours of the units they hold. Strangers are sent to
 // sign in; everyone else gets 403. Every edit goes through CalendarService, which audits it.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { parseWorkingHours, type DayKind, type Period, type WorkingHours } from '../../domain/calendar.ts';
+import { isClock, parseWorkingHours, type DayKind, type Period, type WorkingHours } from '../../domain/calendar.ts';
 import { unitsCovered } from '../../domain/roles.ts';
 import { vietnamDay } from '../../domain/time.ts';
 import { requireUser } from '../../http/auth.ts';
@@ -21,7 +21,7 @@ const minYear = 1900;
 const maxYear = 2199;
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 const isRealDate = (date: string) => datePattern.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
-const doneKinds: ReadonlySet<string> = new Set(['day', 'removed', 'official', 'hours', 'unitHours']);
+const doneKinds: ReadonlySet<string> = new Set(['day', 'removed', 'official', 'hours', 'unitHours', 'reception']);
 
 /** A year typed or linked, when it is one the calendar covers. */
 function yearOf(text: string): number | null {
@@ -105,7 +105,9 @@ export function calendarPageRoutes(services: Pick<Services, 'calendar' | 'catalo
     const [table, defaults] = await Promise.all([calendar.holidayTable(s.year), calendar.workingHoursOf(null)]);
     const units = access.unitIds.map((id) => ({ value: id, text: unitName(req.lang, id) }));
     const unitId = s.unitId && access.unitIds.includes(s.unitId) ? s.unitId : units[0]?.value;
-    const unit = unitId ? { id: unitId, name: unitName(req.lang, unitId), ...(await calendar.workingHoursOf(unitId)) } : null;
+    const unit = unitId
+      ? { id: unitId, name: unitName(req.lang, unitId), ...(await calendar.workingHoursOf(unitId)), deadline: await calendar.deadlineSettingsOf(unitId) }
+      : null;
     return sendPage(reply, calendarPage(pageContext(req, reply), {
       table, canEditDays: access.province, defaultHours: defaults.hours, units, unit, done: s.done, failed: s.failed,
     }), status);
@@ -204,6 +206,23 @@ export function calendarPageRoutes(services: Pick<Services, 'calendar' | 'catalo
       if (!read.hours || mode !== 'own') return show(req, reply, { year, unitId, failed: { form: 'unitHours', values: { ...read.values, mode }, errors } }, 400);
       await calendar.setWorkingHours(unitId, read.hours, { id: user.id });
       return back(reply, year, 'unitHours', { 'don-vi': unitId });
+    });
+
+    // A unit's same-day cut-off (empty: the default, 15:00) and reception hours (all empty: working hours only).
+    app.post('/quan-tri/lich/tiep-nhan/don-vi', hide, async (req, reply) => {
+      checkCsrf(req);
+      const user = requireUser(req);
+      const body = req.body as Body;
+      const year = yearOf(field(body, 'nam')) ?? thisYear();
+      const unitId = field(body, 'unitId');
+      if (!accessOf(user).unitIds.includes(unitId)) fail('forbidden');
+      const cutoff = field(body, 'cutoff').replace(/^(\d):/, '0$1:');
+      const empty = weekOrder.every((d) => !field(body, d));
+      const read = empty ? { hours: null, values: Object.fromEntries(weekOrder.map((d) => [d, ''])), errors: {} as Record<string, string> } : readHours(req.lang, body);
+      const errors = { ...read.errors, ...(cutoff && !isClock(cutoff) ? { cutoff: messages(req.lang).calendarAdmin.errors.badCutoff } : {}) };
+      if (Object.keys(errors).length) return show(req, reply, { year, unitId, failed: { form: 'reception', values: { ...read.values, cutoff }, errors } }, 400);
+      await calendar.setDeadlineSettings(unitId, { sameDayCutoff: cutoff || null, reception: read.hours }, { id: user.id });
+      return back(reply, year, 'reception', { 'don-vi': unitId });
     });
   };
 }

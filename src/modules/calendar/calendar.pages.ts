@@ -16,9 +16,12 @@ type Option = { value: string; text: string };
 export const weekOrder: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** The forms of the page, as the routes name a failed one. */
-export type CalendarForm = 'day' | 'remove' | 'official' | 'hours' | 'unitHours';
+export type CalendarForm = 'day' | 'remove' | 'official' | 'hours' | 'unitHours' | 'reception';
 export type FailedForm = { form: CalendarForm; values: Record<string, string>; errors: Record<string, string> };
-export type Done = { what: 'day' | 'removed' | 'official' | 'hours' | 'unitHours'; date?: string };
+export type Done = { what: 'day' | 'removed' | 'official' | 'hours' | 'unitHours' | 'reception'; date?: string };
+
+/** A unit's same-day cut-off and reception hours (null: it receives during its working hours). */
+export type DeadlineSettings = { sameDayCutoff: string; reception: WorkingHours | null; own: boolean };
 
 export type CalendarPageData = {
   table: HolidayTable;
@@ -27,7 +30,7 @@ export type CalendarPageData = {
   defaultHours: WorkingHours;
   /** The units whose hours the viewer may edit, and the one shown. */
   units: Option[];
-  unit: { id: string; name: string; hours: WorkingHours; own: boolean } | null;
+  unit: { id: string; name: string; hours: WorkingHours; own: boolean; deadline: DeadlineSettings } | null;
   done?: Done;
   failed?: FailedForm;
 };
@@ -56,6 +59,7 @@ function input(lang: Lang, f: { id: string; name: string; label: string; hint?: 
 export function fieldId(form: CalendarForm, name: string): string {
   if (form === 'hours' && (weekdays as readonly string[]).includes(name)) return `hours-${name}`;
   if (form === 'unitHours') return (weekdays as readonly string[]).includes(name) ? `unit-${name}` : name === 'mode' ? 'unit-mode' : 'don-vi';
+  if (form === 'reception') return (weekdays as readonly string[]).includes(name) ? `reception-${name}` : 'cutoff';
   if (form === 'official') return 'mark-official';
   if (form === 'remove') return 'days';
   return name;
@@ -85,6 +89,7 @@ function doneText(lang: Lang, done: Done, year: number, unitName: string): strin
   if (done.what === 'removed') return format(c.removed, { date });
   if (done.what === 'official') return format(c.official, { year });
   if (done.what === 'hours') return c.hours;
+  if (done.what === 'reception') return format(c.reception, { unit: unitName });
   return format(c.unitHours, { unit: unitName });
 }
 
@@ -203,5 +208,31 @@ ${data.units.length > 1
     ${hoursFields(lang, 'unit', unit.hours, failed)}
   </div>
   <button class="button" type="submit">${c.saveUnitHours}</button>
+</form>
+${receptionSection(ctx, unit, year, data.failed?.form === 'reception' ? data.failed : undefined)}`;
+}
+
+/**
+ * A unit's reception hours (a Saturday-morning desk: not working time, deadlines do not count them)
+ * and its same-day cut-off: shown beside its working hours, and the form that edits both.
+ */
+function receptionSection(ctx: PageContext, unit: NonNullable<CalendarPageData['unit']>, year: number, failed: FailedForm | undefined): Html {
+  const { lang } = ctx;
+  const c = messages(lang).calendarAdmin;
+  const { sameDayCutoff, reception } = unit.deadline;
+  const none = { sun: [], mon: [], tue: [], wed: [], thu: [], fri: [], sat: [] };
+  return html`<h2 id="reception" tabindex="-1">${format(c.receptionOf, { unit: unit.name })}</h2>
+<p>${c.receptionLead}</p>
+<p>${format(c.cutoffNow, { time: sameDayCutoff })}</p>
+${reception ? hoursList(lang, reception) : html`<p>${c.receptionSameAsWorking}</p>`}
+<form action="/quan-tri/lich/tiep-nhan/don-vi" method="post" novalidate>
+  ${csrfInput(ctx.csrf)}
+  <input type="hidden" name="nam" value="${year}">
+  <input type="hidden" name="unitId" value="${unit.id}">
+  ${input(lang, { id: 'cutoff', name: 'cutoff', label: c.cutoff, hint: c.cutoffHint, width: 'medium',
+    value: failed ? (failed.values.cutoff ?? '') : unit.deadline.own ? sameDayCutoff : '', error: failed?.errors.cutoff })}
+  <p class="hint" id="reception-hint">${c.receptionHint}</p>
+  ${hoursFields(lang, 'reception', reception ?? none, failed)}
+  <button class="button" type="submit">${c.saveReception}</button>
 </form>`;
 }

@@ -107,3 +107,28 @@ export async function bumpCalendarRevision(db: Db): Promise<void> {
     .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
     .execute();
 }
+
+export type CalendarSettingsRow = { unit_id: string; same_day_cutoff: string | null; reception_hours: string | null };
+
+/** The default calendar's settings ('' row) and, for a unit, its own. */
+export async function calendarSettings(db: Db, unitId: string): Promise<CalendarSettingsRow[]> {
+  return db
+    .selectFrom('unit_calendar_settings')
+    .select(['unit_id', 'same_day_cutoff', 'reception_hours'])
+    .where('unit_id', 'in', [...new Set([defaultUnit, unitId])])
+    .execute();
+}
+
+/** Sets a unit's same-day cut-off and reception hours (null: the default calendar's); both null removes the row. */
+export async function saveCalendarSettings(db: Db, unitId: string, cutoff: string | null, reception: WorkingHours | null): Promise<void> {
+  const reception_hours = reception === null ? null : JSON.stringify(reception);
+  if (cutoff === null && reception_hours === null) {
+    await db.deleteFrom('unit_calendar_settings').where('unit_id', '=', unitId).execute();
+    return;
+  }
+  await db
+    .insertInto('unit_calendar_settings')
+    .values({ unit_id: unitId, same_day_cutoff: cutoff, reception_hours })
+    .onConflict((oc) => oc.column('unit_id').doUpdateSet({ same_day_cutoff: cutoff, reception_hours }))
+    .execute();
+}

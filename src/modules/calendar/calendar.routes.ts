@@ -15,7 +15,14 @@ const Timestamp = Type.String({
 
 export const DueQuery = Type.Object({
   from: Timestamp,
-  days: Type.Number({ minimum: 0, maximum: 365, description: 'Processing time in working days; a fraction counts as working hours (× 8) from the instant' }),
+  days: Type.Number({
+    minimum: 0, maximum: 365,
+    description: "Processing time in working days; a fraction counts as working hours (× 8) from the instant; 0 (within the day) "
+      + "received after the unit's same-day cut-off (default 15:00) is due at the close of the next working day",
+  }),
+  kind: Type.Optional(StringEnum(['working', 'calendar'] as const, {
+    description: 'working (the default) or calendar: whole calendar days, a deadline on a day off moving to the close of the next working day',
+  })),
   unitId: Type.Optional(Type.String({ maxLength: 100, description: "The unit whose calendar applies; the default calendar when absent" })),
 });
 type DueQuery = Static<typeof DueQuery>;
@@ -69,7 +76,8 @@ export function calendarRoutes(services: Pick<Services, 'units'> & { calendar: C
           tags: ['calendar'],
           summary: 'The deadline of a dossier accepted at `from` with `days` working days to process',
           description: 'The intake day does not count (Civil Code art. 147); intake after closing counts from the next working morning; '
-            + 'the deadline is the close of the last working day, under the unit’s working hours, days off and swapped working days.',
+            + 'the deadline is the close of the last working day, under the unit’s working hours, days off and swapped working days. '
+            + 'With days=0, intake after the unit’s same-day cut-off (default 15:00) is due at the close of the next working day.',
           querystring: DueQuery,
           response: { 200: DueAnswer, ...errors(400) },
         },
@@ -79,7 +87,8 @@ export function calendarRoutes(services: Pick<Services, 'units'> & { calendar: C
         const from = parseTimestamp(q.from);
         if (!from) throw invalid({ from: { key: 'invalid' } });
         if (q.unitId && !(await units.find(q.unitId))) throw invalid({ unitId: { key: 'unknownUnit' } });
-        const due = await calendar.dueAt(q.unitId ?? null, from, q.days);
+        if (q.kind === 'calendar' && !Number.isInteger(q.days)) throw invalid({ days: { key: 'notInteger' } });
+        const due = await calendar.dueAt(q.unitId ?? null, from, q.days, undefined, q.kind ?? 'working');
         return { dueAt: due.toISOString(), dueDate: vietnamDay(due) };
       },
     );

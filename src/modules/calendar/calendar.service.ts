@@ -5,8 +5,9 @@
 import type { DueCalendar } from '../dossiers/dossiers.service.ts';
 import type { Db } from '../../db/connection.ts';
 import {
-  dayException, dueAt, extendForPause, makeCalendar, officialDays, officialYears, parseWorkingHours, statutoryDays, workingHoursBetween, yearDays,
-  type Calendar, type DayException, type DayKind, type HolidaysJson, type WorkingHours, type YearSource,
+  dayException, dueAt, dueAtCalendarDays, extendForPause, isClock, makeCalendar, officialDays, officialYears, parseWorkingHours,
+  statutoryDays, workingHoursBetween, yearDays,
+  type Calendar, type DayException, type DayKind, type HolidaysJson, type ProcessingDayKind, type WorkingHours, type YearSource,
 } from '../../domain/calendar.ts';
 import type { JsonObject } from '../../domain/audit-chain.ts';
 import { systemClock, vietnamDay, type Clock } from '../../domain/time.ts';
@@ -14,8 +15,8 @@ import { lunarMaxYear, lunarMinYear, solarToLunar, type LunarDate } from '../../
 import { invalid } from '../../errors.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import {
-  bumpCalendarRevision, calendarDays, calendarRevision, calendarYears, defaultUnit, deleteDay, deleteWorkingHours, deleteYearDays,
-  findWorkingHours, findYear, insertDaysKeepingExisting, saveDay, saveWorkingHours, saveYear, type CalendarDayRow,
+  bumpCalendarRevision, calendarDays, calendarRevision, calendarSettings, calendarYears, defaultUnit, deleteDay, deleteWorkingHours, deleteYearDays,
+  findWorkingHours, findYear, insertDaysKeepingExisting, saveCalendarSettings, saveDay, saveWorkingHours, saveYear, type CalendarDayRow,
 } from './calendar.queries.ts';
 
 /** Where the announced schedules are kept, under data/reference/. */
@@ -57,7 +58,8 @@ export class CalendarService {
   private revision: string | null = null;
 
   /** `clock` stamps the audit entries of admin edits. */
-  constructor(private readonly db: Db, private readonly clock: Clock = systemClock) {}
+  /** `auditKey`: AUDIT_KEY, which signs the audit chain's head; an audited edit without it is refused (seeds edit nothing audited). */
+  constructor(private readonly db: Db, private readonly clock: Clock = systemClock, private readonly auditKey: Buffer | null = null) {}
 
   /**
    * The calendar of a unit (its working hours and own days over the default calendar), or the
@@ -82,10 +84,15 @@ export class CalendarService {
   }
 
   private async load(unitId: string, db: Db): Promise<Calendar> {
-    const [rows, years, hours] = await Promise.all([calendarDays(db, unitId), calendarYears(db), findWorkingHours(db, unitId)]);
-    // A unit's own day wins over the default calendar's day.
+    const [rows, years, hours, settings] = await Promise.all([calendarDays(db, unitId), calendarYears(db), findWorkingHours(db, unitId), calendarSettings(db, unitId)]);
+    // A unit's own day wins over the default calendar's day; so do its own cut-off and reception hours.
     const ordered = [...rows.filter((r) => r.unit_id === defaultUnit), ...rows.filter((r) => r.unit_id !== defaultUnit)];
+    const own = settings.find((s) => s.unit_id === unitId);
+    const base = settings.find((s) => s.unit_id === defaultUnit);
+    const reception = own?.reception_hours ?? base?.reception_hours ?? null;
     return makeCalendar({
+      sameDayCutoff: own?.same_day_cutoff ?? base?.same_day_cutoff ?? undefined,
+      reception: reception === null ? null : parseWorkingHours(JSON.parse(reception)),
       hours: hours ? parseWorkingHours(hours) : undefined,
       exceptions: ordered.map(toException),
       years: Object.fromEntries(years.map((y) => [y.year, y.source as YearSource])),
@@ -113,7 +120,8 @@ export class CalendarService {
         const { result, record } = await change(tx);
         await bumpCalendarRevision(tx);
         if (record) {
-          await appendAudit(tx, { at: this.clock.now().toISOString(), kind: 'calendar_changed', actorId: actor?.id ?? null, subject: calendarSubject(unitId), data: record });
+          if (!this.auditKey) throw new Error('CalendarService: an audited edit needs the audit key (services.keys.audit)');
+          await appendAudit(tx, { at: this.clock.now().toISOString(), kind: 'calendar_changed', actorId: actor?.id ?? null, subject: calendarSubject(unitId), data: record }, this.auditKey);
         }
         return result;
       });
@@ -129,14 +137,41 @@ export class CalendarService {
     return d ? { kind: d.kind, name: d.name, nameEn: d.nameEn ?? null } : null;
   }
 
-  /** The deadline of a dossier accepted at `from` with `workingDays` to process, under the unit's calendar. */
-  async dueAt(unitId: string | null, from: Date, workingDays: number, db: Db = this.db): Promise<Date> {
+  /**
+   * The deadline of a dossier accepted at `from` with `days` to process, under the unit's calendar:
+   * working days (0 applies the unit's same-day cut-off), or whole calendar days (Civil Code art. 148).
+   */
+  async dueAt(unitId: string | null, from: Date, days: number, db: Db = this.db, kind: ProcessingDayKind = 'working'): Promise<Date> {
     if (Number.isNaN(from.getTime())) throw invalid({ from: { key: 'invalid' } });
     const day = vietnamDay(from);
     if (day < minDate) throw invalid({ from: { key: 'dateTooEarly', params: { min: minDate } } });
     if (day > maxIntakeDate) throw invalid({ from: { key: 'dateTooLate', params: { max: maxIntakeDate } } });
-    if (!Number.isFinite(workingDays) || workingDays < 0) throw invalid({ days: { key: 'tooSmall', params: { min: 0 } } });
-    return dueAt(await this.calendar(unitId, db), from, workingDays);
+    if (!Number.isFinite(days) || days < 0) throw invalid({ days: { key: 'tooSmall', params: { min: 0 } } });
+    const cal = await this.calendar(unitId, db);
+    // A fractional amount is working hours whatever the unit of the whole days.
+    return kind === 'calendar' && Number.isInteger(days) ? dueAtCalendarDays(cal, from, days) : dueAt(cal, from, days);
+  }
+
+  /** A unit's same-day cut-off and reception hours (null: receives during working hours), and whether they are its own. */
+  async deadlineSettingsOf(unitId: string | null): Promise<{ sameDayCutoff: string; reception: WorkingHours | null; own: boolean }> {
+    const { sameDayCutoff, reception } = await this.calendar(unitId);
+    const own = unitId !== null && (await calendarSettings(this.db, unitId)).some((s) => s.unit_id === unitId);
+    return { sameDayCutoff, reception, own };
+  }
+
+  /**
+   * Sets a unit's (or, with null, the default calendar's) same-day cut-off and reception hours; null
+   * for either falls back on the default calendar's (for the default: 15:00, the working hours).
+   */
+  async setDeadlineSettings(unitId: string | null, settings: { sameDayCutoff: string | null; reception: WorkingHours | null }, actor: CalendarActor = null): Promise<void> {
+    if (settings.sameDayCutoff !== null && !isClock(settings.sameDayCutoff)) throw invalid({ sameDayCutoff: { key: 'invalid' } });
+    const reception = settings.reception === null ? null : parseWorkingHours(settings.reception);
+    await this.edit(actor, unitId, async (tx) => {
+      const stored = (await calendarSettings(tx, unitId ?? defaultUnit)).find((s) => s.unit_id === (unitId ?? defaultUnit));
+      const before = { sameDayCutoff: stored?.same_day_cutoff ?? null, reception: stored?.reception_hours ? (JSON.parse(stored.reception_hours) as JsonObject) : null };
+      await saveCalendarSettings(tx, unitId ?? defaultUnit, settings.sameDayCutoff, reception);
+      return { result: undefined, record: { change: 'deadline_settings', before, after: { sameDayCutoff: settings.sameDayCutoff, reception } } };
+    });
   }
 
   /** A paused dossier's new deadline: moved on by the working time the pause lasted. */
@@ -151,11 +186,12 @@ export class CalendarService {
 
   /**
    * The calendar as dossiers use it, with processing times stored in working hours (1 day = 8 h):
-   * whole days follow the day rule of dueAt, other amounts count as hours from the instant.
+   * whole days follow the day rule of dueAt (in working days, or in calendar days when the procedure
+   * says so), other amounts count as working hours from the instant.
    */
   forDossiers(): DueCalendar {
     return {
-      dueAt: (unitId, from, hours, db) => this.dueAt(unitId, from, hours / 8, db),
+      dueAt: (unitId, from, hours, db, kind) => this.dueAt(unitId, from, hours / 8, db, kind),
       extend: (unitId, due, from, to, db) => this.extendForPause(unitId, due, from, to, db),
       workingHoursBetween: (unitId, from, to, db) => this.workingHoursBetween(unitId, from, to, db),
     };

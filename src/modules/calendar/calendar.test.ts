@@ -47,12 +47,13 @@ test('the announced schedules of holidays.json load once: 2025 and 2026 are offi
   const replaced = await calendar.seedFromJson(readReference<HolidaysJson>(holidaysFile), { replace: true });
   assert.deepEqual(replaced.loaded, [2025, 2026]);
   const rows = await ctx.handle.db.selectFrom('calendar_days').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  // 2025: 1 + 9 + 1 + 5 + 4 days off and 1 working Saturday; 2026: 1 + 9 + 2 + 4 + 5 and 1.
-  assert.equal(Number(rows.n), 21 + 22);
+  // 2025: 1 + 9 + 1 + 5 + 4 days off and 1 working Saturday; 2026: 4 (1–4/1, Official Letter
+  // 12729/VPCP-KGVX) + 9 + 2 + 4 + 5 and 2 (Saturdays 10/1 and 22/8).
+  assert.equal(Number(rows.n), 21 + 26);
   const y2026 = await calendar.holidays(2026);
   assert.equal(y2026.source, 'official');
   assert.deepEqual(y2026.days.filter((d) => d.name.startsWith('Tết Nguyên Đán')).map((d) => d.date.slice(5)), ['02-14', '02-15', '02-16', '02-17', '02-18', '02-19', '02-20', '02-21', '02-22']);
-  assert.deepEqual(y2026.days.filter((d) => d.kind === 'work').map((d) => d.date), ['2026-08-22']);
+  assert.deepEqual(y2026.days.filter((d) => d.kind === 'work').map((d) => d.date), ['2026-01-10', '2026-08-22']);
 });
 
 test('a real receipt under the default calendar (Civil Code art. 147): accepted Fri 27 Oct 2023 09:32 for 5 working days, due Fri 3 Nov 17:00', async () => {
