@@ -12,8 +12,8 @@ export const fonts = {
 export type Pdf = PDFKit.PDFDocument;
 
 /** Builds a PDF with the Vietnamese fonts registered, and returns its bytes. */
-export async function renderPdf(title: string, draw: (doc: Pdf) => void): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margins: { top: 56, bottom: 56, left: 64, right: 56 }, info: { Title: title, Creator: 'Một Cửa' } });
+export async function renderPdf(title: string, draw: (doc: Pdf) => void, layout: 'portrait' | 'landscape' = 'portrait'): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', layout, margins: { top: 56, bottom: 56, left: 64, right: 56 }, info: { Title: title, Creator: 'Một Cửa' } });
   doc.registerFont('regular', fonts.regular);
   doc.registerFont('bold', fonts.bold);
   doc.font('regular');

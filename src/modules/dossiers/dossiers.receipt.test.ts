@@ -21,21 +21,24 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('the receipt names the unit, applicant, procedure, documents, time and fee, in Vietnamese, with a QR code of the tracking page', async () => {
+test('at submission the acknowledgement (not yet Form 01) names the unit, applicant, procedure, documents, time and fee, in Vietnamese, with a QR code of the tracking page', async () => {
   const { auth } = await signedInCitizen(ctx);
   const draft = (await ctx.app.inject({ method: 'POST', url: '/api/v1/dossiers', headers: auth, payload: birthRegistration() })).json();
-  const early = await ctx.app.inject({ url: `/api/v1/dossiers/${draft.id}/receipt.pdf`, headers: auth });
-  assert.equal(early.statusCode, 409, 'a draft has no receipt');
+  const early = await ctx.app.inject({ url: `/api/v1/dossiers/${draft.id}/acknowledgement.pdf`, headers: auth });
+  assert.equal(early.statusCode, 409, 'a draft has no acknowledgement');
   await attachRequiredDocuments(ctx, auth, draft.id);
   const { code, trackingKey } = (await ctx.app.inject({ method: 'POST', url: `/api/v1/dossiers/${draft.id}/submit`, headers: auth })).json();
-  const res = await ctx.app.inject({ url: `/api/v1/dossiers/${draft.id}/receipt.pdf`, headers: auth });
+  const notYet = await ctx.app.inject({ url: `/api/v1/dossiers/${draft.id}/receipt.pdf`, headers: auth });
+  assert.equal(notYet.statusCode, 409, 'Form 01 comes at acceptance');
+  const res = await ctx.app.inject({ url: `/api/v1/dossiers/${draft.id}/acknowledgement.pdf`, headers: auth });
   assert.equal(res.statusCode, 200);
   assert.equal(res.headers['content-type'], 'application/pdf');
   const file = path.join(dir, 'receipt.pdf');
   fs.writeFileSync(file, res.rawPayload);
 
   const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-  for (const expected of ['GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ', code, 'Phường 5', 'Nguyễn Thị Lan', '082195000123', 'Đăng ký khai sinh',
+  assert.ok(!text.includes('GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ'), 'the acknowledgement is not Form 01');
+  for (const expected of ['GIẤY XÁC NHẬN ĐÃ NHẬN HỒ SƠ', code, 'Phường 5', 'Nguyễn Thị Lan', '082195000123', 'Đăng ký khai sinh',
     'Tờ khai đăng ký khai sinh', '10:00 ngày 29/11/2026', 'Miễn phí', 'Trực tuyến', 'đang chờ cán bộ kiểm tra']) {
     assert.ok(text.includes(expected), `the receipt shows "${expected}"\n${text}`);
   }
@@ -51,4 +54,5 @@ test('another citizen cannot get the receipt', async () => {
   const other = await signedInCitizen(ctx, 'Người Lạ');
   const draft = (await ctx.app.inject({ method: 'POST', url: '/api/v1/dossiers', headers: auth, payload: birthRegistration() })).json();
   assert.equal((await ctx.app.inject({ url: `/api/v1/dossiers/${draft.id}/receipt.pdf`, headers: other.auth })).statusCode, 404);
+  assert.equal((await ctx.app.inject({ url: `/api/v1/dossiers/${draft.id}/acknowledgement.pdf`, headers: other.auth })).statusCode, 404);
 });

@@ -191,9 +191,9 @@ test('Form 04 in Vietnamese shows when the dossier was accepted, the original ap
   const data = apology();
   const pdf = await apologyPdf('vi', data);
   const text = pdfText(pdf).replace(/\s+/g, ' ');
-  assertShows(text, ['PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ', `Mã hồ sơ: ${code}`,
-    'Thời gian tiếp nhận: 09:32 ngày 27/11/2026', 'Hẹn trả kết quả ban đầu: 17:00 ngày 04/12/2026', 'Hẹn lại ngày trả kết quả: 16:00 ngày 09/12/2026',
-    'hẹn trả kết quả giải quyết hồ sơ vào 16:00 ngày 09/12/2026', `Lý do: ${data.reason}`, 'Ngày 02 tháng 12 năm 2026',
+  assertShows(text, ['VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT', `Mã hồ sơ: ${code}`,
+    'Thời gian tiếp nhận: 09:32 ngày 27/11/2026', 'Hẹn trả kết quả ban đầu: 17:00 ngày 04/12/2026', 'Đề nghị gia hạn đến: 16:00 ngày 09/12/2026',
+    'đề nghị gia hạn thời gian giải quyết hồ sơ, hẹn trả kết quả vào 16:00 ngày 09/12/2026', `Lý do: ${data.reason}`, 'Ngày 02 tháng 12 năm 2026',
     'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', 'Lê Hoàng Cường']);
   assertCommon(pdf, '04', 'vi');
 });
@@ -201,8 +201,8 @@ test('Form 04 in Vietnamese shows when the dossier was accepted, the original ap
 test('Form 04 in English', async () => {
   const pdf = await apologyPdf('en', apology({ issuedAt: null }));
   const text = pdfText(pdf).replace(/\s+/g, ' ');
-  assertShows(text, ['APOLOGY AND NEW DATE FOR THE RESULT', `Dossier code: ${code}`, 'Accepted at: 09:32 on 27/11/2026',
-    'Original appointment: 17:00 on 04/12/2026', 'New appointment: 16:00 on 09/12/2026', 'Lê Hoàng Cường']);
+  assertShows(text, ['APOLOGY AND REQUEST TO EXTEND THE PROCESSING TIME', `Dossier code: ${code}`, 'Accepted at: 09:32 on 27/11/2026',
+    'Original appointment: 17:00 on 04/12/2026', 'Extension requested until: 16:00 on 09/12/2026', 'Lê Hoàng Cường']);
   assert.ok(!text.includes('Date:'), 'undated when no date is given');
   assertCommon(pdf, '04', 'en');
 });
