@@ -102,14 +102,24 @@ async function submissionBench(hello: ReturnType<typeof summary>) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-submit-'));
   const cli = cliIn(dataDir);
   cli(['seed', '--demo']);
-  cli(['user', 'add', '--username', '0912000111', '--password', 'mat-khau-dai', '--name', 'Người dùng thử tải', '--role', 'citizen']);
-  const portal = await startServer(['portal', path.join(dataDir, 'motcua.db')]);
-  const base = `http://127.0.0.1:${portal.port}`;
-  const auth = await signIn(base, '0912000111');
-  await submissions(base, auth, 8, 2000);
-  const result = await submissions(base, auth, Number(process.env.BENCH_SUBMIT_CONCURRENCY ?? 16), seconds * 1000);
-  portal.child.kill();
+  cli(['user', 'add', '--username', '0912000111', '--name', 'Người dùng thử tải', '--role', 'citizen'], 'mat-khau-dai\n');
+  // The same load twice on one database: personal data not sealed (a pass-through sealer), then
+  // sealed at rest (AES-256-GCM, as deployed); the ratio is what encryption costs.
+  const runs: Record<string, Awaited<ReturnType<typeof submissions>>> = {};
+  for (const [name, sealing] of [['encryption off', 'plain'], ['encryption on', 'aes']] as const) {
+    const portal = await startServer(['portal', path.join(dataDir, 'motcua.db'), sealing]);
+    const base = `http://127.0.0.1:${portal.port}`;
+    const auth = await signIn(base, '0912000111');
+    await submissions(base, auth, 8, 2000);
+    runs[name] = await submissions(base, auth, Number(process.env.BENCH_SUBMIT_CONCURRENCY ?? 16), seconds * 1000);
+    portal.child.kill();
+  }
   fs.rmSync(dataDir, { recursive: true, force: true });
+  const off = runs['encryption off']!;
+  const result = runs['encryption on']!;
+  console.log(`\nSubmission with personal data sealed at rest vs not, same load, same run:`);
+  console.table(Object.fromEntries(Object.entries(runs).map(([k, r]) => [k, { dossiersPerSec: r.dossiersPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors }])));
+  console.log(`encryption on / off dossiers/s: ${(result.dossiersPerSec / Math.max(1, off.dossiersPerSec)).toFixed(2)}`);
   console.log(`\nSubmission (create + one 200 KB attachment + submit), SQLite, ${process.env.BENCH_SUBMIT_CONCURRENCY ?? 16} citizens at once, ${seconds} s:`);
   console.table({ submission: { dossiersPerSec: result.dossiersPerSec, requestsPerSec: result.dossiersPerSec * 3, p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.errors } });
   if (result.firstError) console.log(`first error: ${result.firstError}`);
@@ -120,8 +130,9 @@ async function submissionBench(hello: ReturnType<typeof summary>) {
 function cliIn(dataDir: string) {
   const { DATABASE_URL: _unused, ...inherited } = process.env;
   const env = { ...inherited, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-  return (args: string[]) => {
-    const r = spawnSync(process.execPath, [path.join(root, 'bin/motcua.js'), ...args], { env, encoding: 'utf8' });
+  // `input` is standard input: user add reads the password there, never from the command line.
+  return (args: string[], input = '') => {
+    const r = spawnSync(process.execPath, [path.join(root, 'bin/motcua.js'), ...args], { env, encoding: 'utf8', input });
     if (r.status !== 0) throw new Error(`motcua ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   };
@@ -174,8 +185,8 @@ function report(title: string, results: Record<string, ReturnType<typeof summary
 async function queueBench() {
   const dossiers = Number(process.env.BENCH_QUEUE_DOSSIERS ?? 100_000);
   const { dataDir, cli, seeded } = seededWorld('queue', dossiers);
-  cli(['user', 'add', '--username', 'tinh@bench.vn', '--password', 'mat-khau-dai', '--name', 'Cán bộ tỉnh', '--role', 'province_admin', '--unit', 'tien-giang', '--subtree']);
-  cli(['user', 'add', '--username', 'xa@bench.vn', '--password', 'mat-khau-dai', '--name', 'Cán bộ xã', '--role', 'reception', '--unit', 'my-tho-phuong-5']);
+  cli(['user', 'add', '--username', 'tinh@bench.vn', '--name', 'Cán bộ tỉnh', '--role', 'province_admin', '--unit', 'tien-giang', '--subtree'], 'mat-khau-dai\n');
+  cli(['user', 'add', '--username', 'xa@bench.vn', '--name', 'Cán bộ xã', '--role', 'reception', '--unit', 'my-tho-phuong-5'], 'mat-khau-dai\n');
   const results: Record<string, ReturnType<typeof summary>> = {};
   await helloAtLevels(results);
   const portal = await startServer(['portal', path.join(dataDir, 'motcua.db')]);

@@ -10,6 +10,8 @@ import { statsExportRoutes } from './modules/stats/stats.export.routes.ts';
 import { feedbackRoutes } from './modules/feedback/feedback.routes.ts';
 import { feedbackPageRoutes } from './modules/feedback/feedback.pages.routes.ts';
 import { officePageRoutes } from './modules/office/office.pages.routes.ts';
+import { privacyRoutes } from './modules/privacy/privacy.routes.ts';
+import { privacyPageRoutes } from './modules/privacy/privacy.pages.routes.ts';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import formbody from '@fastify/formbody';
@@ -22,7 +24,7 @@ import { isLang, langFromHeader, messages, type Lang } from './i18n/index.ts';
 import { errorPage, notFoundPage } from './web/pages.ts';
 import { AppError, type FieldProblem, fail } from './errors.ts';
 import { errorBody } from './http/errors.ts';
-import { apiSecurityHeaders, pageSecurityHeaders } from './http/security.ts';
+import { apiSecurityHeaders, holdsPersonalData, pageSecurityHeaders } from './http/security.ts';
 import type { Services } from './services.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { unitsRoutes } from './modules/units/units.routes.ts';
@@ -31,8 +33,11 @@ import { catalogPageRoutes } from './modules/catalog/catalog.pages.routes.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { accountsPageRoutes } from './modules/accounts/accounts.pages.routes.ts';
 import { dossiersRoutes } from './modules/dossiers/dossiers.routes.ts';
-import { authenticate } from './http/auth.ts';
-import { pageContext } from './http/csrf.ts';
+import { authenticate, secondFactorGate } from './http/auth.ts';
+import { cookieName, secureCookiesFor, setCookie } from './http/cookies.ts';
+import { accountsAdminPageRoutes, totpSetupPath, totpSetupAllowed } from './modules/accounts/accounts.admin.pages.routes.ts';
+import { accountsSecurityRoutes } from './modules/accounts/accounts.security.routes.ts';
+import { apiCsrfHook, pageContext } from './http/csrf.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,10 +51,13 @@ export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression,
 
 const staticDir = fileURLToPath(new URL('./web/static/', import.meta.url));
 
-export type AppOptions = { services: Services; logger: Logger | false; publicUrl: string };
+/** `trustProxy` (TRUST_PROXY): whose X-Forwarded-For gives the client's address (`req.ip`, which sign-in limits count by); off by default. */
+export type AppOptions = { services: Services; logger: Logger | false; publicUrl: string; trustProxy?: boolean | number | string[] };
 
-export async function buildApp({ services, logger, publicUrl }: AppOptions): Promise<App> {
+export async function buildApp({ services, logger, publicUrl, trustProxy = false }: AppOptions): Promise<App> {
   const app = Fastify({
+    // A number of hops becomes proxy-addr's test (Fastify's types name no number).
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     loggerInstance: logger || undefined,
     // A long query string is answered by the schema (q is at most 200 characters), not by the socket.
     routerOptions: { maxParamLength: 300 },
@@ -71,17 +79,20 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
 
   app.decorateRequest('lang', 'vi');
   app.decorateRequest('isApi', false);
+  app.decorateRequest('secureCookies', false);
+  const secureCookies = secureCookiesFor(publicUrl);
   app.addHook('onRequest', async (req, reply) => {
     req.isApi = req.url.startsWith('/api/') || req.url === '/openapi.json';
+    req.secureCookies = secureCookies;
     reply.headers(req.isApi ? apiSecurityHeaders : pageSecurityHeaders);
     const rawQuery = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
     if (req.isApi) {
       req.lang = langFromHeader(req.headers['accept-language']);
     } else {
       const asked = /(?:^|&)lang=(vi|en)(?:&|$)/.exec(rawQuery)?.[1];
-      const kept = req.headers.cookie && /(?:^|;\s*)lang=(vi|en)/.exec(req.headers.cookie)?.[1];
+      const kept = req.headers.cookie && new RegExp(`(?:^|;\\s*)${cookieName(req, 'lang')}=(vi|en)`).exec(req.headers.cookie)?.[1];
       req.lang = isLang(asked) ? asked : isLang(kept) ? kept : 'vi';
-      if (asked) reply.header('set-cookie', `lang=${asked}; Path=/; Max-Age=31536000; SameSite=Lax`);
+      if (asked) setCookie(reply, 'lang', asked, { maxAge: 31536000, httpOnly: false });
     }
     try {
       decodeURIComponent(rawQuery.replace(/\+/g, ' '));
@@ -127,9 +138,19 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
   app.addHook('preHandler', authenticate(services.accounts));
+  app.addHook('preHandler', secondFactorGate(totpSetupPath, totpSetupAllowed));
+  app.addHook('preHandler', apiCsrfHook(publicUrl));
+  // Answers with personal data are never kept by a browser or a proxy (ASVS V8.2.1); the public
+  // catalogue, statistics and static files stay cacheable.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!reply.hasHeader('cache-control') && (req.user || holdsPersonalData(req.url))) reply.header('cache-control', 'no-store');
+    return payload;
+  });
   await app.register(healthRoutes(services));
   await app.register(accountsRoutes(services));
   await app.register(accountsPageRoutes(services));
+  await app.register(accountsAdminPageRoutes(services));
+  await app.register(accountsSecurityRoutes(services));
   await app.register(dossiersRoutes(services));
   await app.register(unitsRoutes(services));
   await app.register(catalogRoutes(services));
@@ -143,6 +164,8 @@ export async function buildApp({ services, logger, publicUrl }: AppOptions): Pro
   await app.register(feedbackRoutes(services));
   await app.register(feedbackPageRoutes(services));
   await app.register(officePageRoutes(services));
+  await app.register(privacyRoutes(services));
+  await app.register(privacyPageRoutes(services));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

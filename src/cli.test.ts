@@ -11,6 +11,7 @@ import { planSplit } from './domain/catalog.ts';
 import { replay, type Action, type Actor } from './domain/dossier-status.ts';
 import { freshDatabaseUrl } from './testing/context.ts';
 import { appendAudit } from './modules/audit/audit.service.ts';
+import { verify } from '@node-rs/argon2';
 
 const bin = fileURLToPath(new URL('../bin/motcua.js', import.meta.url));
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-cli-'));
@@ -30,8 +31,9 @@ after(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-function motcua(args: string[], extraEnv: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 120_000 });
+/** Runs motcua; `input` is its standard input (the password for user add), none when absent. */
+function motcua(args: string[], extraEnv: Record<string, string> = {}, input = '') {
+  const r = spawnSync(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 120_000, input });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -96,10 +98,10 @@ test('seed --synthetic --dossiers N adds dossiers at every stage, each with a lo
 });
 
 test('user add creates staff at a unit and citizens without one; the password is stored as an argon2 hash', async () => {
-  const staff = motcua(['user', 'add', '--username', 'tiepnhan@myTho.gov.vn', '--password', 'mat-khau-dai', '--name', 'Nguyễn Văn An', '--role', 'reception', '--unit', 'my-tho']);
+  const staff = motcua(['user', 'add', '--username', 'tiepnhan@myTho.gov.vn', '--name', 'Nguyễn Văn An', '--role', 'reception', '--unit', 'my-tho'], {}, 'mat-khau-dai\nmat-khau-dai\n');
   assert.equal(staff.code, 0, staff.stderr);
   assert.match(staff.stdout, /Account created: tiepnhan@mytho.gov.vn \(reception at my-tho\)/);
-  const citizen = motcua(['user', 'add', '--username', '0912345678', '--password', 'mat-khau-dai', '--name', 'Trần Thị Bình', '--role', 'citizen']);
+  const citizen = motcua(['user', 'add', '--username', '0912345678', '--name', 'Trần Thị Bình', '--role', 'citizen'], {}, 'mat-khau-dai\n');
   assert.equal(citizen.code, 0, citizen.stderr);
   const row = await handle.db.selectFrom('users').innerJoin('user_roles', 'user_roles.user_id', 'users.id')
     .select(['users.name', 'users.password_hash', 'user_roles.role', 'user_roles.unit_id']).where('username', '=', 'tiepnhan@mytho.gov.vn').executeTakeFirstOrThrow();
@@ -110,28 +112,49 @@ test('user add creates staff at a unit and citizens without one; the password is
 });
 
 test('user add refuses, with one clear line, what it cannot create', () => {
-  const cases: Array<[string[], RegExp]> = [
-    [['--username', 'a@b.vn', '--password', 'mat-khau-dai', '--name', 'A', '--role', 'approver'], /--unit is required for the approver role/],
-    [['--username', 'a@b.vn', '--password', 'mat-khau-dai', '--name', 'A', '--role', 'approver', '--unit', 'khong-co'], /--unit khong-co: no such unit/],
-    [['--username', 'a@b.vn', '--password', 'mat-khau-dai', '--name', 'A', '--role', 'king', '--unit', 'my-tho'], /--role must be one of/],
-    [['--username', 'a@b.vn', '--password', 'ngan', '--name', 'A', '--role', 'citizen'], /at least 8 characters/],
-    [['--username', '0912345678', '--password', 'mat-khau-dai', '--name', 'A', '--role', 'citizen'], /already exists/],
-    [['--password', 'mat-khau-dai', '--name', 'A', '--role', 'citizen'], /needs --username/],
+  const cases: Array<[string[], RegExp, string?]> = [
+    [['--username', 'a@b.vn', '--name', 'A', '--role', 'approver'], /--unit is required for the approver role/],
+    [['--username', 'a@b.vn', '--name', 'A', '--role', 'approver', '--unit', 'khong-co'], /--unit khong-co: no such unit/],
+    [['--username', 'a@b.vn', '--name', 'A', '--role', 'king', '--unit', 'my-tho'], /--role must be one of/],
+    [['--username', 'a@b.vn', '--name', 'A', '--role', 'citizen'], /at least 8 characters/, 'ngan\n'],
+    [['--username', '0912345678', '--name', 'A', '--role', 'citizen'], /already exists/],
+    [['--name', 'A', '--role', 'citizen'], /needs --username/],
   ];
-  for (const [args, message] of cases) {
-    const r = motcua(['user', 'add', ...args]);
+  for (const [args, message, input = 'mat-khau-dai\n'] of cases) {
+    const r = motcua(['user', 'add', ...args], {}, input);
     assert.equal(r.code, 1, args.join(' '));
     assert.match(r.stderr, message);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   }
 });
 
+test('user add never takes a password on the command line: it reads standard input, and two lines must agree', async () => {
+  const onCommandLine = motcua(['user', 'add', '--username', 'cli.pw@example.vn', '--password', 'mat-khau-dai', '--name', 'A', '--role', 'citizen'], {}, 'mat-khau-dai\n');
+  assert.equal(onCommandLine.code, 1);
+  assert.match(onCommandLine.stderr, /takes no --password/);
+  const none = motcua(['user', 'add', '--username', 'cli.pw@example.vn', '--name', 'A', '--role', 'citizen']);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /reads the password from standard input/);
+  const differ = motcua(['user', 'add', '--username', 'cli.pw@example.vn', '--name', 'A', '--role', 'citizen'], {}, 'mat-khau-dai\nmat-khau-khac\n');
+  assert.equal(differ.code, 1);
+  assert.match(differ.stderr, /differ/);
+  const users = () => handle.db.selectFrom('users').select('password_hash').where('username', '=', 'cli.pw@example.vn').execute();
+  assert.equal((await users()).length, 0, 'nothing created by a refused command');
+  const ok = motcua(['user', 'add', '--username', 'cli.pw@example.vn', '--name', 'A', '--role', 'citizen'], {}, 'mat khau co dau cach\r\nmat khau co dau cach\r\n');
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.doesNotMatch(ok.stdout + ok.stderr, /mat khau/, 'the password is never echoed');
+  const [row] = await users();
+  assert.ok(await verify(row!.password_hash, 'mat khau co dau cach'), 'the whole first line is the password, spaces kept, CRLF dropped');
+});
+
 test('audit verify exits 0 while the chain is intact, and 1 naming an entry changed behind its back', async () => {
   const intact = motcua(['audit', 'verify']);
   assert.equal(intact.code, 0, intact.stderr);
   assert.match(intact.stdout, /^audit chain intact: \d+ entr(y|ies), head [0-9a-f]{64}$/m);
+  // The command ran under the key generated beside the database (keys.json); the test appends under it too.
+  const auditKey = Buffer.from((JSON.parse(fs.readFileSync(path.join(dataDir, 'keys.json'), 'utf8')) as { AUDIT_KEY: string }).AUDIT_KEY, 'base64');
   const entry = await handle.db.transaction().execute((tx) =>
-    appendAudit(tx, { at: '2026-11-29T03:00:00.000Z', kind: 'role_granted', actorId: null, subject: 'user:cli-test', data: { role: 'auditor', unitId: 'my-tho' } }),
+    appendAudit(tx, { at: '2026-11-29T03:00:00.000Z', kind: 'role_granted', actorId: null, subject: 'user:cli-test', data: { role: 'auditor', unitId: 'my-tho' } }, auditKey),
   );
   assert.equal(motcua(['audit', 'verify']).code, 0);
   await handle.db.updateTable('audit_log').set({ data: '{"role":"province_admin","unitId":"my-tho"}' }).where('seq', '=', entry.seq).execute();
@@ -149,6 +172,13 @@ test('files sweep reports what it removed', () => {
   const r = motcua(['files', 'sweep', '--days', '30']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Removed \d+ abandoned drafts and \d+ orphan files\.$/m);
+});
+
+test('motcua purge applies the retention rules and says what each removed', () => {
+  const r = motcua(['purge']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Retention rules applied: \d+ drafts and \d+ orphan files removed, \d+ expired sessions and \d+ sign-in counters deleted, \d+ sent and \d+ failed messages deleted, \d+ feedback contacts cleared\.$/m);
+  assert.equal(motcua(['purge', '--days', '3']).code, 1, 'the periods come from the environment, not flags');
 });
 
 test('a bad setting stops the server with one line naming the variable', () => {

@@ -1,5 +1,6 @@
 // The `motcua` command line (api-v1.md, Operations).
 import { auditVerifyCommand } from './modules/audit/audit.cli.ts';
+import { isUserAdminSubcommand, userAdminCommand, userAdminUsage } from './modules/accounts/accounts.cli.ts';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig } from './config.ts';
@@ -11,6 +12,7 @@ import { systemClock } from './domain/time.ts';
 import { openFromConfig, serve, servicesFromConfig } from './main.ts';
 import { bumpCatalogRevision } from './modules/catalog/catalog.queries.ts';
 import { AccountError } from './modules/accounts/accounts.service.ts';
+import { readNewPassword } from './cli-password.ts';
 import type { Services } from './services.ts';
 
 const usage = `Usage: motcua <command>
@@ -20,11 +22,16 @@ const usage = `Usage: motcua <command>
   seed --demo [--reload]             load the demo data: Tiền Giang's organisation, administrative areas, the procedure catalogue
   seed --synthetic --procedures N    add synthetic procedures until the catalogue holds N (2408 is the 2017 plan's scale)
   seed --synthetic --dossiers N      add N synthetic dossiers over the past three years (or --days D), at every stage (benchmarks, statistics)
-  user add --username U --password P --name "Full Name" --role ROLE [--unit UNIT_ID] [--subtree]
-                                     create an account; --unit is required for every role but citizen
+  user add --username U --name "Full Name" --role ROLE [--unit UNIT_ID] [--subtree]
+                                     create an account; --unit is required for every role but citizen. The password
+                                     is asked for at a terminal (twice, hidden), else read from standard input (the
+                                     first line; a second line, when given, must repeat it): never on the command line
+${userAdminUsage}
   files sweep [--days N]             remove drafts untouched for N days (30) and files no dossier records
+  purge                              apply the retention rules now (drafts, sessions, sign-in counters, outbox, feedback contacts; README)
   stats rebuild                      recompute the daily statistics from the dossiers' action logs
   audit verify                       check the audit log's hash chain: exit 0 when intact, 1 naming the first bad entry
+  keys rotate                        re-seal every dossier's personal data under DATA_KEY (old keys in PREVIOUS_DATA_KEYS), recompute look-up hashes
 
 Environment: DATABASE_URL (postgres://…; SQLite at $DATA_DIR/motcua.db when unset), DATA_DIR, PORT, HOST, PUBLIC_URL, LOG_LEVEL.`;
 
@@ -116,7 +123,11 @@ async function run(argv: string[]): Promise<void> {
     }
     case 'user': {
       const [sub, ...args] = rest;
-      if (sub !== 'add') throw new UsageError('user: the only subcommand is "add"');
+      if (isUserAdminSubcommand(sub)) {
+        await withDatabase((_h, services) => userAdminCommand(services.accountsAdmin, sub, args, (line) => console.log(line)));
+        return;
+      }
+      if (sub !== 'add') throw new UsageError('user: the subcommands are add, disable, enable, revoke, require-totp, totp reset');
       const { values } = parseArgs({
         args,
         options: {
@@ -124,10 +135,12 @@ async function run(argv: string[]): Promise<void> {
           unit: { type: 'string' }, subtree: { type: 'boolean' },
         },
       });
-      for (const flag of ['username', 'password', 'name', 'role'] as const) if (!values[flag]) throw new UsageError(`user add needs --${flag}`);
+      if (values.password !== undefined) throw new UsageError('user add takes no --password: a password on the command line is seen by other users and kept in the shell history; type it when asked, or give it on standard input');
+      for (const flag of ['username', 'name', 'role'] as const) if (!values[flag]) throw new UsageError(`user add needs --${flag}`);
+      const password = await readNewPassword((message) => new UsageError(message));
       const created = await withDatabase((_h, services) =>
         services.accounts.addUser({
-          username: values.username!, password: values.password!, name: values.name!, role: values.role!, unitId: values.unit, subtree: values.subtree,
+          username: values.username!, password, name: values.name!, role: values.role!, unitId: values.unit, subtree: values.subtree,
         }),
       );
       console.log(`Account created: ${created.username} (${created.role}${created.unitId ? ` at ${created.unitId}` : ''}), id ${created.id}`);
@@ -142,6 +155,13 @@ async function run(argv: string[]): Promise<void> {
       console.log(`Removed ${result.drafts} abandoned drafts and ${result.files} orphan files.`);
       return;
     }
+    case 'purge': {
+      if (rest.length) throw new UsageError('purge takes no arguments: the retention periods come from the environment (README)');
+      const r = await withDatabase((_h, services) => services.retention.purge());
+      console.log(`Retention rules applied: ${r.drafts} drafts and ${r.files} orphan files removed, ${r.sessions} expired sessions and ${r.throttle} sign-in counters deleted, `
+        + `${r.outboxSent} sent and ${r.outboxFailed} failed messages deleted, ${r.feedbackContacts} feedback contacts cleared.`);
+      return;
+    }
     case 'stats': {
       const [sub] = rest;
       if (sub !== 'rebuild') throw new UsageError('stats: the only subcommand is "rebuild"');
@@ -153,6 +173,13 @@ async function run(argv: string[]): Promise<void> {
       const [sub] = rest;
       if (sub !== 'verify') throw new UsageError('audit: the only subcommand is "verify"');
       process.exitCode = await withDatabase((_h, services) => auditVerifyCommand(services.audit, (line) => console.log(line)));
+      return;
+    }
+    case 'keys': {
+      const [sub] = rest;
+      if (sub !== 'rotate') throw new UsageError('keys: the only subcommand is "rotate"');
+      const r = await withDatabase((_h, services) => services.dossiers.resealAll((seen, changed) => console.error(`keys rotate: ${seen} dossiers read, ${changed} re-sealed`), 500));
+      console.log(`Personal data re-sealed under the current DATA_KEY: ${r.changed} of ${r.seen} dossiers changed. PREVIOUS_DATA_KEYS may now be removed.`);
       return;
     }
     case undefined:

@@ -1,8 +1,10 @@
 // Configuration from the environment, validated once at start: a bad value stops the server
 // with one line that names the variable.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import type { OidcSettings } from './modules/accounts/accounts.oidc.ts';
 import { KeyError, parseKey, type KeySource } from './keys.ts';
+import { retentionRules, type RetentionDays, type RetentionRule } from './modules/retention/retention.service.ts';
 
 export type Config = {
   port: number;
@@ -15,9 +17,13 @@ export type Config = {
   publicUrl: string;
   /** How often an instance checks whether another instance changed the catalogue, in ms. */
   catalogRefreshMs: number;
-  /** `live` sends email over SMTP (SMS to the log provider); `test` sends nothing outside. */
+  /** `live` sends email over SMTP and SMS through the HTTP gateway; `test` sends nothing outside. */
   notifyMode: 'live' | 'test';
   smtpUrl: string | null;
+  /** The SMS gateway (POST JSON {to, text}, bearer key): required when notifyMode is live. */
+  sms: { url: string; key: string } | null;
+  /** Days each retention rule keeps its data (src/modules/retention: one variable per rule). */
+  retentionDays: RetentionDays;
   mailFrom: string;
   /** How often the outbox worker looks for messages to send, in ms. */
   outboxPollMs: number;
@@ -33,7 +39,35 @@ export type Config = {
   oidc: OidcSettings | null;
   /** DATA_KEY and AUDIT_KEY (src/keys.ts): required when NODE_ENV=production, generated for a demo. */
   keys: KeySource;
+  /** TRUST_PROXY: which reverse proxies' X-Forwarded-For to believe (Fastify's trustProxy); false by default. */
+  trustProxy: TrustProxy;
 };
+
+/** `true` (any proxy), a number of hops, or the proxies' addresses (CIDR ranges too); false: none. */
+export type TrustProxy = boolean | number | string[];
+
+/** TRUST_PROXY: unset or `false` (the default: the socket's address is the client's), `true`, a number of hops, or addresses. */
+export function trustProxyVar(raw: string | undefined): TrustProxy {
+  const text = raw?.trim() ?? '';
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops === 0) return false;
+    if (hops > 10) throw new ConfigError('TRUST_PROXY', `expected 0 to 10 hops, got ${hops}`);
+    return hops;
+  }
+  const addresses = text.split(',').map((a) => a.trim()).filter(Boolean);
+  const bad = addresses.find((a) => {
+    const [ip, bits, ...rest] = a.split('/');
+    const version = isIP(ip ?? '');
+    return !version || rest.length > 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128)));
+  });
+  if (bad !== undefined || !addresses.length) {
+    throw new ConfigError('TRUST_PROXY', `expected true, false, a number of hops, or the proxies' addresses separated by commas (10.0.0.1, 10.0.0.0/8), got "${bad ?? text}"`);
+  }
+  return addresses;
+}
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, problem: string) {
@@ -76,6 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
   const notifyMode = (env.NOTIFY_MODE?.trim() || (smtpUrl ? 'live' : 'test')) as Config['notifyMode'];
   if (notifyMode !== 'live' && notifyMode !== 'test') throw new ConfigError('NOTIFY_MODE', `expected live or test, got "${env.NOTIFY_MODE}"`);
   if (notifyMode === 'live' && !smtpUrl) throw new ConfigError('SMTP_URL', 'required when NOTIFY_MODE=live');
+  const sms = smsSettings(env, notifyMode);
   const s3Vars = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const;
   const s3Set = s3Vars.filter((v) => env[v]?.trim());
   if (s3Set.length > 0 && s3Set.length < s3Vars.length) {
@@ -116,6 +151,10 @@ export function loadConfig(env: Env = process.env): Config {
     catalogRefreshMs: intVar(env, 'CATALOG_REFRESH_MS', 10_000, 0, 3_600_000),
     notifyMode,
     smtpUrl,
+    sms,
+    retentionDays: Object.fromEntries(
+      (Object.keys(retentionRules) as RetentionRule[]).map((rule) => [rule, intVar(env, retentionRules[rule].env, retentionRules[rule].days, 0, 3650)]),
+    ) as RetentionDays,
     mailFrom: env.MAIL_FROM?.trim() || 'Một Cửa <no-reply@motcua.local>',
     outboxPollMs: intVar(env, 'OUTBOX_POLL_MS', 5_000, 100, 3_600_000),
     s3: s3Set.length
@@ -126,8 +165,28 @@ export function loadConfig(env: Env = process.env): Config {
     inboundKeys,
     oidc,
     keys,
+    trustProxy: trustProxyVar(env.TRUST_PROXY),
     uploads: { maxFileBytes: intVar(env, 'MAX_FILE_MB', 20, 1, 100) * mb, maxDossierBytes: intVar(env, 'MAX_DOSSIER_MB', 60, 1, 1000) * mb },
   };
+}
+
+/** The SMS gateway: live mode has no other way to send an SMS (there is no log-only provider). */
+function smsSettings(env: Env, notifyMode: Config['notifyMode']): Config['sms'] {
+  const url = env.SMS_URL?.trim();
+  const key = env.SMS_KEY?.trim();
+  if (!url) {
+    if (notifyMode === 'live') throw new ConfigError('SMS_URL', 'required when NOTIFY_MODE=live (the SMS gateway: POST JSON {to, text}; see README)');
+    if (key) throw new ConfigError('SMS_URL', 'required with SMS_KEY');
+    return null;
+  }
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname))) throw new Error();
+  } catch {
+    throw new ConfigError('SMS_URL', `expected an https URL (http only for localhost), got "${url}"`);
+  }
+  if (!key) throw new ConfigError('SMS_KEY', 'required with SMS_URL (the gateway\'s API key, sent as a bearer token)');
+  return { url, key };
 }
 
 function oidcSettings(env: Env): OidcSettings | null {

@@ -1,5 +1,5 @@
 // Starting and stopping the server: configuration, database, migrations, services, HTTP.
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import path from 'node:path';
 import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type DbHandle } from './db/connection.ts';
@@ -26,11 +26,43 @@ export function servicesFromConfig(handle: DbHandle, config: Config, log?: Logge
   const { keys, generated, file } = loadKeys(config.keys);
   if (generated.length) log?.warn({ generated, file }, `generated ${generated.join(' and ')} for this demo and kept them beside the database; set them in the environment for a real deployment (NODE_ENV=production requires them)`);
   const settings = { mode: config.mode, nationalPortalUrl: config.nationalPortalUrl, inboundKeys: config.inboundKeys, oidc: config.oidc };
-  return createServices(handle, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl, settings, log, keys });
+  return createServices(handle, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl, settings, log, keys, retention: config.retentionDays });
 }
 
-export function createLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, base: { service: 'motcua' } });
+/** Fields whose values never reach a log (OWASP ASVS V7.1.1, V7.1.2, V8.3.5): credentials, keys,
+ *  tokens, one-time codes and personal data, at the top of a log object and one level down. */
+const secretFields = [
+  'password', 'newPassword', 'currentPassword', 'token', 'accessToken', 'refreshToken', 'idToken', 'sessionToken', 'key', 'apiKey',
+  'secret', 'clientSecret', 'code', 'totp', 'otp', 'idNumber', 'nationalId', 'cccd', 'phone', 'email', 'text', 'body', 'params',
+];
+
+export const logRedactPaths = [
+  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]',
+  ...secretFields, ...secretFields.map((f) => `*.${f}`),
+];
+
+/** A request's URL for the log: the path only. A query string can carry a tracking key, a one-time
+ *  code or a search for a name (`/tra-cuu/ABC?key=…` is logged as `/tra-cuu/ABC`). */
+export function pathOnly(url: string): string {
+  const q = url.search(/[?#]/);
+  return q === -1 ? url : url.slice(0, q);
+}
+
+type LoggedRequest = { method?: string; url?: string; ip?: string; socket?: { remotePort?: number } };
+
+/** The server's logger: JSON lines on stdout (or `stream`, for tests), with secrets redacted and
+ *  request URLs without their query strings. */
+export function createLogger(config: Pick<Config, 'logLevel'>, stream?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
+    level: config.logLevel,
+    base: { service: 'motcua' },
+    redact: { paths: logRedactPaths, censor: '[Redacted]' },
+    serializers: {
+      // Fastify's request serializer, without the query string and without the host header.
+      req: (req: LoggedRequest) => ({ method: req.method, url: pathOnly(req.url ?? ''), remoteAddress: req.ip, remotePort: req.socket?.remotePort }),
+    },
+  };
+  return stream ? pino(options, stream) : pino(options);
 }
 
 export async function serve(opts: { demo: boolean }): Promise<void> {
@@ -50,17 +82,18 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
   // Workflow templates are configuration kept as data: the file wins at every start.
   const workflows = await loadWorkflowTemplates(handle.db, systemClock.now());
   if (workflows.skipped.length) log.warn({ skipped: workflows.skipped }, 'workflow templates for procedures this catalogue lacks were skipped');
-  const app = await buildApp({ services, logger: log, publicUrl: config.publicUrl });
+  const app = await buildApp({ services, logger: log, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   const refresh = config.catalogRefreshMs
     ? setInterval(() => services.catalog.refreshIfChanged().catch((err) => log.warn({ err }, 'catalogue refresh failed')), config.catalogRefreshMs)
     : undefined;
   refresh?.unref();
-  const transports = createTransports({ mode: config.notifyMode, smtpUrl: config.smtpUrl, from: config.mailFrom, log });
+  const transports = createTransports({ mode: config.notifyMode, smtpUrl: config.smtpUrl, from: config.mailFrom, sms: config.sms, log });
   const worker = new NotificationWorker({ ...transports, db: handle.db, clock: systemClock, log });
   worker.start(config.outboxPollMs);
-  // Once a day: abandoned drafts and orphan files go (motcua files sweep does the same by hand).
+  // Once a day, the retention rules (motcua purge does the same by hand): abandoned drafts and orphan
+  // files, expired sessions, idle sign-in counters, old outbox rows, old feedback contacts.
   const sweep = setInterval(() => {
-    services.drafts.sweep().then((r) => log.info(r, 'swept drafts and files'), (err) => log.warn({ err }, 'sweep failed'));
+    services.retention.purge().then((r) => log.info({ purged: r }, 'retention rules applied'), (err) => log.warn({ err }, 'retention purge failed'));
   }, 24 * 3600_000);
   sweep.unref();
   // Every hour from 07:00 Vietnam time: handlers hear of late and soon-due dossiers, once a day each.

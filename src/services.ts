@@ -6,6 +6,9 @@ import { CatalogService } from './modules/catalog/catalog.service.ts';
 import { recordMiss } from './modules/catalog/catalog.queries.ts';
 import { UnitsService } from './modules/units/units.service.ts';
 import { AccountsService, type Outbox } from './modules/accounts/accounts.service.ts';
+import { SecondFactor } from './modules/accounts/accounts.totp.ts';
+import type { SessionLimits } from './domain/accounts.ts';
+import { AccountsAdminService } from './modules/accounts/accounts.admin.service.ts';
 import { OidcLogin, type OidcSettings } from './modules/accounts/accounts.oidc.ts';
 import { enqueue } from './modules/notifications/notifications.queries.ts';
 import { DossiersService, type UploadLimits } from './modules/dossiers/dossiers.service.ts';
@@ -22,6 +25,12 @@ import { StatsExportService } from './modules/stats/stats.export.ts';
 import { FeedbackService } from './modules/feedback/feedback.service.ts';
 import type { FileStorage } from './modules/files/files.storage.ts';
 import type { Keys } from './keys.ts';
+import { AesSealer, type Sealer } from './domain/sealed.ts';
+import { RetentionService, type RetentionDays } from './modules/retention/retention.service.ts';
+import { AccountsRetention } from './modules/accounts/accounts.retention.ts';
+import { FeedbackRetention } from './modules/feedback/feedback.retention.ts';
+import { NotificationsService } from './modules/notifications/notifications.service.ts';
+import { PrivacyService } from './modules/privacy/privacy.service.ts';
 
 export type Services = {
   handle: DbHandle;
@@ -33,6 +42,8 @@ export type Services = {
   units: UnitsService;
   catalog: CatalogService;
   accounts: AccountsService;
+  /** Administering accounts: disable, enable, revoke roles, require the second factor per role. */
+  accountsAdmin: AccountsAdminService;
   /** The dossier engine: every change of a dossier goes through it. */
   dossiers: DossiersService;
   drafts: DraftsService;
@@ -46,6 +57,10 @@ export type Services = {
   dashboard: DashboardService;
   statsExport: StatsExportService;
   feedback: FeedbackService;
+  /** The retention rules (drafts, sessions, throttle rows, outbox, feedback contacts), run daily and by `motcua purge`. */
+  retention: RetentionService;
+  /** Consents to the privacy notice and the data subject's requests (Decree 13/2023). */
+  privacy: PrivacyService;
   oidc: OidcLogin | null;
 };
 
@@ -63,16 +78,19 @@ export type Settings = {
 
 export const defaultSettings: Settings = { mode: 'full', nationalPortalUrl: 'https://dichvucong.gov.vn', inboundKeys: {} };
 
-export type ServiceOptions = { storage: FileStorage; uploads: UploadLimits; publicUrl: string; settings?: Settings; log?: Logger; keys: Keys };
+export type ServiceOptions = { storage: FileStorage; uploads: UploadLimits; publicUrl: string; settings?: Settings; log?: Logger; keys: Keys; /** Session lifetimes (src/domain/accounts.ts by default; tests that move the clock by days pass longer ones). */ sessionLimits?: SessionLimits; retention?: Partial<RetentionDays>;
+  /** Seals personal data at rest: AES-256-GCM under keys.data unless given (the benchmark passes a PlainSealer to measure the cost). */
+  sealer?: Sealer };
 
-export function createServices(handle: DbHandle, clock: Clock, { storage, uploads, publicUrl, settings = defaultSettings, log, keys }: ServiceOptions): Services {
+export function createServices(handle: DbHandle, clock: Clock, { storage, uploads, publicUrl, settings = defaultSettings, log, keys, sessionLimits, retention: retentionDays, sealer = new AesSealer(keys.data, keys.previousData) }: ServiceOptions): Services {
   const units = new UnitsService(handle.db);
   const catalog = new CatalogService(handle.db, units, clock, (query) => {
     recordMiss(handle.db, query, clock.now().toISOString()).catch((err) => log?.warn({ err }, 'could not record a search miss'));
   });
-  const accounts = new AccountsService(handle.db, units, clock, outbox);
-  const calendar = new CalendarService(handle.db, clock);
-  const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, calendar.forDossiers(), publicUrl);
+  const accounts = new AccountsService(handle.db, units, clock, outbox, keys.audit, new SecondFactor(handle.db, clock, () => [keys.data, ...keys.previousData], keys.audit), sessionLimits);
+  const accountsAdmin = new AccountsAdminService(handle.db, units, accounts, clock, keys.audit);
+  const calendar = new CalendarService(handle.db, clock, keys.audit);
+  const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, calendar.forDossiers(), publicUrl, keys.audit, sealer);
   const views = new DossierViews(handle.db, dossiers, catalog, units, clock);
   const drafts = new DraftsService(handle.db, dossiers, views, catalog, storage, clock, settings.mode === 'back_office');
   const attachments = new AttachmentsService(handle.db, dossiers, catalog, storage, clock, uploads);
@@ -80,8 +98,24 @@ export function createServices(handle: DbHandle, clock: Clock, { storage, upload
   const office = new OfficeService(handle.db, catalog, dossiers, workflow, calendar, clock, outbox, publicUrl, views);
   const oidc = settings.oidc ? new OidcLogin(settings.oidc, publicUrl) : null;
   const stats = new StatsService(handle.db, catalog);
-  return { handle, keys, storage, settings, clock, units, catalog, accounts, dossiers, drafts, attachments, views, workflow, calendar, office, audit: new AuditService(handle.db), stats,
+  return { handle, keys, storage, settings, clock, units, catalog, accounts, accountsAdmin, dossiers, drafts, attachments, views, workflow, calendar, office, audit: new AuditService(handle.db, keys.audit), stats,
     feedback: new FeedbackService(handle.db, dossiers, catalog, clock, outbox, publicUrl), oidc,
+    privacy: new PrivacyService(handle.db, views, drafts, clock, keys.audit),
     dashboard: new DashboardService(handle.db, catalog, stats),
+    retention: retentionService(handle, clock, drafts, retentionDays),
     statsExport: new StatsExportService(handle.db, stats, catalog, office, clock) };
+}
+
+/** Each retention rule carried out by the module that owns the data. */
+function retentionService(handle: DbHandle, clock: Clock, drafts: DraftsService, days?: Partial<RetentionDays>): RetentionService {
+  const accounts = new AccountsRetention(handle.db, clock);
+  const feedback = new FeedbackRetention(handle.db, clock);
+  const notifications = new NotificationsService(handle.db, clock);
+  return new RetentionService({
+    drafts: (d) => drafts.sweep(d),
+    sessions: (d) => accounts.purgeSessions(d),
+    throttle: (d) => accounts.purgeThrottle(d),
+    outbox: (sent, failed) => notifications.purge(sent, failed),
+    feedbackContacts: (d) => feedback.clearContacts(d),
+  }, days);
 }

@@ -43,6 +43,9 @@ export function openDatabase(opts: DbOptions): DbHandle {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  // Deleted rows are overwritten with zeros, not left in free pages: a purged outbox message or a
+  // deleted draft leaves no recipient or ID number in the file (Decree 13/2023; issue 10).
+  sqlite.pragma('secure_delete = ON');
   // 64 MB of page cache (the default is 2 MB): the queue's and the statistics' indexes stay in memory.
   sqlite.pragma('cache_size = -65536');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });

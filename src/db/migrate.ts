@@ -16,6 +16,7 @@ import * as m0012 from './migrations/0012_retention.ts';
 import * as m0013 from './migrations/0013_encryption.ts';
 import * as m0014 from './migrations/0014_audit_anchor.ts';
 import * as m0015 from './migrations/0015_privacy.ts';
+import * as m0016 from './migrations/0016_deadlines.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0013_encryption': m0013,
   '0014_audit_anchor': m0014,
   '0015_privacy': m0015,
+  '0016_deadlines': m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,5 +1,6 @@
 // Table types for Kysely. Timestamps are ISO 8601 UTC text and booleans are 0/1 integers on both
 // dialects, so SQLite and PostgreSQL share one code path; JSON columns are text parsed in the queries files.
+import type { Generated } from 'kysely';
 import type { Status } from '../domain/dossier-status.ts';
 
 export interface MetaTable {
@@ -45,6 +46,8 @@ export interface ProcedureTable {
   audience: string;
   /** Statutory processing time in working hours (1 working day = 8 h). */
   processing_hours: number;
+  /** `working` (default) or `calendar`: the unit of the processing time in days (0016). */
+  processing_day_kind: string;
   fee_vnd: number | null;
   /** `explicit` (see procedure_units), or a rule such as `all-communes` resolved at a date. */
   unit_scope: string;
@@ -113,6 +116,18 @@ export interface UserTable {
   /** When the person proved they hold the email or phone; null until then. Staff are verified on creation. */
   verified_at: string | null;
   created_at: string;
+  /** When the holder asked for deletion: name, username and contacts were removed then (privacy module). */
+  deleted_at: string | null;
+  /** When an administrator disabled the account: no sign-in, no session (0011). */
+  disabled_at: string | null;
+  /** The TOTP secret sealed with AES-256-GCM under DATA_KEY (0011). */
+  totp_secret: string | null;
+  /** When the second factor was confirmed with a first code; null while off. */
+  totp_enabled_at: string | null;
+  /** The last 30-second step whose code was accepted (no replay). */
+  totp_last_step: number | null;
+  /** Wrong codes in a row (counted before each check); reset by a good code. */
+  totp_failures: Generated<number>;
 }
 
 export interface UserRoleTable {
@@ -146,7 +161,10 @@ export interface Database {
   users: UserTable;
   user_roles: UserRoleTable;
   user_identities: UserIdentityTable;
+  consents: ConsentTable;
   sessions: SessionTable;
+  role_policies: RolePolicyTable;
+  pending_sign_ins: PendingSignInTable;
   one_time_codes: OneTimeCodeTable;
   login_throttle: LoginThrottleTable;
   outbox: OutboxTable;
@@ -165,8 +183,24 @@ export interface Database {
   calendar_days: CalendarDayTable;
   calendar_years: CalendarYearTable;
   unit_working_hours: UnitWorkingHoursTable;
+  unit_calendar_settings: UnitCalendarSettingsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+}
+
+/** A consent to the privacy notice (Decree 13/2023): who, which notice version, when, for what. */
+export interface ConsentTable {
+  id: string;
+  user_id: string;
+  /** `registration` or `dossier`. */
+  purpose: string;
+  dossier_id: string | null;
+  notice_version: string;
+  /** `page` or `api`. */
+  channel: string;
+  given_at: string;
+  /** Set when the person asked for deletion; the record itself is kept as proof. */
+  withdrawn_at: string | null;
 }
 
 export interface SessionTable {
@@ -178,6 +212,24 @@ export interface SessionTable {
   created_at: string;
   expires_at: string;
   last_seen_at: string;
+  /** Inactivity after which the session ends (0: none); expires_at is the absolute end (0011). */
+  idle_seconds: Generated<number>;
+}
+
+/** Whether a role requires the second factor (0011), set by a province administrator. */
+export interface RolePolicyTable {
+  role: string;
+  require_totp: number;
+  updated_at: string;
+}
+
+/** Between a right password and the TOTP code: a short-lived token, not a session (0011). */
+export interface PendingSignInTable {
+  token_hash: string;
+  user_id: string;
+  kind: string;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface OneTimeCodeTable {
@@ -198,6 +250,9 @@ export interface LoginThrottleTable {
   failures: number;
   locked_until: string | null;
   updated_at: string;
+  /** Sliding-window counters (0010): when this window began (null for a plain counter), and the previous window's count. */
+  window_start: string | null;
+  previous_failures: import('kysely').ColumnType<number, number | undefined, number>;
 }
 
 export interface OutboxTable {
@@ -236,11 +291,11 @@ export interface DossierTable {
   status: Status;
   status_code: number;
   owner_id: string | null;
-  /** JSON: fullName, idNumber, phone, email, address. */
+  /** JSON: fullName, idNumber, phone, email, address; sealed at rest (`v1:<keyId>:…`, src/domain/sealed.ts). */
   applicant: string;
-  /** JSON: the form answers. */
+  /** JSON: the form answers; sealed at rest. */
   form: string;
-  /** JSON: method (counter, postal, online) and address. */
+  /** JSON: method (counter, postal, online) and address; sealed at rest. */
   delivery: string;
   /** The applicant's language, for messages. */
   lang: string;
@@ -269,6 +324,10 @@ export interface DossierTable {
   processing_hours: number | null;
   /** The Vietnam day the handler was last reminded of the due date. */
   reminded_on: string | null;
+  /** Keyed look-up hashes (HMAC-SHA-256 under DATA_KEY, src/domain/sealed.ts) of the applicant's ID number, phone (+84 form) and email; the values themselves are sealed in `applicant`. */
+  applicant_id_hash: string | null;
+  applicant_phone_hash: string | null;
+  applicant_email_hash: string | null;
 }
 
 /** Steps a dossier goes through after intake: the role, the unit (null: the intake unit), and the share of the processing time. */
@@ -418,6 +477,8 @@ export interface AuditHeadTable {
   seq: number;
   /** The last entry's hash, the genesis hash while the log is empty. */
   hash: string;
+  /** HMAC-SHA-256 (hex) of seq and hash under AUDIT_KEY (src/domain/audit-chain.ts headSignature); null before the first signed append. */
+  signature: string | null;
 }
 
 export interface CalendarDayTable {
@@ -444,4 +505,13 @@ export interface UnitWorkingHoursTable {
   unit_id: string;
   /** JSON: { mon: [{ from: "07:00", to: "11:30" }, …], …, sun: [] } (src/domain/calendar.ts). */
   hours: string;
+}
+
+/** Beside a unit's working hours ('' for the default calendar): its same-day cut-off and reception hours (0016). */
+export interface UnitCalendarSettingsTable {
+  unit_id: string;
+  /** HH:MM; null: the default calendar's, else 15:00. */
+  same_day_cutoff: string | null;
+  /** JSON working hours of the desk, which never count for deadlines; null: the default calendar's, else the working hours. */
+  reception_hours: string | null;
 }

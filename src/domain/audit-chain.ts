@@ -1,12 +1,12 @@
 // The audit log's hash chain: how an entry is hashed, and how a chain read back in seq order is
 // checked, naming the first entry that was changed, removed or moved. No I/O: the caller reads the rows.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** What the first entry points back to. */
 export const genesisHash = '0'.repeat(64);
 
 /** What gets audited. Add a kind here before writing it, so the auditor's page can name it. */
-export const auditKinds = ['dossier_action', 'sign_in', 'sign_in_failed', 'role_granted', 'role_revoked', 'user_created', 'calendar_changed'] as const;
+export const auditKinds = ['dossier_action', 'sign_in', 'sign_in_failed', 'role_granted', 'role_revoked', 'user_disabled', 'user_enabled', 'role_policy_changed', 'second_factor_changed', 'sessions_ended', 'user_created', 'calendar_changed', 'personal_data_export', 'deletion_request', 'personal_data_read'] as const;
 export type AuditKind = (typeof auditKinds)[number];
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue | undefined };
@@ -28,7 +28,8 @@ export type AuditEntry = AuditFields & { prevHash: string; hash: string };
 /** The chain's recorded end: the last entry's seq and hash (0 and the genesis hash when empty). */
 export type ChainHead = { seq: number; hash: string };
 
-export type ChainBreak = 'changed' | 'removed' | 'reordered' | 'bad_start';
+/** `anchor`: the head's signature under AUDIT_KEY does not match it (the chain was recomputed). */
+export type ChainBreak = 'changed' | 'removed' | 'reordered' | 'bad_start' | 'anchor';
 
 export type ChainResult =
   | { ok: true; count: number; headHash: string }
@@ -72,6 +73,20 @@ export function canonicalJson(value: unknown): string {
 export function entryHash(prevHash: string, entry: AuditFields): string {
   const encoded = JSON.stringify(['motcua-audit/1', entry.seq, entry.at, entry.kind, entry.actorId, entry.subject, entry.data, prevHash]);
   return createHash('sha256').update(encoded, 'utf8').digest('hex');
+}
+
+/**
+ * The chain head's anchor: HMAC-SHA-256 hex of its seq and hash under AUDIT_KEY. The key lives
+ * outside the database, so whoever rewrites every entry and the head with SQL cannot sign it.
+ */
+export function headSignature(key: Buffer, head: ChainHead): string {
+  return createHmac('sha256', key).update(JSON.stringify(['motcua-audit-head/1', head.seq, head.hash]), 'utf8').digest('hex');
+}
+
+/** Whether a stored signature is the head's, compared in constant time. */
+export function headSignatureMatches(key: Buffer, head: ChainHead, signature: string | null): boolean {
+  if (signature === null || !/^[0-9a-f]{64}$/.test(signature)) return false;
+  return timingSafeEqual(Buffer.from(headSignature(key, head), 'hex'), Buffer.from(signature, 'hex'));
 }
 
 /** How far from its place a moved entry is looked for, on both sides (two hashes per step, only once the chain is broken). */

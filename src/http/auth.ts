@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sessionDays, type SessionUser } from '../domain/accounts.ts';
 import { fail } from '../errors.ts';
+import { cookieName, setCookie } from './cookies.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,7 +27,7 @@ export function readCookie(header: string | undefined, name: string): string | n
 export function tokenOf(req: FastifyRequest): string | null {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim() || null;
-  return readCookie(req.headers.cookie, sessionCookie);
+  return readCookie(req.headers.cookie, cookieName(req, sessionCookie));
 }
 
 /** A preHandler hook that finds the caller's account from the token, when there is one. */
@@ -45,13 +46,26 @@ export function requireUser(req: FastifyRequest): SessionUser {
   return req.user;
 }
 
-export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean): void {
-  reply.header(
-    'set-cookie',
-    `${sessionCookie}=${token}; Path=/; Max-Age=${sessionDays * 86400}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`,
-  );
+/** The session cookie, living as long as the session may (its absolute limit); Secure and `__Host-` on https. */
+export function setSessionCookie(reply: FastifyReply, token: string, maxAgeSeconds: number = sessionDays * 86400): void {
+  setCookie(reply, sessionCookie, token, { maxAge: maxAgeSeconds });
 }
 
 export function clearSessionCookie(reply: FastifyReply): void {
-  reply.header('set-cookie', `${sessionCookie}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`);
+  setCookie(reply, sessionCookie, '', { maxAge: 0 });
+}
+
+/**
+ * While a role of the caller requires the second factor and it is not set up, only the setup
+ * (and signing out) answer: pages send the caller to the setup page, the API answers 403
+ * totp_setup_required.
+ */
+export function secondFactorGate(setupPath: string, allowed: readonly string[]): (req: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  return async (req, reply) => {
+    if (!req.user?.totpSetupRequired) return;
+    const path = req.url.split('?')[0]!;
+    if (path === setupPath || path.startsWith('/static/') || allowed.includes(path)) return;
+    if (req.isApi) fail('totp_setup_required');
+    return reply.redirect(setupPath, 303);
+  };
 }

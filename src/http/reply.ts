@@ -2,6 +2,7 @@
 // response schema still documents the shape in /openapi.json.
 import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
+import { uploadHeaders } from './security.ts';
 
 export function sendJsonBytes(reply: FastifyReply, bytes: Buffer): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(bytes);
@@ -23,4 +24,12 @@ export function sendDocument(reply: FastifyReply, contentType: string, bytes: Bu
 /** Sends a server-rendered page. */
 export function sendPage(reply: FastifyReply, markup: { value: string }, status = 200): FastifyReply {
   return reply.code(status).type('text/html; charset=utf-8').send(markup.value);
+}
+
+/**
+ * Sends a file someone uploaded (an attachment, a result): like sendDocument, but sandboxed and never
+ * sniffed, so an HTML or SVG file that slipped past the type check cannot run as this site's page.
+ */
+export function sendUpload(reply: FastifyReply, contentType: string, bytes: Buffer | Readable, filename: string): FastifyReply {
+  return sendDocument(reply.headers(uploadHeaders), contentType, bytes, filename);
 }

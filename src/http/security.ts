@@ -39,3 +39,19 @@ export const apiSecurityHeaders: Readonly<Record<string, string>> = Object.freez
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'SAMEORIGIN',
 });
+
+// Paths whose answers carry personal data even before sign-in is checked (an error page for a
+// dossier, the tracking page): the onSend hook in app.ts marks them `Cache-Control: no-store`, as it
+// does every answer to a signed-in caller.
+const personalPaths = [/^\/api\/v1\/(dossiers|inbound|office|me|auth|track)(\/|\?|$)/, /^\/(ho-so|can-bo|tai-khoan|tra-cuu|quan-tri|dang-nhap|dang-ky|xac-nhan|quen-mat-khau|dat-lai-mat-khau)(\/|\?|$)/];
+
+export function holdsPersonalData(url: string): boolean {
+  return personalPaths.some((p) => p.test(url));
+}
+
+/** For uploaded files served back (attachments, results): never run as a page of this origin (ASVS V12.5.2). */
+export const uploadHeaders: Readonly<Record<string, string>> = Object.freeze({
+  'content-security-policy': 'sandbox',
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+});

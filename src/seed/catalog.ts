@@ -6,12 +6,15 @@ import type { ProcedureTable, ProcedureVersionTable } from '../db/schema.ts';
 import { adminLevels, audiences, documentsFromList, onlineClassOfLevel, type AdminLevel, type OnlineLevel, type VersionContent } from '../domain/catalog.ts';
 import { applicantSection, checkFormDefinition, genericRequestSection, type Audience, type FormDefinition } from '../domain/forms.ts';
 import { fold, slugify } from '../domain/text.ts';
+import { processingDayKindOf, type ProcessingDayKind } from '../domain/calendar.ts';
 import { insertInChunks } from './files.ts';
 import { readReference, referenceDir } from '../reference.ts';
 
 export type SourceProcedure = {
   id: string; name_vi: string; name_en: string; field_vi: string; field_en: string; level: string;
   unit_ids: string[]; processing_days: number; processing_note?: string; fee_vnd: number | null; fee_note?: string;
+  /** Optional: the unit of processing_days; when absent it is read from processing_note (processingDayKindOf). */
+  processing_day_kind?: ProcessingDayKind;
   legal_basis: string[]; required_documents: string[]; online_level: number; online_mode: string;
   audience: string; result_vi: string; uncertain: boolean;
 };
@@ -105,6 +108,8 @@ export async function loadCatalog(db: Db, now: Date): Promise<{ procedures: numb
       online_level: p.online_level,
       audience: p.audience,
       processing_hours: p.processing_days * 8,
+      // "15 ngày" is calendar days, "15 ngày làm việc" working days; an explicit field wins (docs/domain.md §4.4).
+      processing_day_kind: p.processing_day_kind ?? processingDayKindOf(p.processing_days, p.processing_note),
       fee_vnd: p.fee_vnd,
       unit_scope: scope,
       current_version: 1,

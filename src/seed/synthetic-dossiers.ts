@@ -151,6 +151,8 @@ export async function seedSyntheticDossiers(db: Db, total: number, opts: Synthet
         id, code, tracking_key: null, procedure_id: p.id, procedure_version: p.version, unit_id: unit.id, channel,
         status: state.status, status_code: statuses[state.status], owner_id: null,
         applicant: JSON.stringify({ fullName: 'Người nộp thử nghiệm' }), form: '{}', delivery: JSON.stringify({ method: channel === 'postal' ? 'postal' : 'counter' }),
+        // A placeholder name and no contact details: nothing personal to seal (`motcua keys rotate` seals it anyway).
+        applicant_id_hash: null, applicant_phone_hash: null, applicant_email_hash: null,
         lang: 'vi', practice: 0, external_id: null, submitted_at: stamp,
         accepted_at: wasAccepted ? accepted.toISOString() : null, due_at: wasAccepted ? due.toISOString() : null,
         resolved_at: isResolved ? resolvedAt.toISOString() : null, returned_at: isReturned ? returnedAt.toISOString() : null,

@@ -15,6 +15,7 @@ import type { Clock } from '../domain/time.ts';
 import { buildApp, type App } from '../app.ts';
 import { createServices, type Services, type Settings } from '../services.ts';
 import { testKeys } from '../keys.ts';
+import type { SessionLimits } from '../domain/accounts.ts';
 
 export const testDialect = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
 
@@ -53,6 +54,17 @@ export async function freshDatabase(): Promise<DbHandle> {
   };
 }
 
+/**
+ * Sessions for tests that move the clock by days while keeping one signed-in officer: 30 days from
+ * sign-in and no idle limit, for staff and citizens alike. The real limits (src/domain/accounts.ts:
+ * staff 30 idle minutes, 12 hours) are tested by passing `sessionLimits` from there.
+ */
+export const timeTravelSessions: SessionLimits = {
+  staff: { idleSeconds: 0, absoluteSeconds: 30 * 86400 },
+  citizen: { idleSeconds: 0, absoluteSeconds: 30 * 86400 },
+  touchSeconds: 60,
+};
+
 export type TestContext = { handle: DbHandle; services: Services; app: App; clock: Clock & { set(iso: string): void }; filesDir: string; close(): Promise<void> };
 
 export function fixedClock(iso = '2026-11-29T03:00:00.000Z'): Clock & { set(iso: string): void } {
@@ -60,16 +72,17 @@ export function fixedClock(iso = '2026-11-29T03:00:00.000Z'): Clock & { set(iso:
   return { now: () => new Date(now), set: (v: string) => void (now = new Date(v)) };
 }
 
-export async function createTestContext(opts: { demo?: boolean; uploads?: UploadLimits; settings?: Settings } = {}): Promise<TestContext> {
-  const handle = await freshDatabase();
+export async function createTestContext(opts: { demo?: boolean; uploads?: UploadLimits; settings?: Settings; /** A database the test opened itself (a file, to read its bytes); closed with the context. */ handle?: DbHandle; /** The public URL (https makes cookies Secure with __Host- names). */ publicUrl?: string; /** Session lifetimes; by default timeTravelSessions. */ sessionLimits?: SessionLimits } = {}): Promise<TestContext> {
+  const publicUrl = opts.publicUrl ?? 'http://localhost:3000';
+  const handle = opts.handle ?? await freshDatabase();
   await migrateToLatest(handle.db);
   const clock = fixedClock();
   if (opts.demo !== false) await seedDemo(handle.db, clock.now());
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-files-'));
   const storage = new LocalDiskStorage(filesDir);
-  const services = createServices(handle, clock, { storage, uploads: opts.uploads ?? { maxFileBytes: 20 << 20, maxDossierBytes: 60 << 20 }, publicUrl: 'http://localhost:3000', settings: opts.settings, keys: testKeys() });
+  const services = createServices(handle, clock, { storage, uploads: opts.uploads ?? { maxFileBytes: 20 << 20, maxDossierBytes: 60 << 20 }, publicUrl, settings: opts.settings, keys: testKeys(), sessionLimits: opts.sessionLimits ?? timeTravelSessions });
   await services.catalog.load();
-  const app = await buildApp({ services, logger: false, publicUrl: 'http://localhost:3000' });
+  const app = await buildApp({ services, logger: false, publicUrl });
   await app.ready();
   return {
     handle, services, app, clock,

@@ -28,7 +28,7 @@ export class PageBrowser {
   }
 
   async post(url: string, form: Record<string, string>, withToken = true) {
-    const body = new URLSearchParams({ ...(withToken ? { _csrf: this.cookies.get('motcua_csrf') ?? '' } : {}), ...form }).toString();
+    const body = new URLSearchParams({ ...(withToken ? { _csrf: this.cookies.get('motcua_csrf') ?? this.cookies.get('__Host-motcua_csrf') ?? '' } : {}), ...form }).toString();
     const res = await this.app.inject({ method: 'POST', url, payload: body, headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' } });
     this.keep(res.headers['set-cookie']);
     return res;

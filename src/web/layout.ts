@@ -11,11 +11,26 @@ export type PageOptions = {
   hasErrors?: boolean;
 };
 
-function switchUrl(url: string, to: 'vi' | 'en'): string {
-  const [pathname = '/', query = ''] = url.split('?');
+/**
+ * The same page in the other language. The path comes from the request, so it is normalised to one
+ * path on this site: `//evil.example/x` or `/\evil.example` (which browsers read as another host)
+ * become `/evil.example/x`, and the WHATWG parser re-encodes whatever else it holds.
+ */
+export function switchUrl(url: string, to: 'vi' | 'en'): string {
+  const at = url.indexOf('?');
+  const rawPath = at < 0 ? url : url.slice(0, at);
+  const query = at < 0 ? '' : url.slice(at + 1);
+  const local = `/${rawPath.replace(/\\/g, '/').replace(/^[/\s]+/, '')}`;
+  let pathname: string;
+  try {
+    const parsed = new URL(local, 'http://localhost');
+    pathname = parsed.host === 'localhost' ? parsed.pathname : '/';
+  } catch {
+    pathname = '/';
+  }
   const params = new URLSearchParams(query);
   params.set('lang', to);
-  return `${pathname}?${params.toString()}`;
+  return `/${pathname.replace(/^[/\\]+/, '')}?${params.toString()}`;
 }
 
 export function page({ ctx, title, body, hasErrors }: PageOptions): Html {
@@ -53,7 +68,7 @@ ${body}
 </main>
 <footer class="site-footer">
   <div class="container">
-    <p>${m.site.footer} <a href="/openapi.json">${m.site.footerApi}</a> · <a href="/phan-anh">${m.feedback.nav}</a></p>
+    <p>${m.site.footer} <a href="/openapi.json">${m.site.footerApi}</a> · <a href="/phan-anh">${m.feedback.nav}</a> · <a href="/quyen-rieng-tu">${m.privacy.nav}</a></p>
   </div>
 </footer>
 </body>

@@ -41,6 +41,8 @@ for (const javaScriptEnabled of [true, false]) {
       await accessible(page);
       await page.getByRole('link', { name: 'Mật khẩu cần ít nhất 8 ký tự.' }).click();
       await page.getByLabel('Mật khẩu').fill('mat-khau-dai');
+      // Issue 10: registration asks for consent to the personal data notice.
+      await page.getByLabel('Tôi đã đọc thông báo xử lý dữ liệu cá nhân').check();
       await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
       await page.waitForURL(/\/xac-nhan/);
       await accessible(page);
@@ -56,7 +58,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.waitForURL(/\/tai-khoan$/);
       assert.ok(await page.getByText('Đặng Thị Kim').isVisible());
       await accessible(page);
-      await page.getByRole('button', { name: 'Đăng xuất' }).click();
+      await page.getByRole('button', { name: 'Đăng xuất', exact: true }).click();
       await page.waitForURL(/\/dang-nhap/);
       assert.ok(await page.getByText('Bạn đã đăng xuất.').isVisible());
     } finally {

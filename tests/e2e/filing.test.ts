@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // The whole journey on a 360 px phone, with JavaScript on and off: sign in, find "đăng ký khai
-// sinh", fill it, attach a photo, check answers, submit, see the code, open the receipt, track.
+// sinh", fill it, attach a photo, check answers, submit, see the code, open the acknowledgement, track.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -108,13 +108,16 @@ for (const javaScriptEnabled of [true, false]) {
       await page.waitForURL(/\/kiem-tra$/);
       assert.ok(await page.getByText('Trần Minh Khang').isVisible());
       await accessible(page);
+      // Issue 10: submitting asks for consent to the personal data notice.
+      await page.getByLabel('Tôi đã đọc thông báo xử lý dữ liệu cá nhân').check();
       await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
       await page.waitForURL(/\/da-nop$/);
       const code = (await page.locator('.dossier-code').textContent())!;
       assert.match(code, /^28249-261129-\d{4}$/);
       await accessible(page);
 
-      const receipt = await page.request.get(`${base}${await page.getByRole('link', { name: 'Xem giấy tiếp nhận (PDF)' }).getAttribute('href')}`);
+      // Before acceptance the applicant gets the acknowledgement; Form 01 comes once the desk accepts (Circular 03/2025).
+      const receipt = await page.request.get(`${base}${await page.getByRole('link', { name: 'Xem giấy xác nhận đã nhận hồ sơ (PDF)' }).getAttribute('href')}`);
       assert.equal(receipt.headers()['content-type'], 'application/pdf');
       assert.equal((await receipt.body()).subarray(0, 5).toString(), '%PDF-');
 

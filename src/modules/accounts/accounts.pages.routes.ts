@@ -2,6 +2,9 @@
 // the account page, and the forgotten-password pair.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { clearSessionCookie, readCookie, setSessionCookie } from '../../http/auth.ts';
+import { cookieName, setCookie } from '../../http/cookies.ts';
+import { continueWithCode } from './accounts.admin.pages.routes.ts';
+import { accountSecurity } from './accounts.admin.pages.ts';
 import { checkCsrf, pageContext } from '../../http/csrf.ts';
 import { fail } from '../../errors.ts';
 import { attempt, formText } from '../../http/page-kit.ts';
@@ -9,7 +12,14 @@ import { sendPage as show } from '../../http/reply.ts';
 import type { Services } from '../../services.ts';
 import { format, localName, messages } from '../../i18n/index.ts';
 import { callbackPath, decodePending, encodePending, OidcError, pendingCookie } from './accounts.oidc.ts';
+import { consentTicked } from '../privacy/privacy.pages.ts';
 import { accountPage, confirmPage, forgotPage, registerPage, resetPage, signInPage } from './accounts.pages.ts';
+
+/** The status of a refused form: 400, or 429 with Retry-After when codes were asked for too often. */
+function refusal(reply: FastifyReply, rejected: { error: { retryAfter?: number }; status: number }): number {
+  if (rejected.error.retryAfter) reply.header('retry-after', String(rejected.error.retryAfter));
+  return rejected.status;
+}
 
 /** Only local paths: a sign-in link must not send people to another site. */
 export function safeNext(next: unknown): string {
@@ -21,14 +31,15 @@ export function accountsPageRoutes(services: Services): FastifyPluginAsync {
   const provider = oidc?.name;
   return async (app) => {
     const pageOpts = { schema: { hide: true } };
-    const secure = (req: FastifyRequest) => req.protocol === 'https';
 
     app.get('/dang-ky', pageOpts, async (req, reply) => show(reply, registerPage(pageContext(req, reply))));
     app.post('/dang-ky', pageOpts, async (req, reply) => {
       checkCsrf(req);
-      const values = { name: formText(req.body, 'name'), username: formText(req.body, 'username') };
-      const r = await attempt(req, () => accounts.register({ ...values, password: formText(req.body, 'password'), lang: req.lang }), { field: 'username' });
-      if (!r.ok) return show(reply, registerPage(pageContext(req, reply), { values, errors: r.rejected.errors }), 400);
+      const consent = consentTicked(req.body);
+      const values = { name: formText(req.body, 'name'), username: formText(req.body, 'username'), consent: consent ? 'yes' : '' };
+      const r = await attempt(req, () => accounts.register({ name: values.name, username: values.username, password: formText(req.body, 'password'), lang: req.lang, ip: req.ip, consent }), { field: 'username' });
+      if (!r.ok) return show(reply, registerPage(pageContext(req, reply), { values, errors: r.rejected.errors }), refusal(reply, r.rejected));
+      await services.privacy.recordConsent(r.value.id, { purpose: 'registration', channel: 'page' });
       return reply.redirect(`/xac-nhan?tai-khoan=${encodeURIComponent(r.value.username)}`, 303);
     });
 
@@ -60,7 +71,8 @@ export function accountsPageRoutes(services: Services): FastifyPluginAsync {
         const unconfirmed = error.code === 'account_not_verified' ? username : undefined;
         return show(reply, signInPage(pageContext(req, reply), { next, state: { values: { username }, errors }, unconfirmed, provider }), status);
       }
-      setSessionCookie(reply, r.value.token, secure(req));
+      if (r.value.pending !== undefined) return continueWithCode(reply, r.value.pending, next);
+      setSessionCookie(reply, r.value.token, accounts.cookieMaxAge(r.value.user));
       return reply.redirect(next, 303);
     });
 
@@ -74,7 +86,7 @@ export function accountsPageRoutes(services: Services): FastifyPluginAsync {
       if (!oidc) fail('not_found');
       try {
         const { url, pending } = await oidc.start(next);
-        reply.header('set-cookie', `${pendingCookie}=${encodePending(pending)}; Path=/dang-nhap/oidc; Max-Age=600; HttpOnly; SameSite=Lax${secure(req) ? '; Secure' : ''}`);
+        setCookie(reply, pendingCookie, encodePending(pending), { maxAge: 600 });
         return reply.redirect(url, 303);
       } catch (err) {
         if (!(err instanceof OidcError)) throw err;
@@ -84,14 +96,14 @@ export function accountsPageRoutes(services: Services): FastifyPluginAsync {
     });
     app.get(callbackPath, pageOpts, async (req, reply) => {
       if (!oidc) fail('not_found');
-      const pending = decodePending(readCookie(req.headers.cookie, pendingCookie));
-      reply.header('set-cookie', `${pendingCookie}=; Path=/dang-nhap/oidc; Max-Age=0; HttpOnly; SameSite=Lax`);
+      const pending = decodePending(readCookie(req.headers.cookie, cookieName(req, pendingCookie)));
+      setCookie(reply, pendingCookie, '', { maxAge: 0 });
       const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
       if (!pending) return providerProblem(req, reply, '/tai-khoan', 'providerFailed', 400);
       try {
         const identity = await oidc.finish(query, pending);
-        const { token } = await accounts.signInWithIdentity(identity, 'cookie');
-        setSessionCookie(reply, token, secure(req));
+        const { token, user } = await accounts.signInWithIdentity(identity, 'cookie');
+        setSessionCookie(reply, token, accounts.cookieMaxAge(user));
         return reply.redirect(safeNext(pending.next), 303);
       } catch (err) {
         if (!(err instanceof OidcError)) throw err;
@@ -113,15 +125,18 @@ export function accountsPageRoutes(services: Services): FastifyPluginAsync {
         const unit = services.catalog.unit(id);
         return unit ? localName(req.lang, unit) : id;
       };
-      return show(reply, accountPage(pageContext(req, reply), req.user, unitName));
+      const ctx = pageContext(req, reply);
+      const m = messages(req.lang).staffSecurity;
+      const notice = formText(req.query, 'hai-buoc') === '1' ? m.enabled : undefined;
+      return show(reply, accountPage(ctx, req.user, unitName, accountSecurity(ctx, !!req.user.totpEnabled, req.user.roles.some((r) => r.role !== 'citizen')), notice));
     });
 
     app.get('/quen-mat-khau', pageOpts, async (req, reply) => show(reply, forgotPage(pageContext(req, reply))));
     app.post('/quen-mat-khau', pageOpts, async (req, reply) => {
       checkCsrf(req);
       const username = formText(req.body, 'username');
-      const r = await attempt(req, () => accounts.requestReset({ username, lang: req.lang }), { field: 'username' });
-      if (!r.ok) return show(reply, forgotPage(pageContext(req, reply), { values: { username }, errors: r.rejected.errors }), 400);
+      const r = await attempt(req, () => accounts.requestReset({ username, lang: req.lang, ip: req.ip }), { field: 'username' });
+      if (!r.ok) return show(reply, forgotPage(pageContext(req, reply), { values: { username }, errors: r.rejected.errors }), refusal(reply, r.rejected));
       return reply.redirect(`/dat-lai-mat-khau?tai-khoan=${encodeURIComponent(username.trim())}`, 303);
     });
 
@@ -131,7 +146,7 @@ export function accountsPageRoutes(services: Services): FastifyPluginAsync {
       checkCsrf(req);
       const username = formText(req.body, 'username');
       const code = formText(req.body, 'code');
-      const r = await attempt(req, () => accounts.resetPassword({ username, code, password: formText(req.body, 'password') }), { field: 'code' });
+      const r = await attempt(req, () => accounts.resetPassword({ username, code, password: formText(req.body, 'password'), lang: req.lang }), { field: 'code' });
       if (!r.ok) return show(reply, resetPage(pageContext(req, reply), username, { values: { code }, errors: r.rejected.errors }), 400);
       return reply.redirect('/dang-nhap?doi-mat-khau=1', 303);
     });

@@ -21,7 +21,7 @@ test('register, confirm, sign in, see my account, sign out: all with plain forms
   const form = await b.get('/dang-ky');
   assert.equal(form.statusCode, 200);
   assert.match(form.body, /<label class="label" for="username">Thư điện tử hoặc số điện thoại di động<\/label>/);
-  const reg = await b.post('/dang-ky', { name: 'Huỳnh Văn Giàu', username: '0933 222 111', password: 'mat-khau-dai' });
+  const reg = await b.post('/dang-ky', { name: 'Huỳnh Văn Giàu', username: '0933 222 111', password: 'mat-khau-dai', consent: 'yes' });
   assert.equal(reg.statusCode, 303);
   assert.equal(reg.headers.location, '/xac-nhan?tai-khoan=%2B84933222111');
   const confirmForm = await b.get(reg.headers.location as string);

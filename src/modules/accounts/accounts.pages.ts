@@ -7,6 +7,7 @@ import { html, type Html } from '../../web/html.ts';
 import { format, messages } from '../../i18n/index.ts';
 import { page } from '../../web/layout.ts';
 import type { SessionUser } from './accounts.service.ts';
+import { accountDataSection, consentBlock } from '../privacy/privacy.pages.ts';
 
 /** What a form page shows again after a failed POST: the values and a message per field. */
 export type FormState = { values: Record<string, string>; errors: Record<string, string> };
@@ -36,7 +37,8 @@ export function registerPage(ctx: PageContext, state: FormState = emptyForm): Ht
 ${form(ctx, '/dang-ky', html`
   ${textField(ctx.lang, { name: 'name', label: m.name, value: state.values.name, error: state.errors.name, autocomplete: 'name' })}
   ${textField(ctx.lang, { name: 'username', label: m.username, hint: m.usernameHint, value: state.values.username, error: state.errors.username, autocomplete: 'username', inputmode: 'email' })}
-  ${textField(ctx.lang, { name: 'password', label: m.password, hint: m.passwordHint, type: 'password', error: state.errors.password, autocomplete: 'new-password' })}`, m.registerButton)}
+  ${textField(ctx.lang, { name: 'password', label: m.password, hint: m.passwordHint, type: 'password', error: state.errors.password, autocomplete: 'new-password' })}
+  ${consentBlock(ctx.lang, 'registration', { checked: state.values.consent === 'yes', error: state.errors.consent })}`, m.registerButton)}
 <p>${m.haveAccount} <a href="/dang-nhap">${m.signInButton}</a></p>`,
   });
 }
@@ -89,12 +91,12 @@ ${form(ctx, '/dang-nhap', html`
   });
 }
 
-export function accountPage(ctx: PageContext, user: SessionUser, unitName: (id: string) => string): Html {
+export function accountPage(ctx: PageContext, user: SessionUser, unitName: (id: string) => string, security: Html | '' = '', notice?: string): Html {
   const m = messages(ctx.lang).account;
   return page({
     ctx,
     title: m.accountTitle,
-    body: html`<h1>${m.accountTitle}</h1>
+    body: html`${notice ? successBanner(notice) : ''}<h1>${m.accountTitle}</h1>
 <dl class="summary-list">
   <div><dt>${m.name}</dt><dd>${user.name}</dd></div>
   <div><dt>${m.username}</dt><dd>${user.email ?? user.phone ?? user.username}</dd></div>
@@ -102,7 +104,9 @@ export function accountPage(ctx: PageContext, user: SessionUser, unitName: (id: 
     (r) => html`<li>${m.role[r.role]}${r.unitId ? ` ${format(m.atUnit, { unit: unitName(r.unitId) })}` : ''}</li>`,
   )}</ul></dd></div>
 </dl>
-<form action="/dang-xuat" method="post">${csrfInput(ctx.csrf)}<button class="button button-secondary" type="submit">${m.signOut}</button></form>`,
+<form action="/dang-xuat" method="post">${csrfInput(ctx.csrf)}<button class="button button-secondary" type="submit">${m.signOut}</button></form>
+${security}
+${accountDataSection(ctx.lang)}`,
   });
 }
 

@@ -5,7 +5,7 @@ import type { Db } from '../../db/connection.ts';
 export async function findUserByUsername(db: Db, username: string) {
   return db
     .selectFrom('users')
-    .select(['id', 'username', 'name', 'password_hash', 'email', 'phone', 'verified_at'])
+    .select(['id', 'username', 'name', 'password_hash', 'email', 'phone', 'verified_at', 'disabled_at'])
     .where('username', '=', username)
     .executeTakeFirst();
 }
@@ -114,20 +114,4 @@ export async function deleteUserSessions(db: Db, userId: string): Promise<void> 
   await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
 }
 
-// Sign-in throttling
-
-export async function findThrottles(db: Db, keys: string[]) {
-  return db.selectFrom('login_throttle').select(['key', 'failures', 'locked_until']).where('key', 'in', keys).execute();
-}
-
-export async function saveThrottle(db: Db, row: { key: string; failures: number; locked_until: string | null; updated_at: string }): Promise<void> {
-  await db
-    .insertInto('login_throttle')
-    .values(row)
-    .onConflict((oc) => oc.column('key').doUpdateSet({ failures: row.failures, locked_until: row.locked_until, updated_at: row.updated_at }))
-    .execute();
-}
-
-export async function clearThrottle(db: Db, key: string): Promise<void> {
-  await db.deleteFrom('login_throttle').where('key', '=', key).execute();
-}
+// Sign-in throttling and one-time-code limits: accounts.limits.queries.ts (every count in one statement).

@@ -33,11 +33,21 @@ export function accountsRoutes(services: Services): FastifyPluginAsync {
       {
         schema: {
           tags, summary: 'Register a citizen account; a one-time code goes to the email or phone',
-          body: Type.Object({ username: Username, password: Password, name: Type.String({ maxLength: 200 }) }),
-          response: { 201: Type.Object({ id: Type.String(), username: Type.String(), sentTo: Type.String() }), ...errors(400, 409) },
+          description: 'Send `consent: true` (or `consentVersion`, from GET /api/v1/privacy/notice) once the person agreed to the privacy notice: it is recorded. docs/privacy.md says why it is not required here.',
+          body: Type.Object({
+            username: Username, password: Password, name: Type.String({ maxLength: 200 }),
+            consent: Type.Optional(Type.Boolean()), consentVersion: Type.Optional(Type.String({ maxLength: 20 })),
+          }),
+          response: { 201: Type.Object({ id: Type.String(), username: Type.String(), sentTo: Type.String() }), ...errors(400, 409, 429) },
         },
       },
-      async (req, reply) => reply.code(201).send(await accounts.register({ ...req.body, lang: req.lang })),
+      async (req, reply) => {
+        const { consent, consentVersion, ...input } = req.body;
+        const version = services.privacy.consentAsked({ consent, consentVersion });
+        const created = await accounts.register({ ...input, lang: req.lang, ip: req.ip });
+        if (version) await services.privacy.recordConsent(created.id, { purpose: 'registration', channel: 'api', version });
+        return reply.code(201).send(created);
+      },
     );
 
     app.post(
@@ -60,8 +70,8 @@ export function accountsRoutes(services: Services): FastifyPluginAsync {
       {
         schema: {
           tags, summary: 'Sign in; the token goes in `Authorization: Bearer <token>`',
-          description: 'Wrong credentials answer 401 whether or not the user exists. After repeated failures, 429 with Retry-After.',
-          body: Type.Object({ username: Type.String({ maxLength: 254 }), password: Password }),
+          description: 'Wrong credentials answer 401 whether or not the user exists. After repeated failures, 429 with Retry-After. An account with two-step verification on must send `otp` (the 6-digit code from its authenticator app): without it, 401 `otp_required`; a wrong or reused code, 400 with `fields.otp`.',
+          body: Type.Object({ username: Type.String({ maxLength: 254 }), password: Password, otp: Type.Optional(Type.String({ maxLength: 12 })) }),
           response: { 200: Type.Object({ token: Type.String(), user: UserView }), ...errors(400, 401, 403, 429) },
         },
       },
@@ -93,11 +103,11 @@ export function accountsRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags, summary: 'Send a password-reset code (the answer is the same whether or not the account exists)',
           body: Type.Object({ username: Username }),
-          response: { 202: Type.Object({ sent: Type.Boolean() }), ...errors(400) },
+          response: { 202: Type.Object({ sent: Type.Boolean() }), ...errors(400, 429) },
         },
       },
       async (req, reply) => {
-        await accounts.requestReset({ username: req.body.username, lang: req.lang });
+        await accounts.requestReset({ username: req.body.username, lang: req.lang, ip: req.ip });
         return reply.code(202).send({ sent: true });
       },
     );
@@ -112,7 +122,7 @@ export function accountsRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (req) => {
-        await accounts.resetPassword(req.body);
+        await accounts.resetPassword({ ...req.body, lang: req.lang });
         return { reset: true };
       },
     );

@@ -4,7 +4,7 @@
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../../db/connection.ts';
-import { codeRules, lockSeconds, parseUsername, passwordProblem, sessionDays, throttleRules, type SessionUser, type Username } from '../../domain/accounts.ts';
+import { codeRules, parseUsername, passwordProblem, sessionExpired, sessionLimits, sessionLimitsFor, type SessionLimits, type SessionUser, type Username } from '../../domain/accounts.ts';
 import { isRole, type Role } from '../../domain/roles.ts';
 import type { Clock } from '../../domain/time.ts';
 import { invalid, type FieldProblem, fail } from '../../errors.ts';
@@ -13,6 +13,10 @@ import type { UnitsService } from '../units/units.service.ts';
 import type { Identity } from './accounts.oidc.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import * as q from './accounts.queries.ts';
+import { AccountLimits } from './accounts.limits.ts';
+import { notifyPasswordChanged } from './accounts.notices.ts';
+import * as sq from './accounts.security.queries.ts';
+import type { SecondFactor } from './accounts.totp.ts';
 
 export type NewUser = { username: string; password: string; name: string; role: string; unitId?: string; subtree?: boolean };
 
@@ -28,6 +32,9 @@ export type { SessionUser };
 
 export type SessionKind = 'cookie' | 'bearer';
 
+/** A sign-in's outcome: a session, or (a page's sign-in with the second factor on) a pending token for the code's page. */
+export type SignedIn = { token: string; user: SessionUser; pending?: undefined } | { pending: string; token?: undefined; user?: undefined };
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const addSeconds = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
 
@@ -40,7 +47,18 @@ export class AccountsService {
     private readonly units: UnitsService,
     private readonly clock: Clock,
     private readonly outbox: Outbox,
-  ) {}
+    /** AUDIT_KEY: signs the audit chain's head with each entry. */
+    private readonly auditKey: Buffer,
+    /** The staff second factor (TOTP) and the pending sign-in between password and code. */
+    readonly secondFactor: SecondFactor,
+    /** How long sessions live (src/domain/accounts.ts); tests that move the clock by days pass longer ones. */
+    private readonly sessionPolicy: SessionLimits = sessionLimits,
+  ) {
+    this.limits = new AccountLimits(db, clock);
+  }
+
+  /** Sign-in and one-time-code limits (accounts.limits.ts). */
+  private readonly limits: AccountLimits;
 
   /** A staff or citizen account created by an administrator: verified from the start. */
   async addUser(input: NewUser): Promise<{ id: string; username: string; role: Role; unitId: string | null }> {
@@ -49,7 +67,7 @@ export class AccountsService {
     if (!parsed && !/^[a-z0-9._-]{3,64}$/.test(username)) {
       throw new AccountError('--username must be an email address, a Vietnamese mobile number, or 3–64 letters, digits, dots, dashes');
     }
-    if (passwordProblem(input.password)) throw new AccountError('--password must have at least 8 characters (at most 128)');
+    if (passwordProblem(input.password)) throw new AccountError('the password must have at least 8 characters (at most 128)');
     if (!input.name.trim()) throw new AccountError('--name is required');
     if (!isRole(input.role)) throw new AccountError('--role must be one of: citizen, reception, specialist, approver, clerk, postal, unit_admin, province_admin, outreach, auditor');
     let unitId: string | null = null;
@@ -68,8 +86,8 @@ export class AccountsService {
         { id, username, password_hash: passwordHash, name: input.name.trim(), ...contact(parsed), verified_at: now, created_at: now },
         { role: input.role, unit_id: unitId, subtree: input.subtree ? 1 : 0 },
       );
-      await appendAudit(tx, { at: now, kind: 'user_created', actorId: null, subject: `user:${id}`, data: { username, by: 'administrator' } });
-      await appendAudit(tx, { at: now, kind: 'role_granted', actorId: null, subject: `user:${id}`, data: { role: input.role, unitId, subtree: !!input.subtree } });
+      await appendAudit(tx, { at: now, kind: 'user_created', actorId: null, subject: `user:${id}`, data: { username, by: 'administrator' } }, this.auditKey);
+      await appendAudit(tx, { at: now, kind: 'role_granted', actorId: null, subject: `user:${id}`, data: { role: input.role, unitId, subtree: !!input.subtree } }, this.auditKey);
     });
     return { id, username, role: input.role, unitId };
   }
@@ -78,7 +96,8 @@ export class AccountsService {
    * A citizen registers; a one-time code goes to the email or phone in the same transaction.
    * Registering again before confirming replaces the name, password and code.
    */
-  async register(input: { username: string; password: string; name: string; lang: Lang }): Promise<{ id: string; username: string; sentTo: 'email' | 'sms' }> {
+  /** `consent`: false when a page required the privacy consent and it was not given (checked with the other fields). */
+  async register(input: { username: string; password: string; name: string; lang: Lang; consent?: boolean; ip: string }): Promise<{ id: string; username: string; sentTo: 'email' | 'sms' }> {
     const problems: Record<string, FieldProblem> = {};
     const parsed = parseUsername(input.username ?? '');
     if (!input.username?.trim()) problems.username = { key: 'required' };
@@ -89,10 +108,12 @@ export class AccountsService {
     const name = input.name?.trim() ?? '';
     if (!name) problems.name = { key: 'required' };
     else if (name.length > 100) problems.name = { key: 'tooLong', params: { max: 100 } };
+    if (input.consent === false) problems.consent = { key: 'consentRequired' };
     if (Object.keys(problems).length || !parsed) throw invalid(problems);
 
     const existing = await q.findUserByUsername(this.db, parsed.value);
     if (existing?.verified_at) fail('account_exists');
+    await this.limits.issueCode(parsed.value, input.ip);
     const passwordHash = await hash(input.password);
     const now = this.clock.now();
     const id = existing?.id ?? randomUUID();
@@ -106,7 +127,7 @@ export class AccountsService {
         );
       }
       await this.sendCode(tx, { id, name, username: parsed }, 'verify', input.lang, now);
-      if (!existing) await appendAudit(tx, { at: now.toISOString(), kind: 'user_created', actorId: id, subject: `user:${id}`, data: { by: 'registration', role: 'citizen' } });
+      if (!existing) await appendAudit(tx, { at: now.toISOString(), kind: 'user_created', actorId: id, subject: `user:${id}`, data: { by: 'registration', role: 'citizen' } }, this.auditKey);
     });
     return { id, username: parsed.value, sentTo: parsed.kind === 'email' ? 'email' : 'sms' };
   }
@@ -130,6 +151,8 @@ export class AccountsService {
   /** Checks a one-time code: wrong, expired and overused codes all answer `invalid_code`. */
   private async consumeCode(userId: string, purpose: 'verify' | 'reset', code: string, then: (tx: Db) => Promise<void>): Promise<void> {
     const now = this.clock.now().toISOString();
+    // Counted per account before the code is compared: a fresh code brings no fresh tries.
+    const tries = await this.limits.tryCode(userId);
     const live = await q.findLiveCode(this.db, userId, purpose, now);
     if (!live || live.attempts >= codeRules.maxAttempts) throw invalid({ code: { key: 'badCode' } });
     if (live.code_hash !== sha256(`${userId}:${String(code).trim()}`)) {
@@ -140,6 +163,7 @@ export class AccountsService {
       if (!(await q.useCode(tx, live.id, now))) throw invalid({ code: { key: 'badCode' } });
       await then(tx);
     });
+    await tries.succeeded();
   }
 
   async confirm(input: { username: string; code: string }): Promise<void> {
@@ -150,43 +174,77 @@ export class AccountsService {
     await this.consumeCode(user.id, 'verify', input.code ?? '', (tx) => q.setVerified(tx, user.id, this.clock.now().toISOString()));
   }
 
-  async signIn(input: { username: string; password: string; ip: string; kind: SessionKind }): Promise<{ token: string; user: SessionUser }> {
+  signIn(input: { username: string; password: string; ip: string; kind: 'bearer'; otp?: string }): Promise<{ token: string; user: SessionUser }>;
+  signIn(input: { username: string; password: string; ip: string; kind: SessionKind; otp?: string }): Promise<SignedIn>;
+  async signIn(input: { username: string; password: string; ip: string; kind: SessionKind; otp?: string }): Promise<SignedIn> {
     const parsed = parseUsername(input.username ?? '');
     const username = parsed?.value ?? (input.username ?? '').trim().toLowerCase();
     const now = this.clock.now();
-    const keys = { user: `user:${username}`, ip: `ip:${input.ip}` };
-    const throttles = await q.findThrottles(this.db, [keys.user, keys.ip]);
-    const lockedUntil = throttles.map((t) => t.locked_until).filter((t): t is string => t !== null && t > now.toISOString()).sort().pop();
-    if (lockedUntil) fail('rate_limited', { retryAfter: Math.ceil((Date.parse(lockedUntil) - now.getTime()) / 1000) });
+    // Counted before the password is checked: a guess beyond the allowance is refused unchecked.
+    const attempt = await this.limits.beginSignIn(username, input.ip);
 
     const user = username ? await q.findUserByUsername(this.db, username) : undefined;
     // Accounts made through an identity provider have no password until they set one.
     const ok = user?.password_hash ? await verify(user.password_hash, input.password ?? '') : (await verify(await dummyHash, input.password ?? ''), false);
     if (!user || !ok) {
       await this.db.transaction().execute(async (tx) => {
-        for (const [key, free] of [[keys.user, throttleRules.freeFailures], [keys.ip, throttleRules.freeFailuresPerAddress]] as const) {
-          const failures = (throttles.find((t) => t.key === key)?.failures ?? 0) + 1;
-          const wait = lockSeconds(failures, free);
-          await q.saveThrottle(tx, { key, failures, locked_until: wait ? addSeconds(now, wait).toISOString() : null, updated_at: now.toISOString() });
-        }
-        await appendAudit(tx, { at: now.toISOString(), kind: 'sign_in_failed', actorId: null, subject: user ? `user:${user.id}` : `username:${username.slice(0, 100)}`, data: { ip: input.ip } });
+        await appendAudit(tx, { at: now.toISOString(), kind: 'sign_in_failed', actorId: null, subject: user ? `user:${user.id}` : `username:${username.slice(0, 100)}`, data: { ip: input.ip } }, this.auditKey);
       });
       fail('invalid_credentials');
     }
+    // A disabled account answers as a wrong password does: nothing learnt about the account.
+    if (user.disabled_at) fail('invalid_credentials');
     if (!user.verified_at) fail('account_not_verified');
-    await q.clearThrottle(this.db, keys.user);
+    await attempt.succeeded();
+    const second = await this.secondStep(user.id, input.kind, input.otp);
+    if (second) return second;
     return { token: await this.startSession(user.id, input.kind, now, 'password'), user: await this.sessionUser(user) };
+  }
+
+  /**
+   * The second step of a password sign-in, or null when none is needed. With the second factor
+   * on: the API must send `otp` (else 401 otp_required); a page gets a pending token to ask for
+   * the code on the next page. A wrong `otp` answers as a wrong code does.
+   */
+  private async secondStep(userId: string, kind: SessionKind, otp: string | undefined): Promise<SignedIn | null> {
+    const { enabled } = await this.secondFactor.status(userId);
+    if (!enabled) return null;
+    if (otp) {
+      await this.secondFactor.check(userId, otp);
+      return null;
+    }
+    if (kind === 'bearer') fail('otp_required');
+    return { pending: await this.secondFactor.startPending(userId, kind) };
+  }
+
+  /** Finishes a sign-in held at the second step: a good code turns the pending token into a session. */
+  async completeSignIn(pendingToken: string, otp: string): Promise<{ token: string; user: SessionUser }> {
+    const pending = await this.secondFactor.pendingUser(pendingToken);
+    if (!pending) fail('not_signed_in');
+    await this.secondFactor.check(pending.userId, otp);
+    // The pending token is used once, even by two good codes sent at the same moment.
+    if (!(await this.secondFactor.endPending(pendingToken))) fail('not_signed_in');
+    const user = await q.findUserById(this.db, pending.userId);
+    if (!user || (await sq.userSecurity(this.db, user.id))?.disabled_at) fail('invalid_credentials');
+    const now = this.clock.now();
+    return { token: await this.startSession(user.id, pending.kind as SessionKind, now, 'password'), user: await this.sessionUser(user) };
+  }
+
+  /** How long a session cookie of this account should live: its session's absolute limit. */
+  cookieMaxAge(user: SessionUser): number {
+    return sessionLimitsFor(user.roles, this.sessionPolicy).absoluteSeconds;
   }
 
   /** A new session, recorded in the audit log with how the person proved who they are. */
   private async startSession(userId: string, kind: SessionKind, now: Date, method: 'password' | 'oidc'): Promise<string> {
     const token = randomBytes(32).toString('base64url');
+    const limits = sessionLimitsFor(await q.rolesOf(this.db, userId) as Array<{ role: Role }>, this.sessionPolicy);
     await this.db.transaction().execute(async (tx) => {
-      await q.insertSession(tx, {
-        token_hash: sha256(token), user_id: userId, kind,
-        created_at: now.toISOString(), expires_at: addSeconds(now, sessionDays * 86400).toISOString(),
+      await sq.insertSession(tx, {
+        token_hash: sha256(token), user_id: userId, kind, idle_seconds: limits.idleSeconds,
+        created_at: now.toISOString(), expires_at: addSeconds(now, limits.absoluteSeconds).toISOString(),
       });
-      await appendAudit(tx, { at: now.toISOString(), kind: 'sign_in', actorId: userId, subject: `user:${userId}`, data: { method, session: kind } });
+      await appendAudit(tx, { at: now.toISOString(), kind: 'sign_in', actorId: userId, subject: `user:${userId}`, data: { method, session: kind } }, this.auditKey);
     });
     return token;
   }
@@ -200,6 +258,8 @@ export class AccountsService {
     const now = this.clock.now();
     let user = await q.findIdentityUser(this.db, identity.issuer, identity.subject);
     if (!user) {
+      // Two callbacks for one identity at once: its key (issuer, subject) lets one transaction win;
+      // the other rolls back (nothing of it is left) and signs in to the winner's account.
       await this.db.transaction().execute(async (tx) => {
         const address = (identity.emailVerified && parseUsername(identity.email ?? '')) || (identity.phoneVerified && parseUsername(identity.phone ?? '')) || null;
         const holder = address ? await q.findUserByUsername(tx, address.value) : undefined;
@@ -219,29 +279,58 @@ export class AccountsService {
             },
             { role: 'citizen', unit_id: null, subtree: 0 },
           );
-          await appendAudit(tx, { at: now.toISOString(), kind: 'user_created', actorId: userId, subject: `user:${userId}`, data: { by: 'oidc', issuer: identity.issuer } });
+          await appendAudit(tx, { at: now.toISOString(), kind: 'user_created', actorId: userId, subject: `user:${userId}`, data: { by: 'oidc', issuer: identity.issuer } }, this.auditKey);
         }
         await q.insertIdentity(tx, { issuer: identity.issuer, subject: identity.subject, user_id: userId, created_at: now.toISOString() });
+      }).catch(async (err: unknown) => {
+        if (!(await q.findIdentityUser(this.db, identity.issuer, identity.subject))) throw err;
       });
       user = await q.findIdentityUser(this.db, identity.issuer, identity.subject);
       if (!user) throw new Error('identity not saved');
     }
+    if ((await sq.userSecurity(this.db, user.id))?.disabled_at) fail('invalid_credentials');
     return { token: await this.startSession(user.id, kind, now, 'oidc'), user: await this.sessionUser(user) };
   }
 
-  private async sessionUser(user: { id: string; username: string; name: string; email: string | null; phone: string | null }): Promise<SessionUser> {
+  private async sessionUser(user: { id: string; username: string; name: string; email: string | null; phone: string | null; totp_enabled_at?: string | null }): Promise<SessionUser> {
     const roles = await q.rolesOf(this.db, user.id);
+    const totpEnabled = user.totp_enabled_at !== undefined ? !!user.totp_enabled_at : !!(await sq.userSecurity(this.db, user.id))?.totp_enabled_at;
+    // Roles are read on every request: a revoked role is gone from the next one.
+    const required = !totpEnabled && roles.some((r) => r.role !== 'citizen') && (await sq.rolesRequiringTotp(this.db, user.id)).length > 0;
     return {
       id: user.id, username: user.username, name: user.name, email: user.email, phone: user.phone,
       roles: roles.map((r) => ({ role: r.role as Role, unitId: r.unit_id, subtree: r.subtree === 1 })),
+      totpEnabled, totpSetupRequired: required,
     };
   }
 
-  /** The user a session token belongs to, or null when it is unknown or expired. */
+  /**
+   * The user a session token belongs to, or null when it is unknown, ran out (idle or absolute
+   * limit) or its account was disabled; such a session is deleted. Activity moves last-seen at
+   * most once a minute.
+   */
   async userForToken(token: string): Promise<SessionUser | null> {
     if (!token || token.length > 200) return null;
-    const row = await q.findSessionUser(this.db, sha256(token), this.clock.now().toISOString());
-    return row ? this.sessionUser(row) : null;
+    const hashed = sha256(token);
+    const row = await sq.findSession(this.db, hashed);
+    if (!row) return null;
+    const now = this.clock.now();
+    if (row.disabled_at || sessionExpired({ lastSeenAt: row.last_seen_at, expiresAt: row.expires_at, idleSeconds: row.idle_seconds }, now)) {
+      await q.deleteSession(this.db, hashed);
+      return null;
+    }
+    if (now.getTime() - Date.parse(row.last_seen_at) >= this.sessionPolicy.touchSeconds * 1000) await sq.touchSession(this.db, hashed, now.toISOString());
+    return this.sessionUser(row);
+  }
+
+  /** Ends every session of an account (sign out everywhere), recorded in the audit log. */
+  async signOutEverywhere(userId: string): Promise<number> {
+    const now = this.clock.now().toISOString();
+    return this.db.transaction().execute(async (tx) => {
+      const ended = await sq.deleteSessionsOf(tx, userId);
+      await appendAudit(tx, { at: now, kind: 'sessions_ended', actorId: userId, subject: `user:${userId}`, data: { sessions: ended, by: 'holder' } }, this.auditKey);
+      return ended;
+    });
   }
 
   async signOut(token: string): Promise<void> {
@@ -249,9 +338,11 @@ export class AccountsService {
   }
 
   /** Sends a reset code when the account exists; answers the same either way. */
-  async requestReset(input: { username: string; lang: Lang }): Promise<void> {
+  async requestReset(input: { username: string; lang: Lang; ip: string }): Promise<void> {
     const parsed = parseUsername(input.username ?? '');
     if (!parsed) throw invalid({ username: { key: 'badUsername' } });
+    // Limited per username whether or not the account exists: the answer tells nothing.
+    await this.limits.issueCode(parsed.value, input.ip);
     const user = await q.findUserByUsername(this.db, parsed.value);
     if (!user) return;
     const now = this.clock.now();
@@ -259,7 +350,7 @@ export class AccountsService {
   }
 
   /** Sets a new password with a reset code, and signs the account out everywhere. */
-  async resetPassword(input: { username: string; code: string; password: string }): Promise<void> {
+  async resetPassword(input: { username: string; code: string; password: string; lang?: Lang }): Promise<void> {
     const pw = passwordProblem(input.password ?? '');
     if (pw) throw invalid({ password: pw === 'tooShort' ? { key: 'passwordTooShort', params: { min: 8 } } : { key: 'tooLong', params: { max: 128 } } });
     const parsed = parseUsername(input.username ?? '');
@@ -271,6 +362,7 @@ export class AccountsService {
       await q.deleteUserSessions(tx, user.id);
       // Receiving the code proves the address too.
       if (!user.verified_at) await q.setVerified(tx, user.id, this.clock.now().toISOString());
+      await notifyPasswordChanged(this.outbox, tx, user, input.lang ?? 'vi', this.clock.now());
     });
   }
 }

@@ -24,12 +24,13 @@ export async function advanceHead(db: Db): Promise<ChainHead | undefined> {
     .executeTakeFirst();
 }
 
-export async function setHeadHash(db: Db, seq: number, hash: string): Promise<void> {
-  await db.updateTable('audit_head').set({ hash }).where('id', '=', 1).where('seq', '=', seq).execute();
+/** Records the new head's hash and its signature (the anchor) together. */
+export async function setHeadHash(db: Db, seq: number, hash: string, signature: string): Promise<void> {
+  await db.updateTable('audit_head').set({ hash, signature }).where('id', '=', 1).where('seq', '=', seq).execute();
 }
 
-export async function findHead(db: Db): Promise<ChainHead | undefined> {
-  return db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+export async function findHead(db: Db): Promise<(ChainHead & { signature: string | null }) | undefined> {
+  return db.selectFrom('audit_head').select(['seq', 'hash', 'signature']).where('id', '=', 1).executeTakeFirst();
 }
 
 export async function insertEntry(db: Db, entry: AuditEntry): Promise<void> {

@@ -8,10 +8,13 @@ import pg from 'pg';
 import { openDatabase, type Db, type DbHandle } from '../../db/connection.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import type { Database } from '../../db/schema.ts';
-import { genesisHash } from '../../domain/audit-chain.ts';
+import { entryHash, genesisHash, headSignature } from '../../domain/audit-chain.ts';
 import { freshDatabaseUrl, testDialect } from '../../testing/context.ts';
 import { auditVerifyCommand } from './audit.cli.ts';
 import { appendAudit, AuditService, type AuditInput } from './audit.service.ts';
+import { testKeys } from '../../keys.ts';
+
+const key = testKeys().audit;
 
 /**
  * A fresh database of the dialect under test, migrated, dropped after the test. On PostgreSQL the
@@ -35,7 +38,7 @@ async function world(t: NodeTestContext) {
   }
   t.after(() => handle.close());
   await migrateToLatest(handle.db);
-  return { handle, db: handle.db, audit: new AuditService(handle.db) };
+  return { handle, db: handle.db, audit: new AuditService(handle.db, key) };
 }
 
 /** The n-th dossier action by a reception officer, at 03:00:n UTC on 29 Nov 2026. */
@@ -50,7 +53,7 @@ const action = (n: number, over: Partial<AuditInput> = {}): AuditInput => ({
 
 /** n entries, each in its own committed transaction. */
 async function appendMany(db: Db, n: number): Promise<void> {
-  for (let i = 1; i <= n; i++) await db.transaction().execute((tx) => appendAudit(tx, action(i)));
+  for (let i = 1; i <= n; i++) await db.transaction().execute((tx) => appendAudit(tx, action(i), key));
 }
 
 test(`an entry appended in a transaction that rolls back leaves no entry and no gap (${testDialect})`, async (t) => {
@@ -58,14 +61,14 @@ test(`an entry appended in a transaction that rolls back leaves no entry and no 
   await appendMany(db, 2);
   await assert.rejects(
     db.transaction().execute(async (tx) => {
-      await appendAudit(tx, action(3));
+      await appendAudit(tx, action(3), key);
       throw new Error('the dossier could not be saved');
     }),
     /could not be saved/,
   );
   const head = await db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
   assert.equal(head.seq, 2);
-  const next = await db.transaction().execute((tx) => appendAudit(tx, action(4)));
+  const next = await db.transaction().execute((tx) => appendAudit(tx, action(4), key));
   assert.equal(next.seq, 3, 'the next entry takes the number the rolled-back one would have had');
   const rows = await db.selectFrom('audit_log').select(['seq']).orderBy('seq').execute();
   assert.deepEqual(rows.map((r) => r.seq), [1, 2, 3]);
@@ -79,7 +82,7 @@ test(`50 audited changes committing at once form one gapless chain that verifies
       db.transaction().execute(async (tx) => {
         // A read of the head before appending, as a stale reader would: the append must not trust it.
         await tx.selectFrom('audit_head').selectAll().executeTakeFirst();
-        const entry = await appendAudit(tx, action(i + 1));
+        const entry = await appendAudit(tx, action(i + 1), key);
         await sleep(Math.random() * 5);
         return entry;
       }),
@@ -100,7 +103,7 @@ test('an intact chain verifies across page boundaries, and motcua audit verify p
   assert.equal(await auditVerifyCommand(audit, (line) => lines.push(line)), 0);
   await appendMany(db, 23);
   for (const pageSize of [1, 7, 23, 5000]) {
-    const r = await new AuditService(db, { pageSize }).verify();
+    const r = await new AuditService(db, key, { pageSize }).verify();
     assert.deepEqual(r.ok && r.count, 23, `page size ${pageSize}`);
   }
   assert.equal(await auditVerifyCommand(audit, (line) => lines.push(line)), 0);
@@ -111,8 +114,8 @@ test('an intact chain verifies across page boundaries, and motcua audit verify p
 test('appendAudit refuses to run outside a transaction, or with a timestamp that is not ISO UTC', async (t) => {
   const { db } = await world(t);
   await appendMany(db, 23);
-  await assert.rejects(appendAudit(db, action(24)), /inside the transaction/);
-  await assert.rejects(db.transaction().execute((tx) => appendAudit(tx, action(24, { at: '29/11/2026 10:00' }))), /ISO 8601 UTC/);
+  await assert.rejects(appendAudit(db, action(24), key), /inside the transaction/);
+  await assert.rejects(db.transaction().execute((tx) => appendAudit(tx, action(24, { at: '29/11/2026 10:00' }), key)), /ISO 8601 UTC/);
   assert.equal((await db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow()).seq, 23);
 });
 
@@ -120,7 +123,7 @@ test('verify names an entry whose data was changed with SQL, and motcua audit ve
   const { db, audit } = await world(t);
   await appendMany(db, 30);
   await db.updateTable('audit_log').set({ data: '{"action":"reject","n":17}' }).where('seq', '=', 17).execute();
-  assert.deepEqual(await new AuditService(db, { pageSize: 7 }).verify(), { ok: false, seq: 17, reason: 'changed', message: 'its hash does not match its contents' });
+  assert.deepEqual(await new AuditService(db, key, { pageSize: 7 }).verify(), { ok: false, seq: 17, reason: 'changed', message: 'its hash does not match its contents' });
   const lines: string[] = [];
   assert.equal(await auditVerifyCommand(audit, (line) => lines.push(line)), 1);
   assert.deepEqual(lines, ['audit chain broken at entry 17: changed (its hash does not match its contents)']);
@@ -161,13 +164,13 @@ test('verify names an entry slipped in after the head, and a chain whose head ro
   await db.deleteFrom('audit_head').execute();
   const r = await audit.verify();
   assert.deepEqual(r.ok ? null : [r.reason, r.message], ['removed', 'the chain head (audit_head, id 1) is missing']);
-  await assert.rejects(db.transaction().execute((tx) => appendAudit(tx, action(7))), /head .* is missing/);
+  await assert.rejects(db.transaction().execute((tx) => appendAudit(tx, action(7), key)), /head .* is missing/);
 });
 
 test('the auditor’s list shows entries newest first, with their data, filtered by subject', async (t) => {
   const { db, audit } = await world(t);
   await appendMany(db, 7);
-  await db.transaction().execute((tx) => appendAudit(tx, { at: '2026-11-29T04:00:00.000Z', kind: 'role_granted', actorId: 'u-admin', subject: 'user:u-42', data: { role: 'approver', unitId: 'my-tho' } }));
+  await db.transaction().execute((tx) => appendAudit(tx, { at: '2026-11-29T04:00:00.000Z', kind: 'role_granted', actorId: 'u-admin', subject: 'user:u-42', data: { role: 'approver', unitId: 'my-tho' } }, key));
   const all = await audit.list({ limit: 3 });
   assert.equal(all.total, 8);
   assert.deepEqual(all.items.map((e) => e.seq), [8, 7, 6]);
@@ -180,4 +183,49 @@ test('the auditor’s list shows entries newest first, with their data, filtered
   assert.deepEqual(one.items.map((e) => e.seq), [4, 1]);
   const stored = await db.selectFrom('audit_log').select('data').where('seq', '=', 1).executeTakeFirstOrThrow();
   assert.equal(stored.data, '{"action":"accept","n":1,"note":"Đã tiếp nhận hồ sơ"}', 'data is stored as canonical JSON');
+});
+
+test(`each append signs the head under AUDIT_KEY in its transaction, and a chain recomputed with SQL fails verify naming the anchor (${testDialect})`, async (t) => {
+  const { db, audit } = await world(t);
+  await appendMany(db, 12);
+  const signed = await db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
+  assert.equal(signed.signature, headSignature(key, { seq: 12, hash: signed.hash }));
+
+  // Someone who can write to the database, not holding AUDIT_KEY, changes entry 5 and recomputes
+  // every hash after it and the head, so the chain itself is consistent again.
+  const rows = await db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+  let prev = genesisHash;
+  for (const r of rows) {
+    const data = r.seq === 5 ? '{"action":"reject","n":5}' : r.data;
+    const hash = entryHash(prev, { seq: r.seq, at: r.at, kind: r.kind, actorId: r.actor_id, subject: r.subject, data });
+    await db.updateTable('audit_log').set({ data, prev_hash: prev, hash }).where('seq', '=', r.seq).execute();
+    prev = hash;
+  }
+  await db.updateTable('audit_head').set({ hash: prev, signature: headSignature(Buffer.alloc(32, 1), { seq: 12, hash: prev }) }).execute();
+  assert.deepEqual(await audit.verify(), {
+    ok: false, seq: 12, reason: 'anchor',
+    message: 'the chain head’s signature does not match under AUDIT_KEY: the chain was recomputed or the key is wrong',
+  });
+  const lines: string[] = [];
+  assert.equal(await auditVerifyCommand(audit, (line) => lines.push(line)), 1);
+  assert.match(lines[0]!, /^audit chain broken at entry 12: anchor \(the chain head’s signature does not match/);
+
+  // Without the key's signature at all (the column emptied), verify says the head is unsigned.
+  await db.updateTable('audit_head').set({ signature: null }).execute();
+  const unsigned = await audit.verify();
+  assert.deepEqual(unsigned.ok ? null : [unsigned.reason, unsigned.message], ['anchor', 'the chain head is not signed (AUDIT_KEY)']);
+
+  // The same chain is intact under a verifier holding another key only if it was signed with that key.
+  const otherKey = Buffer.alloc(32, 3);
+  const r = await new AuditService(db, otherKey).verify();
+  assert.equal(r.ok, false);
+  // The next real append signs the head again, and the chain verifies from there.
+  await db.transaction().execute((tx) => appendAudit(tx, action(13), key));
+  assert.deepEqual((await audit.verify()).ok, true);
+});
+
+test('an empty chain needs no anchor: a fresh database verifies with no signature', async (t) => {
+  const { db, audit } = await world(t);
+  assert.equal((await db.selectFrom('audit_head').select('signature').executeTakeFirstOrThrow()).signature, null);
+  assert.deepEqual(await audit.verify(), { ok: true, count: 0, headHash: genesisHash });
 });

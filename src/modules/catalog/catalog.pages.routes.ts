@@ -47,7 +47,12 @@ export function catalogPageRoutes(services: Services): FastifyPluginAsync {
 
     app.get<{ Params: { id: string } }>('/thu-tuc/:id', pageSchema, async (req, reply) => {
       const detail = await catalog.get(req.params.id);
-      return sendPage(reply, procedurePage(pageContext(req, reply), catalog, detail, services.settings.mode === 'back_office' ? services.settings.nationalPortalUrl : null));
+      // Each named unit's desk hours (reception hours apart from working hours) and same-day cut-off.
+      const desks = new Map(await Promise.all((detail.unitScope === 'explicit' ? detail.unitIds : []).map(async (id) => {
+        const [{ hours }, { reception, sameDayCutoff }] = await Promise.all([services.calendar.workingHoursOf(id), services.calendar.deadlineSettingsOf(id)]);
+        return [id, { hours, reception, sameDayCutoff }] as const;
+      })));
+      return sendPage(reply, procedurePage(pageContext(req, reply), catalog, detail, services.settings.mode === 'back_office' ? services.settings.nationalPortalUrl : null, desks));
     });
 
     app.get<{ Params: { id: string; doc: string } }>('/thu-tuc/:id/mau/:doc', pageSchema, async (req, reply) => {

@@ -6,6 +6,7 @@ import { page } from '../../web/layout.ts';
 import type { PageContext } from '../../web/context.ts';
 import type { AppError } from '../../errors.ts';
 import { adminLevels, onlineClasses } from '../../domain/catalog.ts';
+import type { WorkingHours } from '../../domain/calendar.ts';
 import type { CatalogService, ProcedureDetail, ProcedureSummary, SearchParams } from './catalog.service.ts';
 
 
@@ -13,8 +14,10 @@ function badge(m: Messages, p: ProcedureSummary): Html {
   return html`<span class="badge badge-${p.onlineClass}">${m.onlineClasses[p.onlineClass]}</span>`;
 }
 
-function processingTime(m: Messages, days: number): string {
-  return days === 0 ? m.procedure.sameDay : format(m.procedure.workingDays, { days });
+function processingTime(m: Messages, p: ProcedureSummary): string {
+  const days = p.processingDays;
+  if (days === 0) return m.procedure.sameDay;
+  return format(p.processingDayKind === 'calendar' ? m.procedure.calendarDays : m.procedure.workingDays, { days });
 }
 
 function feeText(lang: Lang, m: Messages, fee: number | null): string {
@@ -26,7 +29,7 @@ function procedureItem(lang: Lang, m: Messages, p: ProcedureSummary): Html {
   return html`<li class="result">
   <h3 class="result-title"><a href="/thu-tuc/${p.id}">${localName(lang, p)}</a></h3>
   <p class="result-meta">${badge(m, p)} <span>${m.levels[p.level]}</span> · <span>${lang === 'en' ? p.fieldNameEn : p.fieldName}</span></p>
-  <p class="result-meta">${processingTime(m, p.processingDays)} · ${feeText(lang, m, p.feeVnd)}</p>
+  <p class="result-meta">${processingTime(m, p)} · ${feeText(lang, m, p.feeVnd)}</p>
 </li>`;
 }
 
@@ -117,13 +120,29 @@ ${pages > 1
   });
 }
 
-function whereToFile(lang: Lang, m: Messages, catalog: CatalogService, p: ProcedureDetail): Html {
-  if (p.unitScope === 'all-communes') return html`<p>${m.procedure.allCommunes}</p>`;
-  if (p.unitScope === 'all-districts') return html`<p>${m.procedure.allDistricts}</p>`;
-  return html`<ul class="list">${p.unitIds.map((id) => catalog.unit(id)).filter((u) => u !== undefined).map((u) => html`<li>${localName(lang, u)}</li>`)}</ul>`;
+/** A unit's desk hours for the "where to file" list: its reception hours, or its working hours when it receives only then. */
+export type DeskHours = { hours: WorkingHours; reception: WorkingHours | null; sameDayCutoff: string };
+
+const weekMondayFirst = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+function deskHoursText(m: Messages, desk: DeskHours): string {
+  const week = desk.reception ?? desk.hours;
+  return weekMondayFirst.filter((d) => week[d].length)
+    .map((d) => `${m.calendarAdmin.weekdays[d]} ${week[d].map((p) => `${p.from}–${p.to}`).join(', ')}`).join('; ');
 }
 
-export function procedurePage(ctx: PageContext, catalog: CatalogService, p: ProcedureDetail, nationalPortalUrl: string | null = null): Html {
+function whereToFile(lang: Lang, m: Messages, catalog: CatalogService, p: ProcedureDetail, desks: ReadonlyMap<string, DeskHours>): Html {
+  if (p.unitScope === 'all-communes') return html`<p>${m.procedure.allCommunes}</p>`;
+  if (p.unitScope === 'all-districts') return html`<p>${m.procedure.allDistricts}</p>`;
+  return html`<ul class="list">${p.unitIds.map((id) => catalog.unit(id)).filter((u) => u !== undefined).map((u) => {
+    const desk = desks.get(u.id);
+    return html`<li>${localName(lang, u)}${desk ? html`<br><span class="hint">${format(m.procedure.receptionHours, { hours: deskHoursText(m, desk) })}${desk.reception ? html` ${m.procedure.receptionNotWorking}` : ''}${p.processingDays === 0 ? html` ${format(m.procedure.sameDayCutoff, { time: desk.sameDayCutoff })}` : ''}</span>` : ''}</li>`;
+  })}</ul>`;
+}
+
+export function procedurePage(
+  ctx: PageContext, catalog: CatalogService, p: ProcedureDetail, nationalPortalUrl: string | null = null, desks: ReadonlyMap<string, DeskHours> = new Map(),
+): Html {
   const { lang } = ctx;
   const m = messages(lang);
   const name = localName(lang, p);
@@ -141,7 +160,7 @@ ${p.uncertain ? html`<p class="notice">${m.procedure.uncertain}</p>` : ''}
   <div><dt>${m.procedure.field}</dt><dd>${lang === 'en' ? p.fieldNameEn : p.fieldName}</dd></div>
   <div><dt>${m.procedure.level}</dt><dd>${m.levels[p.level]}</dd></div>
   <div><dt>${m.procedure.whoCanFile}</dt><dd>${m.audiences[p.audience]}</dd></div>
-  <div><dt>${m.procedure.processingTime}</dt><dd>${processingTime(m, p.processingDays)}${p.processingNote ? html`<br><span class="hint">${p.processingNote}</span>` : ''}</dd></div>
+  <div><dt>${m.procedure.processingTime}</dt><dd>${processingTime(m, p)}${p.processingNote ? html`<br><span class="hint">${p.processingNote}</span>` : ''}</dd></div>
   <div><dt>${m.procedure.fees}</dt><dd>${p.fees.map((f) => html`${feeText(lang, m, f.amountVnd)}${f.note ? html`<br><span class="hint">${f.note}</span>` : ''}`)}</dd></div>
 </dl>
 ${p.onlineClass === 'none'
@@ -158,7 +177,7 @@ ${p.onlineClass === 'none'
   ${d.templateUrl ? html`<br><a href="${d.templateUrl}" download>${m.procedure.downloadTemplate}<span class="visually-hidden">: ${d.name}</span></a>` : ''}</li>`,
 )}</ol>
 <h2>${m.procedure.whereToFile}</h2>
-${whereToFile(lang, m, catalog, p)}
+${whereToFile(lang, m, catalog, p, desks)}
 <h2>${m.procedure.postal}</h2>
 <ul class="list">
   <li>${p.postal.submit ? m.procedure.postalSubmit : m.procedure.postalNoSubmit}</li>

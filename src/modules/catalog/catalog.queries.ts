@@ -5,7 +5,7 @@ import type { VersionContent } from '../../domain/catalog.ts';
 
 export type ProcedureRow = {
   id: string; code: string; name: string; name_en: string; field_key: string; level: string; online_class: string;
-  online_level: number; audience: string; processing_hours: number; fee_vnd: number | null; unit_scope: string;
+  online_level: number; audience: string; processing_hours: number; processing_day_kind: string; fee_vnd: number | null; unit_scope: string;
   current_version: number; popularity: number;
 };
 
@@ -13,7 +13,7 @@ export async function allProcedures(db: Db): Promise<ProcedureRow[]> {
   return db
     .selectFrom('procedures')
     .select(['id', 'code', 'name', 'name_en', 'field_key', 'level', 'online_class', 'online_level', 'audience',
-      'processing_hours', 'fee_vnd', 'unit_scope', 'current_version', 'popularity'])
+      'processing_hours', 'processing_day_kind', 'fee_vnd', 'unit_scope', 'current_version', 'popularity'])
     .orderBy('id')
     .execute();
 }

@@ -4,6 +4,7 @@
 import type { Db } from '../../db/connection.ts';
 import type { AdminLevel, Audience, OnlineClass, OnlineLevel, ProcedureDocument, VersionContent } from '../../domain/catalog.ts';
 import type { FormField } from '../../domain/forms.ts';
+import type { ProcessingDayKind } from '../../domain/calendar.ts';
 import { slugify, viCollator, words } from '../../domain/text.ts';
 import { vietnamDay, type Clock } from '../../domain/time.ts';
 import { invalid, type FieldProblem, fail } from '../../errors.ts';
@@ -16,6 +17,8 @@ export type ProcedureSummary = {
   field: string; fieldName: string; fieldNameEn: string;
   level: AdminLevel; onlineClass: OnlineClass; onlineLevel: OnlineLevel; audience: Audience;
   processingDays: number; feeVnd: number | null;
+  /** Whether processingDays counts working days (the default) or calendar days. */
+  processingDayKind: ProcessingDayKind;
   /** `explicit`, `all-communes` or `all-districts`: how unitIds was found. */
   unitScope: string;
   unitIds: string[];
@@ -104,6 +107,7 @@ export class CatalogService {
         field: r.field_key, fieldName: field.name, fieldNameEn: field.nameEn,
         level: r.level as AdminLevel, onlineClass: r.online_class as OnlineClass, onlineLevel: r.online_level as OnlineLevel,
         audience: r.audience as Audience, processingDays: r.processing_hours / 8, feeVnd: r.fee_vnd,
+        processingDayKind: r.processing_day_kind === 'calendar' ? 'calendar' : 'working',
         unitScope: r.unit_scope, unitIds: r.unit_scope === 'explicit' ? (explicit.get(r.id) ?? []) : (scopeUnits[r.unit_scope] ?? []),
         popularity: r.popularity, version: r.current_version,
       });

@@ -3,6 +3,7 @@
 // message), send a supplement, ask to withdraw; and the sweep of abandoned drafts and stray files.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { decide, type Action, type Status } from '../../domain/dossier-status.ts';
 import { trackingKey } from '../../domain/dossier-code.ts';
 import type { Clock } from '../../domain/time.ts';
@@ -40,13 +41,22 @@ export class DraftsService {
     const now = this.clock.now().toISOString();
     const id = randomUUID();
     const version = (await this.catalog.get(procedure.id)).version.number;
-    await this.db.transaction().execute(async (tx) => {
-      await this.dossiers.insertNew(tx, {
-        id, procedure_id: procedure.id, procedure_version: version, unit_id: unitId, channel: 'online', owner_id: user.id,
-        applicant, form, delivery: input.delivery ?? {}, lang, external_id: null,
-      }, { actor: 'citizen', userId: user.id, at: this.clock.now() });
-      if (idempotencyKey) await q.rememberIdempotencyKey(tx, { scope: user.id, key: idempotencyKey, dossier_id: id, created_at: now });
-    });
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        // The key first: a concurrent retry with the same key waits here (PostgreSQL) or fails here,
+        // before it takes the audit head, and the unique key decides which request made the draft.
+        if (idempotencyKey) await q.rememberIdempotencyKey(tx, { scope: user.id, key: idempotencyKey, dossier_id: id, created_at: now });
+        await this.dossiers.insertNew(tx, {
+          id, procedure_id: procedure.id, procedure_version: version, unit_id: unitId, channel: 'online', owner_id: user.id,
+          applicant, form, delivery: input.delivery ?? {}, lang, external_id: null,
+        }, { actor: 'citizen', userId: user.id, at: this.clock.now() });
+      });
+    } catch (err) {
+      // Lost the race to a retry carrying the same key: answer with the draft the winner made.
+      const first = idempotencyKey && isUniqueViolation(err) ? await q.findIdempotentDossier(this.db, user.id, idempotencyKey) : undefined;
+      if (first) return this.views.get(user, first);
+      throw err;
+    }
     return this.views.get(user, id);
   }
 
@@ -62,7 +72,7 @@ export class DraftsService {
     const { applicant, form } = await this.dossiers.checkDraft(merged, row.procedure_id, false);
     const ok = await q.updateDossier(this.db, id, row.revision, {
       applicant, form, delivery: merged.delivery ?? {}, updated_at: this.clock.now().toISOString(),
-    });
+    }, this.dossiers.sealer);
     if (!ok) fail('conflict');
     return this.views.get(user, id);
   }
@@ -79,7 +89,7 @@ export class DraftsService {
     const checked = await this.dossiers.checkAnswers(row.procedure_id, posted, delivery, { final: false, lenientDelivery: true });
     const ok = await q.updateDossier(this.db, id, row.revision, {
       applicant: checked.applicant, form: checked.form, delivery: checked.delivery, updated_at: this.clock.now().toISOString(),
-    });
+    }, this.dossiers.sealer);
     if (!ok) fail('conflict');
     return { ...checked.answerProblems, ...checked.otherProblems };
   }
@@ -131,6 +141,19 @@ export class DraftsService {
     const { actor, refusal } = this.dossiers.actorFor(user, row, action);
     if (refusal) fail(refusal);
     await this.db.transaction().execute((tx) => this.dossiers.applyAction(tx, row, { action, actor, userId: user.id, at: this.clock.now(), note, data }));
+  }
+
+  /**
+   * Removes every draft of an account, files first (a data-subject deletion request: drafts are
+   * no record of a procedure). Submitted dossiers are kept. Answers how many drafts went.
+   */
+  async discardDraftsOf(userId: string): Promise<number> {
+    const drafts = await q.ownerDrafts(this.db, userId);
+    for (const { id } of drafts) {
+      for (const key of await q.storageKeysOf(this.db, id)) await this.storage.delete(key);
+      await q.deleteDossier(this.db, id);
+    }
+    return drafts.length;
   }
 
   /**

@@ -10,6 +10,7 @@ import { format, formatNumber, localName, messages } from '../../i18n/index.ts';
 import { page } from '../../web/layout.ts';
 import type { ProcedureDetail } from '../catalog/catalog.service.ts';
 import type { DossierView, TrackingView } from './dossiers.service.ts';
+import { consentBlock } from '../privacy/privacy.pages.ts';
 import { vietnamTime } from '../../i18n/index.ts';
 
 
@@ -105,14 +106,14 @@ ${p.documents.map((doc) => {
   });
 }
 
-export function checkPage(ctx: PageContext, d: DossierView, p: ProcedureDetail, form: FormDefinition, areaName: (c: string) => string, errors: Record<string, string> = {}): Html {
+export function checkPage(ctx: PageContext, d: DossierView, p: ProcedureDetail, form: FormDefinition, areaName: (c: string) => string, errors: Record<string, string> = {}, consentGiven = false): Html {
   const m = messages(ctx.lang).filing;
   const answers: Record<string, unknown> = { ...d.form };
   for (const [k, v] of Object.entries(d.applicant)) answers[`applicant.${k}`] = v;
   const method = (d.delivery as { method?: keyof typeof m.deliveryMethods }).method;
   // Errors on answers link back to the question; errors on documents to the documents page.
   const links = Object.entries(errors).map(([key, text]) => ({
-    href: key.startsWith('documents.') ? `/ho-so/${d.id}/dinh-kem#file-${key.slice(10)}` : `/ho-so/${d.id}/khai#${key.replace(/^form\./, '')}`,
+    href: key === 'consent' ? '#consent' : key.startsWith('documents.') ? `/ho-so/${d.id}/dinh-kem#file-${key.slice(10)}` : `/ho-so/${d.id}/khai#${key.replace(/^form\./, '')}`,
     text,
   }));
   return page({
@@ -138,8 +139,9 @@ ${form.sections.map(
 <h2>${m.delivery}</h2>
 <p>${method ? m.deliveryMethods[method] : '—'}</p>
 <p>${m.submitLead}</p>
-<form action="/ho-so/${d.id}/nop" method="post">
+<form action="/ho-so/${d.id}/nop" method="post" novalidate>
   ${csrfInput(ctx.csrf)}
+  ${consentBlock(ctx.lang, 'filing', { checked: consentGiven, error: errors.consent })}
   <button class="button" type="submit">${m.submit}</button>
 </form>`,
   });
@@ -156,7 +158,7 @@ export function donePage(ctx: PageContext, d: DossierView): Html {
 <p>${m.next1}</p>
 <p>${m.next2}</p>
 <ul class="list">
-  <li><a href="/ho-so/${d.id}/giay-tiep-nhan.pdf">${m.receipt}</a></li>
+  <li><a href="/ho-so/${d.id}/giay-xac-nhan.pdf">${m.acknowledgement}</a></li>
   <li><a href="/tra-cuu/${encodeURIComponent(d.code ?? '')}?key=${d.trackingKey ?? ''}">${m.track}</a></li>
   <li><a href="/ho-so">${m.myDossiers}</a></li>
 </ul>`,
@@ -175,7 +177,7 @@ ${items.length === 0 ? html`<p>${f.myDossiersEmpty}</p>` : ''}
   (d) => html`<li class="result">
   <h2 class="result-title">${procedureName(d.procedureId)}</h2>
   <p class="result-meta">${d.code ? html`<strong>${d.code}</strong> · ` : ''}<span class="badge">${m.statuses[d.status]}</span></p>
-  ${d.status === 'draft' ? html`<p><a href="/ho-so/${d.id}/khai">${f.continueDraft}</a></p>` : html`<p><a href="/ho-so/${d.id}/giay-tiep-nhan.pdf">${f.receipt}</a></p>`}
+  ${d.status === 'draft' ? html`<p><a href="/ho-so/${d.id}/khai">${f.continueDraft}</a></p>` : html`<p><a href="/ho-so/${d.id}/giay-xac-nhan.pdf">${f.acknowledgement}</a>${d.acceptedAt ? html` · <a href="/ho-so/${d.id}/giay-tiep-nhan.pdf">${f.receipt}</a>` : ''}</p>`}
   ${d.status === 'returned' ? html`<p><a href="/ho-so/${d.id}/danh-gia">${m.feedback.rate}</a></p>` : ''}
   <details><summary>${f.timeline}</summary>
     <ol class="timeline">${d.history.map((h) => html`<li><span class="hint">${vietnamTime(h.at, ctx.lang)}</span> ${f.actions[h.action as keyof typeof f.actions] ?? h.action} — ${m.statuses[h.status]}</li>`)}</ol>

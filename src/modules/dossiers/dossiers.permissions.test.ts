@@ -33,7 +33,7 @@ const routes: Route[] = [
     },
   },
   { name: 'POST /dossiers/{id}/submit', call: (a, ids) => inject('POST', `/api/v1/dossiers/${ids.submitted}/submit`, a) },
-  { name: 'GET /dossiers/{id}/receipt.pdf', call: (a, ids) => inject('GET', `/api/v1/dossiers/${ids.submitted}/receipt.pdf`, a) },
+  { name: 'GET /dossiers/{id}/acknowledgement.pdf', call: (a, ids) => inject('GET', `/api/v1/dossiers/${ids.submitted}/acknowledgement.pdf`, a) },
   { name: 'GET /dossiers/{id}/attachments/{aid}', call: (a, ids) => inject('GET', `/api/v1/dossiers/${ids.submitted}/attachments/${ids.attachment}`, a) },
   { name: 'POST /dossiers/{id}/supplement', call: (a, ids) => inject('POST', `/api/v1/dossiers/${ids.submitted}/supplement`, a, {}) },
   { name: 'POST /dossiers/{id}/withdraw', call: (a, ids) => inject('POST', `/api/v1/dossiers/${ids.submitted}/withdraw`, a, {}) },
@@ -44,23 +44,23 @@ const expected: Record<Caller['kind'], Record<string, number>> = {
   anonymous: Object.fromEntries(routes.map((r) => [r.name, 401])),
   owner: {
     'POST /dossiers': 201, 'GET /me/dossiers': 200, 'GET /dossiers/{id}': 200, 'PATCH /dossiers/{id}': 200,
-    'POST /dossiers/{id}/attachments': 201, 'POST /dossiers/{id}/submit': 200, 'GET /dossiers/{id}/receipt.pdf': 200, 'POST /dossiers/{id}/withdraw': 200,
+    'POST /dossiers/{id}/attachments': 201, 'POST /dossiers/{id}/submit': 200, 'GET /dossiers/{id}/acknowledgement.pdf': 200, 'POST /dossiers/{id}/withdraw': 200,
     // Nothing was asked for: a supplement now is not a transition.
     'GET /dossiers/{id}/attachments/{aid}': 200, 'POST /dossiers/{id}/supplement': 409,
   },
   citizen: {
     'POST /dossiers': 201, 'GET /me/dossiers': 200, 'GET /dossiers/{id}': 404, 'PATCH /dossiers/{id}': 404,
-    'POST /dossiers/{id}/attachments': 404, 'POST /dossiers/{id}/submit': 404, 'GET /dossiers/{id}/receipt.pdf': 404, 'POST /dossiers/{id}/withdraw': 404,
+    'POST /dossiers/{id}/attachments': 404, 'POST /dossiers/{id}/submit': 404, 'GET /dossiers/{id}/acknowledgement.pdf': 404, 'POST /dossiers/{id}/withdraw': 404,
     'GET /dossiers/{id}/attachments/{aid}': 404, 'POST /dossiers/{id}/supplement': 404,
   },
   'staff-here': {
     'POST /dossiers': 201, 'GET /me/dossiers': 200, 'GET /dossiers/{id}': 200, 'PATCH /dossiers/{id}': 403,
-    'POST /dossiers/{id}/attachments': 403, 'POST /dossiers/{id}/submit': 403, 'GET /dossiers/{id}/receipt.pdf': 200, 'POST /dossiers/{id}/withdraw': 403,
+    'POST /dossiers/{id}/attachments': 403, 'POST /dossiers/{id}/submit': 403, 'GET /dossiers/{id}/acknowledgement.pdf': 200, 'POST /dossiers/{id}/withdraw': 403,
     'GET /dossiers/{id}/attachments/{aid}': 200, 'POST /dossiers/{id}/supplement': 403,
   },
   'staff-elsewhere': {
     'POST /dossiers': 201, 'GET /me/dossiers': 200, 'GET /dossiers/{id}': 404, 'PATCH /dossiers/{id}': 404,
-    'POST /dossiers/{id}/attachments': 404, 'POST /dossiers/{id}/submit': 404, 'GET /dossiers/{id}/receipt.pdf': 404, 'POST /dossiers/{id}/withdraw': 404,
+    'POST /dossiers/{id}/attachments': 404, 'POST /dossiers/{id}/submit': 404, 'GET /dossiers/{id}/acknowledgement.pdf': 404, 'POST /dossiers/{id}/withdraw': 404,
     'GET /dossiers/{id}/attachments/{aid}': 404, 'POST /dossiers/{id}/supplement': 404,
   },
 };

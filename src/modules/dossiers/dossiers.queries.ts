@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/connection.ts';
 import type { AttachmentTable, DossierActionTable, DossierResultTable, DossierTable } from '../../db/schema.ts';
 import { blankState, type DossierState, type Status } from '../../domain/dossier-status.ts';
+import type { LookupKind, Sealer } from '../../domain/sealed.ts';
 
 /** The applicant as filed: fullName, idNumber, phone, email, address, and any other `applicant.*` answer. */
 export type Applicant = { fullName?: string; idNumber?: string; phone?: string; email?: string; address?: { line?: string; areaCode?: string }; [key: string]: unknown };
@@ -12,9 +13,15 @@ export type Applicant = { fullName?: string; idNumber?: string; phone?: string; 
 export type Delivery = { method?: string; address?: unknown; [key: string]: unknown };
 
 type JsonColumns = 'applicant' | 'form' | 'delivery' | 'state';
+/** Written from the applicant by serialiseDossier, never seen by callers. */
+type HashColumns = 'applicant_id_hash' | 'applicant_phone_hash' | 'applicant_email_hash';
 
-/** A dossier's current-status row with its JSON columns parsed. */
-export type DossierRecord = Omit<DossierTable, JsonColumns> & {
+/**
+ * A dossier's current-status row with its JSON columns parsed. The personal columns (applicant,
+ * form, delivery) are sealed at rest (src/domain/sealed.ts, AES-256-GCM under DATA_KEY): sealed
+ * here on write, opened here on read, so callers only see plain records.
+ */
+export type DossierRecord = Omit<DossierTable, JsonColumns | HashColumns> & {
   applicant: Applicant;
   form: Record<string, unknown>;
   delivery: Delivery;
@@ -27,22 +34,41 @@ export type DossierRow = DossierRecord;
 /** One entry of the action log with its data parsed. */
 export type ActionRecord = Omit<DossierActionTable, 'data'> & { data: Record<string, unknown> };
 
-function parseDossier(row: DossierTable): DossierRecord {
+/** The personal columns, sealed at rest; each value is bound to its row and column. */
+export const sealedColumns = ['applicant', 'form', 'delivery'] as const;
+const where = (column: string, id: string) => `dossiers.${column}/${id}`;
+
+/** Opens a sealed column of one row (plain JSON written before encryption passes through). */
+export function openColumn<T>(s: Sealer, column: (typeof sealedColumns)[number], id: string, text: string): T {
+  return JSON.parse(s.open(text, where(column, id))) as T;
+}
+
+function parseDossier(row: DossierTable, s: Sealer): DossierRecord {
+  const { applicant_id_hash: _i, applicant_phone_hash: _p, applicant_email_hash: _e, ...rest } = row;
   return {
-    ...row,
-    applicant: JSON.parse(row.applicant) as Applicant,
-    form: JSON.parse(row.form) as Record<string, unknown>,
-    delivery: JSON.parse(row.delivery) as Delivery,
+    ...rest,
+    applicant: openColumn<Applicant>(s, 'applicant', row.id, row.applicant),
+    form: openColumn<Record<string, unknown>>(s, 'form', row.id, row.form),
+    delivery: openColumn<Delivery>(s, 'delivery', row.id, row.delivery),
     state: row.state ? (JSON.parse(row.state) as DossierState) : { status: row.status, ...blankState },
   };
 }
 
-function serialiseDossier(set: Partial<DossierRecord>): Partial<DossierTable> {
+/** The look-up hashes of an applicant's ID number, phone and email. */
+export function applicantHashes(s: Sealer, applicant: Applicant): Pick<DossierTable, HashColumns> {
+  return {
+    applicant_id_hash: s.lookup('id', applicant.idNumber),
+    applicant_phone_hash: s.lookup('phone', applicant.phone),
+    applicant_email_hash: s.lookup('email', applicant.email),
+  };
+}
+
+function serialiseDossier(set: Partial<DossierRecord>, id: string, s: Sealer): Partial<DossierTable> {
   const { applicant, form, delivery, state, ...rest } = set;
   const out: Partial<DossierTable> = rest;
-  if (applicant !== undefined) out.applicant = JSON.stringify(applicant);
-  if (form !== undefined) out.form = JSON.stringify(form);
-  if (delivery !== undefined) out.delivery = JSON.stringify(delivery);
+  if (applicant !== undefined) Object.assign(out, { applicant: s.seal(JSON.stringify(applicant), where('applicant', id)) }, applicantHashes(s, applicant));
+  if (form !== undefined) out.form = s.seal(JSON.stringify(form), where('form', id));
+  if (delivery !== undefined) out.delivery = s.seal(JSON.stringify(delivery), where('delivery', id));
   if (state !== undefined) out.state = JSON.stringify(state);
   return out;
 }
@@ -51,28 +77,63 @@ function parseAction(row: DossierActionTable): ActionRecord {
   return { ...row, data: JSON.parse(row.data) as Record<string, unknown> };
 }
 
-export async function insertDossier(db: Db, row: DossierRecord): Promise<void> {
-  await db.insertInto('dossiers').values(serialiseDossier(row) as DossierTable).execute();
+export async function insertDossier(db: Db, row: DossierRecord, s: Sealer): Promise<void> {
+  await db.insertInto('dossiers').values(serialiseDossier(row, row.id, s) as DossierTable).execute();
 }
 
-export async function findDossier(db: Db, id: string): Promise<DossierRecord | undefined> {
+export async function findDossier(db: Db, id: string, s: Sealer): Promise<DossierRecord | undefined> {
   const row = await db.selectFrom('dossiers').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && parseDossier(row);
+  return row && parseDossier(row, s);
 }
 
-export async function findDossierByCode(db: Db, code: string): Promise<DossierRecord | undefined> {
+export async function findDossierByCode(db: Db, code: string, s: Sealer): Promise<DossierRecord | undefined> {
   const row = await db.selectFrom('dossiers').selectAll().where('code', '=', code).executeTakeFirst();
-  return row && parseDossier(row);
+  return row && parseDossier(row, s);
+}
+
+const hashColumn = { id: 'applicant_id_hash', phone: 'applicant_phone_hash', email: 'applicant_email_hash' } as const;
+
+/**
+ * Dossiers whose applicant has this ID number, phone or email (any spelling of it: the value is
+ * normalised, then matched by its keyed hash under the current or a previous key), newest first.
+ */
+export async function findByApplicant(db: Db, s: Sealer, kind: LookupKind, value: string, limit: number): Promise<DossierRecord[]> {
+  const hashes = s.lookups(kind, value);
+  if (!hashes.length) return [];
+  const rows = await db.selectFrom('dossiers').selectAll().where(hashColumn[kind], 'in', hashes).orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
+  return rows.map((r) => parseDossier(r, s));
+}
+
+/** One batch of a key rotation: the personal columns of up to `limit` dossiers after `afterId`, by id. */
+export async function sealedBatch(db: Db, afterId: string, limit: number) {
+  return db.selectFrom('dossiers').select(['id', ...sealedColumns]).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+}
+
+/**
+ * Re-seals one dossier's personal columns under the current key and recomputes its look-up
+ * hashes (a key rotation, or a row written before encryption). False when nothing was stale.
+ */
+export async function resealDossier(db: Db, s: Sealer, row: { id: string; applicant: string; form: string; delivery: string }): Promise<boolean> {
+  if (!sealedColumns.some((c) => s.stale(row[c]))) return false;
+  const set = serialiseDossier({
+    applicant: openColumn<Applicant>(s, 'applicant', row.id, row.applicant),
+    form: openColumn<Record<string, unknown>>(s, 'form', row.id, row.form),
+    delivery: openColumn<Delivery>(s, 'delivery', row.id, row.delivery),
+  }, row.id, s);
+  // Only if nobody changed the row since it was read (a writer seals under its own key anyway).
+  const r = await db.updateTable('dossiers').set(set).where('id', '=', row.id)
+    .where('applicant', '=', row.applicant).where('form', '=', row.form).where('delivery', '=', row.delivery).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 /**
  * Changes the row only if nobody changed it since it was read (same revision): true when this
  * writer won.
  */
-export async function updateDossier(db: Db, id: string, revision: number, set: Partial<DossierRecord>): Promise<boolean> {
+export async function updateDossier(db: Db, id: string, revision: number, set: Partial<DossierRecord>, s: Sealer): Promise<boolean> {
   const r = await db
     .updateTable('dossiers')
-    .set({ ...serialiseDossier(set), revision: revision + 1 })
+    .set({ ...serialiseDossier(set, id, s), revision: revision + 1 })
     .where('id', '=', id)
     .where('revision', '=', revision)
     .executeTakeFirst();
@@ -105,7 +166,7 @@ export async function nextCounter(db: Db, unitId: string, day: string): Promise<
   return Number(row.last);
 }
 
-export async function listOwnerDossiers(db: Db, ownerId: string, limit: number, offset: number) {
+export async function listOwnerDossiers(db: Db, ownerId: string, limit: number, offset: number, s: Sealer) {
   const [{ total } = { total: 0 }] = await db
     .selectFrom('dossiers')
     .select((eb) => eb.fn.countAll<number>().as('total'))
@@ -120,7 +181,7 @@ export async function listOwnerDossiers(db: Db, ownerId: string, limit: number, 
     .limit(limit)
     .offset(offset)
     .execute();
-  return { total: Number(total), rows: rows.map(parseDossier) };
+  return { total: Number(total), rows: rows.map((r) => parseDossier(r, s)) };
 }
 
 export async function findIdempotentDossier(db: Db, scope: string, key: string): Promise<string | undefined> {
@@ -145,6 +206,11 @@ export async function abandonedDrafts(db: Db, before: string, limit: number) {
   return db.selectFrom('dossiers').select(['id']).where('status', '=', 'draft').where('updated_at', '<', before).orderBy('updated_at').limit(limit).execute();
 }
 
+/** An owner's drafts (never submitted): what a deletion request removes. */
+export async function ownerDrafts(db: Db, ownerId: string) {
+  return db.selectFrom('dossiers').select(['id']).where('owner_id', '=', ownerId).where('status', '=', 'draft').execute();
+}
+
 export async function deleteDossier(db: Db, id: string): Promise<void> {
   await db.deleteFrom('dossiers').where('id', '=', id).execute();
 }
@@ -161,9 +227,9 @@ export async function isRecordedKey(db: Db, storageKey: string): Promise<boolean
   return (await db.selectFrom('attachments').select('id').where('storage_key', '=', storageKey).executeTakeFirst()) !== undefined;
 }
 
-export async function findByExternalId(db: Db, externalId: string): Promise<DossierRecord | undefined> {
+export async function findByExternalId(db: Db, externalId: string, s: Sealer): Promise<DossierRecord | undefined> {
   const row = await db.selectFrom('dossiers').selectAll().where('external_id', '=', externalId).executeTakeFirst();
-  return row && parseDossier(row);
+  return row && parseDossier(row, s);
 }
 
 export async function listResults(db: Db, dossierId: string) {

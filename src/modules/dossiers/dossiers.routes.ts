@@ -9,11 +9,12 @@ import { vietnamDay } from '../../domain/time.ts';
 import { fieldErrorMessages } from '../../web/form-fields.ts';
 import { localName, type Lang } from '../../i18n/index.ts';
 import type { SessionUser } from '../accounts/accounts.service.ts';
+import { consentTicked, type ConsentInput } from '../privacy/privacy.pages.ts';
 import { answersPage, checkPage, documentsPage, donePage, myDossiersPage, startPage, trackingPage } from './dossiers.pages.ts';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireUser } from '../../http/auth.ts';
-import { sendDocument, sendPage } from '../../http/reply.ts';
+import { sendDocument, sendPage, sendUpload } from '../../http/reply.ts';
 import { IdParams, Limit, Offset, Page, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import type { DossierInput } from './dossiers.service.ts';
@@ -49,7 +50,7 @@ export const DossierView = Type.Object(
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 100 })) });
 
 export function dossiersRoutes(services: Services): FastifyPluginAsync {
-  const { dossiers, drafts, attachments, views, catalog, units } = services;
+  const { dossiers, drafts, attachments, views, catalog, units, audit, clock } = services;
 
   /** A multipart upload of one attachment: the `document` field and the `file`. */
   async function readAttachment(req: FastifyRequest, user: SessionUser, id: string, opts: { csrf?: boolean } = {}) {
@@ -84,7 +85,12 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
     app.get(
       '/api/v1/dossiers/:id',
       { schema: { tags, summary: 'A dossier, to its applicant and to staff whose scope covers it', params: IdParams, response: { 200: DossierView, ...errors(401, 404) } } },
-      async (req) => views.get(requireUser(req), req.params.id),
+      async (req) => {
+        const user = requireUser(req);
+        const view = await views.get(user, req.params.id);
+        await audit.recordStaffAccess(user, clock.now(), { kind: 'personal_data_read', subject: `dossier:${req.params.id}`, data: { read: 'dossier' } });
+        return view;
+      },
     );
 
     app.post(
@@ -92,12 +98,12 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
       {
         schema: {
           tags, summary: 'Submit a draft: checks the form and the required documents, issues the code',
-          description: 'Submitting again (a retry) returns the same code; a dossier that has moved on answers 409.',
+          description: 'Submitting again (a retry) returns the same code; a dossier that has moved on answers 409. Send `consent: true` (or `consentVersion`) once the applicant agreed to the privacy notice: it is recorded for this dossier.',
           params: IdParams,
           response: { 200: Type.Object({ id: Type.String(), code: Type.String(), status: Type.String(), trackingKey: Type.String() }), ...errors(400, 401, 404, 409) },
         },
       },
-      async (req) => drafts.submit(requireUser(req), req.params.id, req.lang),
+      async (req) => services.privacy.submitDossier(requireUser(req), req.params.id, req.lang, { consent: req.body as ConsentInput | undefined, channel: 'api', required: false }),
     );
 
     app.post(
@@ -155,8 +161,24 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (req, reply) => {
-        const file = await attachments.attachmentFile(requireUser(req), req.params.id, req.params.attachmentId);
-        return sendDocument(reply, file.mime, file.body, file.name);
+        const user = requireUser(req);
+        const file = await attachments.attachmentFile(user, req.params.id, req.params.attachmentId);
+        await audit.recordStaffAccess(user, clock.now(), { kind: 'personal_data_read', subject: `dossier:${req.params.id}`, data: { read: 'attachment', attachmentId: req.params.attachmentId } });
+        return sendUpload(reply, file.mime, file.body, file.name);
+      },
+    );
+
+    app.get(
+      '/api/v1/dossiers/:id/acknowledgement.pdf',
+      {
+        schema: {
+          tags, summary: 'The acknowledgement of submission (not yet Form 01), with a QR code of the tracking page',
+          description: 'Available once the dossier is submitted (409 for a draft); the receipt (Form 01) comes at acceptance.',
+          params: IdParams, produces: ['application/pdf'], response: { ...errors(401, 404, 409) },
+        },
+      },
+      async (req, reply) => {
+        return sendDocument(reply, 'application/pdf', await views.acknowledgement(requireUser(req), req.params.id, req.lang), 'giay-xac-nhan-da-nhan-ho-so.pdf');
       },
     );
 
@@ -164,7 +186,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
       '/api/v1/dossiers/:id/receipt.pdf',
       {
         schema: {
-          tags, summary: 'The receipt and appointment slip (Form 01), with a QR code of the tracking page',
+          tags, summary: 'The receipt and appointment slip (Form 01 of Circular 03/2025/TT-VPCP), once the dossier is accepted (409 before)',
           params: IdParams, produces: ['application/pdf'], response: { ...errors(401, 404, 409) },
         },
       },
@@ -316,13 +338,13 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
       checkCsrf(req);
       const user = requireUser(req);
       try {
-        await drafts.submit(user, req.params.id, req.lang);
+        await services.privacy.submitDossier(user, req.params.id, req.lang, { consent: { consent: consentTicked(req.body) }, channel: 'page', required: true });
         return reply.redirect(`/ho-so/${req.params.id}/da-nop`, 303);
       } catch (err) {
         if (!(err instanceof AppError) || !err.fields) throw err;
         const d = await views.get(user, req.params.id);
         const [p, form, names] = await Promise.all([catalog.get(d.procedureId), catalog.formDefinition(d.procedureId), areaNames()]);
-        return show(reply, checkPage(pageContext(req, reply), d, p, form, (c) => names.get(c) ?? c, errorBody(req.lang, err).error.fields), 400);
+        return show(reply, checkPage(pageContext(req, reply), d, p, form, (c) => names.get(c) ?? c, errorBody(req.lang, err).error.fields, consentTicked(req.body)), 400);
       }
     });
 
@@ -331,6 +353,11 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
       const d = await views.get(req.user, req.params.id);
       if (!d.code) return reply.redirect(`/ho-so/${d.id}/khai`, 303);
       return show(reply, donePage(pageContext(req, reply), d));
+    });
+
+    app.get<{ Params: { id: string } }>('/ho-so/:id/giay-xac-nhan.pdf', hide, async (req, reply) => {
+      if (!req.user) return signInFirst(req, reply);
+      return sendDocument(reply, 'application/pdf', await views.acknowledgement(req.user, req.params.id, req.lang), 'giay-xac-nhan-da-nhan-ho-so.pdf');
     });
 
     app.get<{ Params: { id: string } }>('/ho-so/:id/giay-tiep-nhan.pdf', hide, async (req, reply) => {

@@ -5,6 +5,7 @@
 // Every change appends to the action log and updates the current-status row in one transaction.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { dossierCode, trackingKey } from '../../domain/dossier-code.ts';
 import { clockPaused, decide, statuses, type Action, type Actor, type DossierState, type Status } from '../../domain/dossier-status.ts';
 import { covers, dossierReaders } from '../../domain/roles.ts';
@@ -17,6 +18,7 @@ import type { UnitsService } from '../units/units.service.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { recordStatChanges } from '../stats/stats.service.ts';
 import * as q from './dossiers.queries.ts';
+import type { LookupKind, Sealer } from '../../domain/sealed.ts';
 import { checkAnswers, pathOf, type AnswerCheck, type AnswerCheckOptions, type DossierInput } from './dossiers.answers.ts';
 
 export { deliveryMethods, type DeliveryMethod, type DossierInput } from './dossiers.answers.ts';
@@ -32,8 +34,11 @@ export type UploadLimits = { maxFileBytes: number; maxDossierBytes: number };
  * as `db`, so the calendar is read on the transaction's own connection.
  */
 export type DueCalendar = {
-  /** The due time of a dossier accepted at `from` with `hours` working hours to process it. */
-  dueAt(unitId: string, from: Date, hours: number, db?: Db): Promise<Date>;
+  /**
+   * The due time of a dossier accepted at `from` with `hours` to process it (1 day = 8 h), counted in
+   * working days unless `kind` is 'calendar' (docs/domain.md §4).
+   */
+  dueAt(unitId: string, from: Date, hours: number, db?: Db, kind?: import('../../domain/calendar.ts').ProcessingDayKind): Promise<Date>;
   /** A due time pushed back by the working time between `from` and `to` (a pause). */
   extend(unitId: string, due: Date, from: Date, to: Date, db?: Db): Promise<Date>;
   /** Working hours from `from` to `to` (0 when `to` is not later). */
@@ -63,6 +68,10 @@ export class DossiersService {
     private readonly calendar: DueCalendar,
     /** The portal's public address, for the tracking link printed on receipts. */
     private readonly publicUrl: string,
+    /** AUDIT_KEY: signs the audit chain's head with each entry. */
+    private readonly auditKey: Buffer,
+    /** Seals the applicant, form and delivery at rest (DATA_KEY); drafts, views and the office read through it. */
+    readonly sealer: Sealer,
   ) {}
 
   /**
@@ -74,7 +83,7 @@ export class DossiersService {
     const externalId = typeof input.externalId === 'string' ? input.externalId.trim().slice(0, 100) : '';
     if (!externalId) throw invalid({ externalId: { key: 'required' } });
     const scopedId = `${sender}:${externalId}`;
-    const seen = await q.findByExternalId(this.db, scopedId);
+    const seen = await q.findByExternalId(this.db, scopedId, this.sealer);
     if (seen) return { created: false, id: seen.id, code: seen.code!, status: seen.status, trackingKey: seen.tracking_key! };
     const { procedure, unitId } = this.procedureAndUnit(input);
     // The national portal checked completeness; its documents travel separately, so only the answers are checked here.
@@ -84,16 +93,23 @@ export class DossiersService {
     const key = trackingKey();
     const version = (await this.catalog.get(procedure.id)).version.number;
     let code = '';
-    await this.db.transaction().execute(async (tx) => {
-      code = await this.issueCode(tx, unitId, now);
-      const by = { actor: 'system', userId: null, at: now, data: { sender, externalId } } as const;
-      const draft = await this.insertNew(tx, {
-        id, procedure_id: procedure.id, procedure_version: version, unit_id: unitId, channel: 'national_portal', owner_id: null,
-        applicant, form, delivery: input.delivery ?? { method: 'online' },
-        lang: 'vi', external_id: scopedId,
-      }, by);
-      await this.applyAction(tx, draft, { ...by, action: 'submit', notify: false, set: { code, tracking_key: key, submitted_at: now.toISOString() } });
-    });
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        code = await this.issueCode(tx, unitId, now);
+        const by = { actor: 'system', userId: null, at: now, data: { sender, externalId } } as const;
+        const draft = await this.insertNew(tx, {
+          id, procedure_id: procedure.id, procedure_version: version, unit_id: unitId, channel: 'national_portal', owner_id: null,
+          applicant, form, delivery: input.delivery ?? { method: 'online' },
+          lang: 'vi', external_id: scopedId,
+        }, by);
+        await this.applyAction(tx, draft, { ...by, action: 'submit', notify: false, set: { code, tracking_key: key, submitted_at: now.toISOString() } });
+      });
+    } catch (err) {
+      // A concurrent retry of the same dossier won the unique external id: answer with its dossier.
+      const first = isUniqueViolation(err) ? await q.findByExternalId(this.db, scopedId, this.sealer) : undefined;
+      if (first) return { created: false, id: first.id, code: first.code!, status: first.status, trackingKey: first.tracking_key! };
+      throw err;
+    }
     return { created: true, id, code, status: 'submitted', trackingKey: key };
   }
 
@@ -144,7 +160,7 @@ export class DossiersService {
 
   /** A dossier the user may see: the applicant's own, or one in the scope of a staff role that reads dossiers; 404 otherwise. */
   async visible(user: SessionUser, id: string): Promise<q.DossierRecord> {
-    const row = typeof id === 'string' && id.length <= 64 ? await q.findDossier(this.db, id) : undefined;
+    const row = typeof id === 'string' && id.length <= 64 ? await q.findDossier(this.db, id, this.sealer) : undefined;
     if (!row || row.practice) fail('dossier_not_found');
     const mine = row.owner_id === user.id;
     const staff = user.roles.some((r) => dossierReaders.has(r.role) && this.covers(r, row.unit_id));
@@ -195,6 +211,38 @@ export class DossiersService {
     return q.listResults(this.db, id);
   }
 
+  /**
+   * Dossiers whose applicant has this ID number, phone or email, in any spelling (the values are
+   * sealed; they are found by keyed hash). Callers that show them to staff check each one's scope.
+   */
+  findByApplicant(kind: LookupKind, value: string, limit = 50): Promise<q.DossierRecord[]> {
+    return q.findByApplicant(this.db, this.sealer, kind, value, limit);
+  }
+
+  /**
+   * `motcua keys rotate`: re-seals every dossier's personal columns under the current DATA_KEY
+   * (opening them with it or a PREVIOUS_DATA_KEYS key; plain rows from before encryption are
+   * sealed) and recomputes the look-up hashes, a batch per transaction. Idempotent: a second run
+   * changes nothing, and afterwards the previous keys may be dropped.
+   */
+  async resealAll(progress?: (seen: number, changed: number) => void, batch = 200): Promise<{ seen: number; changed: number }> {
+    let after = '';
+    let seen = 0;
+    let changed = 0;
+    for (;;) {
+      const n = await this.db.transaction().execute(async (tx) => {
+        const rows = await q.sealedBatch(tx, after, batch);
+        for (const r of rows) if (await q.resealDossier(tx, this.sealer, r)) changed++;
+        if (rows.length) after = rows[rows.length - 1]!.id;
+        return rows.length;
+      });
+      if (!n) break;
+      seen += n;
+      progress?.(seen, changed);
+    }
+    return { seen, changed };
+  }
+
   async notify(tx: Db, row: q.DossierRecord, lang: Lang, template: string, params: Record<string, string>, now: Date): Promise<void> {
     const applicant = row.applicant;
     const procedure = this.catalog.find(row.procedure_id);
@@ -217,9 +265,9 @@ export class DossiersService {
       submitted_at: null, accepted_at: null, due_at: null, resolved_at: null, returned_at: null, created_at: at, updated_at: at, revision: 0,
       assignee_id: null, paused_at: null, new_due_at: null, processing_hours: null, reminded_on: null,
     };
-    await q.insertDossier(tx, row);
+    await q.insertDossier(tx, row, this.sealer);
     await q.appendAction(tx, { id: randomUUID(), dossier_id: row.id, at, action: 'create', actor_id: by.userId, actor_role: by.actor, from_status: null, to_status: d.to, note: null, data: by.data ?? {} });
-    await appendAudit(tx, { at, kind: 'dossier_action', actorId: by.userId, subject: `dossier:${row.id}`, data: { action: 'create', role: by.actor, from: null, to: d.to } });
+    await appendAudit(tx, { at, kind: 'dossier_action', actorId: by.userId, subject: `dossier:${row.id}`, data: { action: 'create', role: by.actor, from: null, to: d.to } }, this.auditKey);
     return row;
   }
 
@@ -241,7 +289,7 @@ export class DossiersService {
       if (row.paused_at && row.due_at) set.due_at = (await this.calendar.extend(row.unit_id, new Date(row.due_at), new Date(row.paused_at), a.at, tx)).toISOString();
       set.paused_at = null;
     }
-    if (!(await q.updateDossier(tx, row.id, row.revision, set))) fail('conflict');
+    if (!(await q.updateDossier(tx, row.id, row.revision, set, this.sealer))) fail('conflict');
     if (d.to !== row.status && !row.practice) await q.moveStatusCount(tx, row.unit_id, row.status, d.to);
     const next: q.DossierRecord = { ...row, ...set, revision: row.revision + 1 };
     await recordStatChanges(tx, row, next);
@@ -254,7 +302,7 @@ export class DossiersService {
       await this.notify(tx, next, lang, 'dossier_status_changed', { code: next.code, status: messages(lang).statuses[d.to], trackingUrl: this.trackingUrl(next.code, next.tracking_key) }, a.at);
     }
     // Last write of the step: the audit head stays locked until the transaction commits.
-    await appendAudit(tx, { at, kind: 'dossier_action', actorId: a.userId, subject: `dossier:${row.id}`, data: { action: a.action, role: a.actor, from: row.status, to: d.to } });
+    await appendAudit(tx, { at, kind: 'dossier_action', actorId: a.userId, subject: `dossier:${row.id}`, data: { action: a.action, role: a.actor, from: row.status, to: d.to } }, this.auditKey);
     return next;
   }
 

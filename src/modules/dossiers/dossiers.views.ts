@@ -11,7 +11,8 @@ import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { UnitsService } from '../units/units.service.ts';
 import type { DeliveryMethod } from './dossiers.answers.ts';
 import * as q from './dossiers.queries.ts';
-import { receiptPdf } from './dossiers.receipt.ts';
+import { acknowledgementPdf, receiptPdf, type ReceiptData } from './dossiers.receipt.ts';
+import { deskName } from '../units/units.desks.ts';
 import type { DossiersService } from './dossiers.service.ts';
 
 export type DossierView = {
@@ -50,7 +51,7 @@ export class DossierViews {
   }
 
   async listMine(user: SessionUser, limit: number, offset: number): Promise<{ total: number; items: DossierView[] }> {
-    const { total, rows } = await q.listOwnerDossiers(this.db, user.id, limit, offset);
+    const { total, rows } = await q.listOwnerDossiers(this.db, user.id, limit, offset, this.dossiers.sealer);
     return { total, items: await Promise.all(rows.map((r) => this.view(r, true))) };
   }
 
@@ -76,7 +77,7 @@ export class DossierViews {
    * unknown code does, so codes cannot be probed.
    */
   async track(code: string, key: string | undefined, lang: Lang): Promise<TrackingView> {
-    const row = code.length <= 80 ? await q.findDossierByCode(this.db, code) : undefined;
+    const row = code.length <= 80 ? await q.findDossierByCode(this.db, code, this.dossiers.sealer) : undefined;
     const expected = Buffer.from(row?.tracking_key ?? 'x'.repeat(10));
     const given = Buffer.from(String(key ?? '').trim().toUpperCase().padEnd(expected.length, ' ').slice(0, expected.length));
     if (!row || row.practice || !row.tracking_key || !timingSafeEqual(expected, given)) fail('dossier_not_found');
@@ -97,36 +98,62 @@ export class DossierViews {
     };
   }
 
-  /** The receipt (Form 01) of a submitted dossier, for its applicant and the staff who hold it. */
+  /** The acknowledgement of a submitted dossier (before acceptance and after), for its applicant and the staff who hold it. */
+  async acknowledgement(user: SessionUser, id: string, lang: Lang): Promise<Buffer> {
+    return acknowledgementPdf(lang, await this.receiptData(user, id, lang));
+  }
+
+  /** The receipt and appointment slip (Form 01) of an accepted dossier; 409 before acceptance. */
   async receipt(user: SessionUser, id: string, lang: Lang): Promise<Buffer> {
+    const data = await this.receiptData(user, id, lang);
+    if (!data.acceptedAt || !data.dueAt) fail('invalid_transition');
+    return receiptPdf(lang, data);
+  }
+
+  private async receiptData(user: SessionUser, id: string, lang: Lang): Promise<ReceiptData> {
     const row = await this.dossiers.visible(user, id);
     if (!row.code || !row.tracking_key || !row.submitted_at) fail('invalid_transition');
     const [unit, attachments, procedure] = await Promise.all([this.units.find(row.unit_id), q.listAttachments(this.db, id), this.catalog.get(row.procedure_id)]);
+    const parent = unit?.parentId ? await this.units.find(unit.parentId) : null;
     const applicant = row.applicant;
     const area = applicant.address?.areaCode ? await this.units.areaName(applicant.address.areaCode) : null;
     const areaText = area && (area.former ? format(messages(lang).receipt.formerly, { current: area.current, former: area.former }) : area.current);
     const delivery = row.delivery.method as DeliveryMethod | undefined;
     const m = messages(lang);
-    return receiptPdf(lang, {
+    return {
       unitName: unit ? localName(lang, unit) : row.unit_id,
       agencyName: unit ? (lang === 'en' ? unit.agencyNameEn : unit.agencyName) : null,
+      deskName: unit ? deskName(lang, unit, parent) : '',
       code: row.code,
       trackingUrl: this.dossiers.trackingUrl(row.code, row.tracking_key),
       applicant: { ...applicant, addressText: [applicant.address?.line, areaText].filter(Boolean).join(', ') || undefined },
       procedureName: localName(lang, procedure),
       documents: procedure.documents
-        .map((d) => ({ name: d.name, files: attachments.filter((a) => a.document_key === d.key).length }))
+        .map((d) => ({ name: d.name, files: attachments.filter((a) => a.document_key === d.key).length, kind: documentKind(d.name) }))
         .filter((d) => d.files > 0),
+      processingDays: row.processing_hours === null ? null : row.processing_hours / 8,
+      processingNote: procedure.processingNote,
       submittedAt: row.submitted_at,
       acceptedAt: row.accepted_at,
       dueAt: row.due_at,
       feeVnd: procedure.feeVnd,
       delivery: delivery ? m.receipt.deliveryMethods[delivery] : '',
-    });
+    };
   }
 
   /** A dossier's action log, its data parsed (the caller has checked that the dossier is visible). */
   actionLog(id: string): Promise<q.ActionRecord[]> {
     return q.listActions(this.db, id);
   }
+}
+
+/** Original or copy, only where the catalogue's list says so in the document's name. */
+function documentKind(name: string): 'original' | 'copy' | null {
+  const lower = name.toLowerCase();
+  const copy = lower.search(/bản sao|bản chụp|bản photo/);
+  const original = lower.search(/bản chính|bản gốc/);
+  if (copy < 0 && original < 0) return null;
+  if (copy < 0) return 'original';
+  if (original < 0) return 'copy';
+  return original < copy ? 'original' : 'copy';
 }

@@ -43,7 +43,7 @@ export function feedbackPageRoutes(services: Services): FastifyPluginAsync {
     });
 
     app.get('/phan-anh', hide, async (req, reply) => {
-      const { rows } = await feedback.published(50, 0);
+      const { rows } = await feedback.published(50, 0, req.lang);
       return sendPage(reply, publishedPage(pageContext(req, reply), rows, (id) => unitName(req.lang, id)));
     });
     app.get('/phan-anh/gui', hide, async (req, reply) => sendPage(reply, feedbackFormPage(pageContext(req, reply), unitOptions(req.lang))));

@@ -63,7 +63,7 @@ export function feedbackRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (req) => {
-        const { total, rows } = await feedback.published(req.query.limit, req.query.offset);
+        const { total, rows } = await feedback.published(req.query.limit, req.query.offset, req.lang);
         return {
           total,
           items: rows.map((r) => ({ id: r.id, unitId: r.unit_id, unitName: unitName(req.lang, r.unit_id), subject: r.subject, body: r.body, createdAt: r.created_at, answer: r.answer, answeredAt: r.answered_at })),

@@ -7,7 +7,8 @@ import { parseUsername } from '../../domain/accounts.ts';
 import { covers } from '../../domain/roles.ts';
 import type { Clock } from '../../domain/time.ts';
 import { invalid, type FieldProblem, fail } from '../../errors.ts';
-import type { Lang } from '../../i18n/index.ts';
+import { messages, type Lang } from '../../i18n/index.ts';
+import { stripPersonalData } from '../../domain/personal-text.ts';
 import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { DossiersService } from '../dossiers/dossiers.service.ts';
@@ -126,8 +127,14 @@ export class FeedbackService {
     return q.findFeedback(this.db, id);
   }
 
-  /** Answered feedback the units published: no sender's name or contact. */
-  async published(limit: number, offset: number) {
-    return q.publishedFeedback(this.db, limit, offset);
+  /**
+   * Answered feedback the units published: no sender's name or contact, and any ID number, phone
+   * number or email address written in the subject, the text or the answer replaced by a marker.
+   */
+  async published(limit: number, offset: number, lang: Lang = 'vi') {
+    const { total, rows } = await q.publishedFeedback(this.db, limit, offset);
+    const marker = messages(lang).feedback.personalDataRemoved;
+    const strip = (t: string) => stripPersonalData(t, marker);
+    return { total, rows: rows.map((r) => ({ ...r, subject: strip(r.subject), body: strip(r.body), answer: r.answer === null ? null : strip(r.answer) })) };
   }
 }

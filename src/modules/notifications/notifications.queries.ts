@@ -128,11 +128,16 @@ export async function claimDue(db: DbOrTx, now: Date, limit: number, leaseMs: nu
   return claimed;
 }
 
-/** A delivery is a fact: it is recorded even if the claim ran out meanwhile. */
+/** What a message's parameters become once it has left, or failed for good: a one-time code, a
+ *  tracking link or a name in them is not kept a moment longer than needed to send it. */
+export const clearedParams = '{}';
+
+/** A delivery is a fact: it is recorded even if the claim ran out meanwhile. The parameters are
+ *  cleared in the same update, so no sent row ever holds a one-time code. */
 export async function markSent(db: DbOrTx, id: string, now: Date): Promise<void> {
   await db
     .updateTable('outbox')
-    .set({ status: 'sent', sent_at: now.toISOString(), claimed_until: null })
+    .set({ status: 'sent', sent_at: now.toISOString(), claimed_until: null, params: clearedParams })
     .where('id', '=', id)
     .execute();
 }
@@ -152,7 +157,7 @@ export async function markRetry(db: DbOrTx, id: string, error: string, nextAttem
 export async function markFailed(db: DbOrTx, id: string, error: string): Promise<void> {
   await db
     .updateTable('outbox')
-    .set({ status: 'failed', claimed_until: null, last_error: error })
+    .set({ status: 'failed', claimed_until: null, last_error: error, params: clearedParams })
     .where('id', '=', id)
     .where('status', '=', 'sending')
     .execute();
@@ -171,4 +176,12 @@ export async function listOutbox(db: DbOrTx, filter: OutboxFilter = {}): Promise
 export async function findOutboxMessage(db: DbOrTx, id: string): Promise<OutboxMessage | undefined> {
   const row = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toMessage(row);
+}
+
+/** Retention: sent messages sent before `sentBefore`, and failed ones written before
+ *  `failedBefore`, are deleted. Returns how many of each. */
+export async function purgeOutbox(db: DbOrTx, sentBefore: string, failedBefore: string): Promise<{ sent: number; failed: number }> {
+  const sent = await db.deleteFrom('outbox').where('status', '=', 'sent').where('sent_at', '<', sentBefore).executeTakeFirst();
+  const failed = await db.deleteFrom('outbox').where('status', '=', 'failed').where('created_at', '<', failedBefore).executeTakeFirst();
+  return { sent: Number(sent.numDeletedRows), failed: Number(failed.numDeletedRows) };
 }

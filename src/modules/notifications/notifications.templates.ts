@@ -49,6 +49,23 @@ export const templates = {
       sms: 'Một Cửa: your password reset code is {code}, valid for {minutes} minutes. If you did not ask for it, ignore this message.',
     },
   },
+  // After a password reset, to the account's other contact. Never the code or the password.
+  password_changed: {
+    vi: {
+      subject: 'Mật khẩu tài khoản Một Cửa của bạn vừa được đặt lại',
+      text: 'Xin chào {name},\n\nMật khẩu tài khoản của bạn trên Cổng dịch vụ công Một Cửa vừa được đặt lại lúc {at}, '
+        + 'và mọi phiên đăng nhập cũ đã kết thúc.\n\n'
+        + 'Nếu đó là bạn, không cần làm gì thêm. Nếu không phải bạn, hãy đặt lại mật khẩu ngay và liên hệ bộ phận một cửa.' + signature.vi,
+      sms: 'Mot Cua: mat khau tai khoan cua ban vua duoc dat lai luc {at}. Neu khong phai ban, hay dat lai mat khau ngay.',
+    },
+    en: {
+      subject: 'The password of your Một Cửa account was reset',
+      text: 'Hello {name},\n\nThe password of your account on the Một Cửa public services portal was reset at {at}, '
+        + 'and every earlier session has ended.\n\n'
+        + 'If it was you, there is nothing more to do. If it was not, reset your password now and contact the one-stop desk.' + signature.en,
+      sms: 'Mot Cua: the password of your account was reset at {at}. If it was not you, reset it now.',
+    },
+  },
   dossier_submitted: {
     vi: {
       subject: 'Hồ sơ {code} đã được nộp',

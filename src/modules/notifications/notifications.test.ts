@@ -9,7 +9,8 @@ import { fixedClock, freshDatabase } from '../../testing/context.ts';
 import { closedPort, startSmtpServer } from '../../testing/smtp.ts';
 import { claimDue, enqueue, findOutboxMessage, listOutbox, type NewMessage } from './notifications.queries.ts';
 import { render, templates, type TemplateKey } from './notifications.templates.ts';
-import { createSmtpTransport, createTransports, LogSmsProvider, TestTransport, type EmailTransport } from './notifications.transports.ts';
+import { createSmtpTransport, createTransports, HttpSmsProvider, TestTransport, type EmailTransport } from './notifications.transports.ts';
+import { startSmsGateway } from '../../testing/sms.ts';
 import { NotificationWorker, type WorkerOptions } from './notifications.worker.ts';
 
 const from = '"Một Cửa" <no-reply@motcua.test>';
@@ -67,6 +68,8 @@ const longest: Record<string, string> = {
   dueSoon: '1234',
   list: '- 000.00.22.H58-261129-0001 (Đăng ký khai sinh): quá hạn từ 2026-11-27',
   queueUrl: 'https://dichvucong.tiengiang.gov.vn/can-bo/ho-so?tab=overdue'.padEnd(70, '1'),
+  // When a password was reset (the password_changed notice), in Vietnam time.
+  at: '23:59 ngày 29/11/2026',
   // An answer to public feedback: the subject and answer go by email only.
   subject: 'Thời gian giải quyết hồ sơ cấp giấy phép xây dựng quá lâu',
   answer: 'Hồ sơ của ông đã được giải quyết ngày 02/12/2026.',
@@ -214,19 +217,23 @@ test('a message whose workers died on every attempt is failed after the 6th, not
   assert.equal((await findOutboxMessage(db, id))?.status, 'failed');
 });
 
-test('an SMS goes through the SMS provider, as one JSON log line with the short text', async (t) => {
+test('an SMS goes through the HTTP SMS gateway as JSON {to, text} with the key as a bearer token, and only the short text', async (t) => {
   const { db, clock } = await world(t);
-  const lines: string[] = [];
-  const log = pino({ base: null, timestamp: false }, { write: (line: string) => void lines.push(line) });
+  const gateway = await startSmsGateway();
+  t.after(() => gateway.close());
   const noEmail: EmailTransport = { send: async () => assert.fail('an SMS must not go by email') };
-  const w = worker({ db, clock, email: noEmail, sms: new LogSmsProvider(log) });
+  const w = worker({ db, clock, email: noEmail, sms: new HttpSmsProvider({ url: gateway.url, key: 'sms-key-0123456789' }) });
   const params = { name: 'Trần Văn Bình', code: '000.00.22.H58-261129-0001', procedure: 'Đăng ký khai sinh', trackingUrl: 'https://motcua.test/ho-so/000.00.22.H58-261129-0001' };
   await enqueue(db, { channel: 'sms', recipient: '+84912345678', template: 'dossier_submitted', lang: 'vi', params, now: clock.now() });
 
   assert.deepEqual(await w.runOnce(), { sent: 1, retried: 0, failed: 0 });
-  assert.equal(lines.length, 1);
+  assert.equal(gateway.received.length, 1);
   const text = 'Một Cửa: hồ sơ 000.00.22.H58-261129-0001 đã được nộp. Theo dõi tại https://motcua.test/ho-so/000.00.22.H58-261129-0001';
-  assert.deepEqual(JSON.parse(lines[0]!), { level: 30, msg: 'sms', sms: { to: '+84912345678', text } });
+  const [got] = gateway.received;
+  assert.equal(got!.method, 'POST');
+  assert.equal(got!.headers.authorization, 'Bearer sms-key-0123456789');
+  assert.match(String(got!.headers['content-type']), /^application\/json/);
+  assert.deepEqual(got!.body, { to: '+84912345678', text });
   assert.ok(fold(text).length <= 160);
 });
 

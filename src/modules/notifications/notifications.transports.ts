@@ -1,15 +1,20 @@
-// The ways a message leaves the portal: email over SMTP, SMS through a provider (for now one that
-// writes each SMS to the log, until the SMS gateway is contracted), and a test mode that sends
-// nothing outside, for demos and CI.
+// The ways a message leaves the portal: email over SMTP, SMS through an HTTP gateway, and a test
+// mode that sends nothing outside, for demos and CI. No transport ever logs a message's text or
+// parameters (a one-time code travels in them): a log line names the channel, the template and the
+// recipient, masked.
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import { maskRecipient } from '../../domain/mask.ts';
+
+/** What a transport may say about a message in a log line: never its text. */
+export type MessageInfo = { template?: string };
 
 export interface EmailTransport {
-  send(to: string, subject: string, text: string): Promise<void>;
+  send(to: string, subject: string, text: string, info?: MessageInfo): Promise<void>;
 }
 
 export interface SmsProvider {
-  send(to: string, text: string): Promise<void>;
+  send(to: string, text: string, info?: MessageInfo): Promise<void>;
 }
 
 export type Transports = { email: EmailTransport; sms: SmsProvider };
@@ -37,12 +42,44 @@ export function createSmtpTransport(smtpUrl: string, from: string): EmailTranspo
   };
 }
 
-/** Stands in for the SMS gateway: each SMS becomes one JSON log line (`msg: "sms"`, `sms: {to, text}`). */
-export class LogSmsProvider implements SmsProvider {
-  constructor(private readonly log: Logger) {}
+/**
+ * The SMS gateway over HTTP (`SMS_URL`, `SMS_KEY`). The contract, for whoever builds or adapts the
+ * gateway:
+ *
+ *   POST $SMS_URL
+ *   Authorization: Bearer $SMS_KEY
+ *   Content-Type: application/json
+ *   {"to": "+84912345678", "text": "Một Cửa: …"}
+ *
+ * Any 2xx answer means the gateway took the message; its body is ignored. Any other status, a
+ * refused connection, a redirect or no answer within `timeoutMs` (10 s) is a failure, which the
+ * outbox retries with backoff. The error kept on the outbox row names the status or the cause,
+ * never the text. Use https: the key and the text cross the network (config.ts requires https
+ * except for a gateway on this machine).
+ */
+export class HttpSmsProvider implements SmsProvider {
+  constructor(private readonly opts: { url: string; key: string; timeoutMs?: number }) {}
 
   async send(to: string, text: string): Promise<void> {
-    this.log.info({ sms: { to, text } }, 'sms');
+    const timeoutMs = this.opts.timeoutMs ?? 10_000;
+    let res: Response;
+    try {
+      res = await fetch(this.opts.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.opts.key}`, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ to, text }),
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      const name = err instanceof Error ? err.name : '';
+      if (name === 'TimeoutError' || name === 'AbortError') throw new Error(`the SMS gateway did not answer within ${timeoutMs / 1000} s`, { cause: err });
+      const cause = err instanceof Error && err.cause instanceof Error ? ((err.cause as NodeJS.ErrnoException).code ?? err.cause.message) : String(err);
+      throw new Error(`the SMS gateway could not be reached (${cause})`, { cause: err });
+    }
+    // The body is drained, not read into the error: a gateway may echo the text back.
+    await res.body?.cancel().catch(() => undefined);
+    if (res.status < 200 || res.status > 299) throw new Error(`the SMS gateway answered ${res.status}`);
   }
 }
 
@@ -51,21 +88,22 @@ export type RecordedMessage =
   | { channel: 'sms'; to: string; text: string };
 
 /**
- * Test mode: sends nothing outside, keeps what would have gone out (the last 1,000, so a long demo
- * does not grow without bound), and logs it, so a demo user can read the code they were sent.
+ * Test mode: sends nothing outside and keeps what would have gone out in memory (the last 1,000, so
+ * a long demo does not grow without bound), for tests. The log says only that a message was
+ * written: its channel, template and masked recipient, never its text.
  */
 export class TestTransport implements Transports {
   static readonly keep = 1000;
   readonly messages: RecordedMessage[] = [];
-  readonly email: EmailTransport = { send: async (to, subject, text) => this.record({ channel: 'email', to, subject, text }) };
-  readonly sms: SmsProvider = { send: async (to, text) => this.record({ channel: 'sms', to, text }) };
+  readonly email: EmailTransport = { send: async (to, subject, text, info) => this.record({ channel: 'email', to, subject, text }, info) };
+  readonly sms: SmsProvider = { send: async (to, text, info) => this.record({ channel: 'sms', to, text }, info) };
 
   constructor(private readonly log?: Logger) {}
 
-  private record(message: RecordedMessage): void {
+  private record(message: RecordedMessage, info: MessageInfo = {}): void {
     this.messages.push(message);
     if (this.messages.length > TestTransport.keep) this.messages.shift();
-    this.log?.info({ testMessage: message }, 'message not sent (test mode)');
+    this.log?.info({ testMessage: { channel: message.channel, template: info.template ?? null, to: maskRecipient(message.to) } }, 'message written, not sent (test mode)');
   }
 }
 
@@ -74,6 +112,8 @@ export type TransportOptions = {
   mode: 'live' | 'test';
   smtpUrl: string | null;
   from: string;
+  /** The SMS gateway (HttpSmsProvider); required in live mode. */
+  sms?: { url: string; key: string; timeoutMs?: number } | null;
   log: Logger;
 };
 
@@ -84,5 +124,7 @@ export function createTransports(opts: TransportOptions): Transports & { test: T
     return { email: test.email, sms: test.sms, test };
   }
   if (!opts.smtpUrl) throw new Error('sending email needs an SMTP URL, or test mode');
-  return { email: createSmtpTransport(opts.smtpUrl, opts.from), sms: new LogSmsProvider(opts.log), test: null };
+  // There is no log-only SMS provider: in live mode an SMS goes to a real gateway or not at all.
+  if (!opts.sms) throw new Error('sending SMS needs an SMS gateway (SMS_URL), or test mode');
+  return { email: createSmtpTransport(opts.smtpUrl, opts.from), sms: new HttpSmsProvider(opts.sms), test: null };
 }

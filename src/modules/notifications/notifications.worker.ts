@@ -89,8 +89,9 @@ export class NotificationWorker {
     if (!isTemplateKey(msg.template)) throw new Error(`unknown message template ${JSON.stringify(msg.template)}`);
     if (!isLang(msg.lang)) throw new Error(`unknown message language ${JSON.stringify(msg.lang)}`);
     const rendered = render(msg.template, msg.lang, msg.params);
-    if (msg.channel === 'email') return this.opts.email.send(msg.recipient, rendered.subject, rendered.text);
-    if (msg.channel === 'sms') return this.opts.sms.send(msg.recipient, rendered.sms);
+    const info = { template: msg.template };
+    if (msg.channel === 'email') return this.opts.email.send(msg.recipient, rendered.subject, rendered.text, info);
+    if (msg.channel === 'sms') return this.opts.sms.send(msg.recipient, rendered.sms, info);
     throw new Error(`unknown channel ${JSON.stringify(msg.channel)}`);
   }
 

@@ -141,6 +141,7 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
       office.readerGrants(user);
       const row = await dossiers.visible(user, req.params.id);
       const d = await views.get(user, row.id);
+      await services.audit.recordStaffAccess(user, clock.now(), { kind: 'personal_data_read', subject: `dossier:${row.id}`, data: { read: 'dossier', page: true } });
       const [procedure, form, steps, names] = await Promise.all([
         catalog.get(d.procedureId), catalog.formDefinition(d.procedureId), workflow.steps(d.procedureId), staffNames([row.unit_id]),
       ]);
@@ -170,7 +171,7 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
         return [c, !a ? c : a.former ? format(messages(req.lang).receipt.formerly, { current: a.current, former: a.former }) : a.current] as const;
       })));
       const documents = [
-        ...(d.code && d.submittedAt ? (['01'] as const) : []),
+        ...(d.code && d.acceptedAt ? (['01'] as const) : []),
         ...formsFor({ actions: d.history.map((h) => h.action), acceptedAt: d.acceptedAt, dueAt: d.dueAt }),
       ];
       return sendPage(reply, dossierPage(pageContext(req, reply), {

@@ -139,7 +139,7 @@ test('a dossier offers exactly the actions its viewer may take now: reception on
   assert.match(view.body, /Phường Đạo Thạnh, Tỉnh Đồng Tháp \(trước đây: Phường 5, Thành phố Mỹ Tho\)/, 'an address in both forms');
   assert.match(view.body, new RegExp(`<a href="/api/v1/dossiers/${w.id}/attachments/[^"]+">anh-chup.png</a>`));
   assert.match(view.body, /PNG, 1 KB/);
-  assert.match(view.body, /Giấy tiếp nhận hồ sơ và hẹn trả kết quả \(Mẫu 01, PDF\)/);
+  assert.doesNotMatch(view.body, /Giấy tiếp nhận hồ sơ và hẹn trả kết quả \(Mẫu 01, PDF\)/, 'Form 01 comes at acceptance (Circular 03/2025/TT-VPCP)');
   assert.doesNotMatch(view.body, /Mẫu 06/, 'the process-control sheet once accepted');
 
   const auditor = await signedIn('auditor');

@@ -113,6 +113,17 @@ ${data.canIntake ? html`<p><a class="button button-secondary" role="button" href
     <a href="${queueLink({ tab: f.tab, status: '', unitId: '', procedureId: '' })}">${o.clearFilters}</a>
   </form>
 </details>
+${data.units.length ? html`<details class="filters register">
+  <summary>${o.register}</summary>
+  <p class="hint">${o.registerHint}</p>
+  <form action="/api/v1/office/register.xlsx" method="get">
+    ${data.units.length > 1 ? field(lang, { id: 'register-unit', name: 'unitId', label: o.registerUnit, type: 'select', value: f.unitId || data.units[0]!.value, options: data.units }) : html`<input type="hidden" name="unitId" value="${data.units[0]!.value}">`}
+    ${field(lang, { id: 'register-from', name: 'from', label: o.registerFrom, type: 'date' })}
+    ${field(lang, { id: 'register-to', name: 'to', label: o.registerTo, type: 'date' })}
+    <button class="button button-secondary" type="submit">${o.registerXlsx}</button>
+    <button class="button button-secondary" type="submit" formaction="/api/v1/office/register.pdf">${o.registerPdf}</button>
+  </form>
+</details>` : ''}
 ${result.items.length === 0
   ? html`<p>${o.empty}</p>`
   : html`<table class="table">

@@ -3,6 +3,7 @@ import { type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../db/connection.ts';
 import type { Database } from '../../db/schema.ts';
 import type { DossierState, Status } from '../../domain/dossier-status.ts';
+import type { Sealer } from '../../domain/sealed.ts';
 import { runningStatuses as running, tabStatuses, type QueueTab } from '../../domain/queue.ts';
 
 export { tabStatuses, type QueueTab };
@@ -74,7 +75,7 @@ function queueOrder(closed: boolean): (a: SortKeys, b: SortKeys) => number {
  * database stops after offset + limit entries instead of sorting every open dossier of a
  * province), and the lists are merged here; then the page's rows are read by id.
  */
-export async function queuePage(db: Db, f: QueueFilter, limit: number, offset: number) {
+export async function queuePage(db: Db, f: QueueFilter, limit: number, offset: number, s: Sealer) {
   const closed = f.tab === 'closed';
   const lists = await Promise.all(statusesOf(f).map((status) => {
     const q = inTab(db, { ...f, status }).select(['id', 'due_at', 'submitted_at', 'updated_at']);
@@ -92,9 +93,10 @@ export async function queuePage(db: Db, f: QueueFilter, limit: number, offset: n
     .where('id', 'in', picked)
     .execute();
   const order = new Map(picked.map((id, i) => [id, i]));
-  // The dossier JSON columns the queue shows, parsed here (docs/architecture.md).
+  // The dossier JSON columns the queue shows, parsed here (docs/architecture.md); the applicant is
+  // sealed at rest, bound to its row and column as dossiers.queries.ts sealed it.
   return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!)
-    .map((r) => ({ ...r, applicant: JSON.parse(r.applicant) as { fullName?: string }, state: JSON.parse(r.state) as DossierState }));
+    .map((r) => ({ ...r, applicant: JSON.parse(s.open(r.applicant, `dossiers.applicant/${r.id}`)) as { fullName?: string }, state: JSON.parse(r.state) as DossierState }));
 }
 
 /**

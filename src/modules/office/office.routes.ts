@@ -1,4 +1,4 @@
-// The office API (api-v1.md, "Dossiers: office side"): the queue, counter and postal intake,
+// The office API (api-v1.md, "Dossiers: office side"): the queue, the register (Form 07), counter and postal intake,
 // actions on a dossier, result documents. Every route checks the caller's roles and scope.
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
@@ -6,8 +6,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireUser } from '../../http/auth.ts';
 import { invalid } from '../../errors.ts';
 import { readUpload } from '../../http/multipart.ts';
-import { sendDocument } from '../../http/reply.ts';
-import { IdParams, Limit, Offset, StringEnum, errors } from '../../http/schemas.ts';
+import { sendDocument, sendUpload } from '../../http/reply.ts';
+import { Day, IdParams, Limit, Offset, StringEnum, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import { DossierBody, DossierView } from '../dossiers/dossiers.routes.ts';
 import type { ActionRequest } from './office.workflow.ts';
@@ -15,6 +15,7 @@ import type { DossierInput } from '../dossiers/dossiers.service.ts';
 import { intakeChannels } from '../../domain/channels.ts';
 import { queueTabs } from '../../domain/queue.ts';
 import { officeForms, type OfficeForm } from './office.forms.ts';
+import { registerPdf, registerXlsx } from './office.register.ts';
 
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
 
@@ -59,6 +60,29 @@ export function officeApiRoutes(services: Services): FastifyPluginAsync {
         return page;
       },
     );
+
+    for (const kind of ['xlsx', 'pdf'] as const) {
+      app.get(
+        `/api/v1/office/register.${kind}`,
+        {
+          schema: {
+            tags, summary: `The dossier register (Form 07 of Circular 03/2025/TT-VPCP) of a unit for a period, as ${kind.toUpperCase()}`,
+            description: 'One row per dossier the unit received (submitted) from `from` to `to` (Vietnam days, both included): code, applicant, procedure, received, due, first transfer (to whom, when), result, returned, notes. For staff whose scope covers the unit (403 otherwise); not cached.',
+            querystring: Type.Object({ unitId: Type.String({ maxLength: 100 }), from: Day, to: Day }),
+            produces: [kind === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'application/pdf'],
+            response: { ...errors(400, 401, 403) },
+          },
+        },
+        async (req, reply) => {
+          const data = await office.register(requireUser(req), req.query, req.lang);
+          const name = `so-theo-doi-ho-so-${data.unitId}-${data.from}-${data.to}.${kind}`;
+          reply.header('cache-control', 'no-store');
+          return kind === 'xlsx'
+            ? sendDocument(reply, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', await registerXlsx(req.lang, data), name)
+            : sendDocument(reply, 'application/pdf', await registerPdf(req.lang, data), name);
+        },
+      );
+    }
 
     app.post(
       '/api/v1/office/dossiers',
@@ -146,8 +170,10 @@ export function officeApiRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (req, reply) => {
-        const r = await workflow.resultFile(requireUser(req), req.params.id, req.params.n);
-        return sendDocument(reply, r.mime, r.body, `${r.code}${extensionOf(r.name)}`);
+        const user = requireUser(req);
+        const r = await workflow.resultFile(user, req.params.id, req.params.n);
+        await services.audit.recordStaffAccess(user, services.clock.now(), { kind: 'personal_data_read', subject: `dossier:${req.params.id}`, data: { read: 'result', n: req.params.n } });
+        return sendUpload(reply, r.mime, r.body, `${r.code}${extensionOf(r.name)}`);
       },
     );
   };

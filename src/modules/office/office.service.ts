@@ -17,6 +17,7 @@ import type { WorkflowService } from './office.workflow.ts';
 import type { DocumentHeader } from './office.documents.ts';
 import { officeDocuments, type OfficeForm } from './office.forms.ts';
 import * as q from './office.queries.ts';
+import { buildRegister, type RegisterData, type RegisterQuery } from './office.register.ts';
 
 
 export type QueueQuery = { tab?: string; status?: string; unitId?: string; procedureId?: string; overdue?: boolean; assignedTo?: string; limit: number; offset: number };
@@ -44,11 +45,21 @@ export class OfficeService {
     private readonly views: DossierViews,
   ) {}
 
+  /** What opens a dossier's sealed personal columns (the engine's: one DATA_KEY for every reader). */
+  get sealer() {
+    return this.dossiers.sealer;
+  }
+
   /** The grants of a user that read dossiers; 403 for anyone with none (citizens, outreach). */
   readerGrants(user: SessionUser): Grant[] {
     const grants = user.roles.filter((r) => dossierReaders.has(r.role));
     if (!grants.length) fail('forbidden');
     return grants;
+  }
+
+  /** Form 07, the register of the dossiers a unit received in a period, for staff whose scope covers the unit (office.register.ts). */
+  register(user: SessionUser, query: RegisterQuery, lang: Lang): Promise<RegisterData> {
+    return buildRegister({ db: this.db, catalog: this.catalog, sealer: this.dossiers.sealer }, this.readerGrants(user), query, lang);
   }
 
   /** The units whose dossiers the user may see. */
@@ -83,7 +94,7 @@ export class OfficeService {
     const filter: q.QueueFilter = { ...base, tab, status: query.status };
     const counts = await q.queueCounts(this.db, base);
     const [rows, total] = await Promise.all([
-      q.queuePage(this.db, filter, query.limit, query.offset),
+      q.queuePage(this.db, filter, query.limit, query.offset, this.dossiers.sealer),
       // Without a status filter an open tab's size is already among the counts.
       tab !== 'closed' && !query.status ? Promise.resolve(counts[tab]) : q.countInTab(this.db, filter),
     ]);

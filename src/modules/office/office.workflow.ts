@@ -65,7 +65,10 @@ export class WorkflowService {
     const channel = input.channel;
     if (!isIntakeChannel(channel)) throw invalid({ channel: { key: 'notAllowed', params: { allowed: intakeChannels.join(', ') } } });
     const { procedure, unitId } = this.dossiers.procedureAndUnit(input);
-    const role = user.roles.find((r) => (r.role === 'reception' || (channel === 'postal' && r.role === 'postal')) && this.dossiers.covers(r, unitId));
+    // A dossier that came by post is recorded as taken in by the postal role when the officer holds
+    // it over the unit (whatever order the roles were granted in); otherwise by reception.
+    const over = (name: 'reception' | 'postal') => user.roles.find((r) => r.role === name && this.dossiers.covers(r, unitId));
+    const role = (channel === 'postal' ? over('postal') : undefined) ?? over('reception');
     if (!role) {
       // Staff who may read the unit's dossiers learn they may not do this; anyone else, that the unit is not theirs.
       fail('forbidden');
@@ -91,8 +94,11 @@ export class WorkflowService {
 
   /** What acceptance sets: the intake time, and the due time from the procedure's processing time under the unit's calendar. */
   private async acceptance(row: DossierRecord, now: Date, db: Db = this.db): Promise<Partial<DossierRecord>> {
-    const hours = Math.round((this.catalog.find(row.procedure_id)?.processingDays ?? 0) * 8);
-    return { accepted_at: now.toISOString(), processing_hours: hours, due_at: (await this.calendar.dueAt(row.unit_id, now, hours, db)).toISOString() };
+    const procedure = this.catalog.find(row.procedure_id);
+    const hours = Math.round((procedure?.processingDays ?? 0) * 8);
+    // Working days, or calendar days where the procedure's processing time says so (docs/domain.md §4.4).
+    const due = await this.calendar.dueAt(row.unit_id, now, hours, db, procedure?.processingDayKind ?? 'working');
+    return { accepted_at: now.toISOString(), processing_hours: hours, due_at: due.toISOString() };
   }
 
   /** An officer's action on a dossier in their scope (api-v1.md): 404 outside it, 403 for a role that may not, 409 in a state that does not allow it. */

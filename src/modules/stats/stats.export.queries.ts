@@ -3,6 +3,7 @@
 // a list for staff that reads the dossiers table.
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.ts';
+import type { Sealer } from '../../domain/sealed.ts';
 
 export type UnitSumFilter = { from: string; to: string; unitIds: readonly string[] | 'all'; level?: string; field?: string };
 
@@ -68,7 +69,7 @@ export type ListFilter = {
   hiStart: string;
 };
 
-export async function listCandidates(db: Db, f: ListFilter) {
+export async function listCandidates(db: Db, f: ListFilter, s: Sealer) {
   const settled = sql<string | null>`coalesce(dossiers.resolved_at, case when dossiers.status = 'withdrawn' then dossiers.updated_at end)`;
   let q = db
     .selectFrom('dossiers')
@@ -93,5 +94,6 @@ export async function listCandidates(db: Db, f: ListFilter) {
   }
   const rows = await q.orderBy('accepted_at').orderBy('id').execute();
   // The applicant's name is the one personal field a list shows; the rest of the JSON stays here.
-  return rows.map(({ applicant, ...r }) => ({ ...r, applicantName: (JSON.parse(applicant) as { fullName?: string }).fullName ?? '' }));
+  // It is sealed at rest (bound to its row and column as dossiers.queries.ts sealed it).
+  return rows.map(({ applicant, ...r }) => ({ ...r, applicantName: (JSON.parse(s.open(applicant, `dossiers.applicant/${r.id}`)) as { fullName?: string }).fullName ?? '' }));
 }

@@ -108,7 +108,12 @@ export function statsExportRoutes(services: Services): FastifyPluginAsync {
         async (req, reply) => {
           const { lang: asked, ...query } = req.query;
           const lang: Lang = asked ?? req.lang;
-          const list = await exports.dossierList(requireUser(req), query);
+          const user = requireUser(req);
+          const list = await exports.dossierList(user, query);
+          // An export with personal data is recorded: who, which list, how many rows (never the rows).
+          await services.audit.recordStaffAccess(user, services.clock.now(), {
+            kind: 'personal_data_export', subject: `export:dossiers.${ext}`, data: { column: list.column, from: list.from, to: list.to, unitId: list.unitId ?? null, level: list.level ?? null, field: list.field ?? null, rows: list.items.length },
+          });
           const bytes = ext === 'xlsx' ? await exports.listXlsx(list, lang) : exports.listCsv(list, lang);
           reply.header('cache-control', 'private, no-store');
           return download(reply, ext === 'xlsx' ? xlsxType : csvType, bytes, exports.fileName(lang, 'list', list, ext));

@@ -183,7 +183,7 @@ export class StatsExportService {
     const candidates = await q.listCandidates(this.db, {
       unitIds, level: query.level, field: query.field, kind: columnKind[column],
       lo: `${addDays(from, -1)}T00:00:00.000Z`, hi: `${addDays(to, 1)}T00:00:00.000Z`, hiStart: `${from}T00:00:00.000Z`, loEnd: `${to}T00:00:00.000Z`,
-    });
+    }, this.office.sealer);
     const items: ListedDossier[] = candidates
       .filter((r) => columnsOf(r, from, to).includes(column))
       .map((r) => ({
