@@ -87,7 +87,7 @@ export function createServices(handle: DbHandle, clock: Clock, { storage, upload
   const catalog = new CatalogService(handle.db, units, clock, (query) => {
     recordMiss(handle.db, query, clock.now().toISOString()).catch((err) => log?.warn({ err }, 'could not record a search miss'));
   });
-  const accounts = new AccountsService(handle.db, units, clock, outbox, keys.audit, new SecondFactor(handle.db, clock, () => [keys.data, ...keys.previousData], keys.audit), sessionLimits);
+  const accounts = new AccountsService(handle.db, units, clock, outbox, keys.audit, new SecondFactor(handle.db, clock, sealer, keys.audit), sessionLimits);
   const accountsAdmin = new AccountsAdminService(handle.db, units, accounts, clock, keys.audit);
   const calendar = new CalendarService(handle.db, clock, keys.audit);
   const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, calendar.forDossiers(), publicUrl, keys.audit, sealer);

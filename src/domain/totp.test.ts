@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base32Decode, base32Encode, hotp, matchTotp, otpauthUri, seal, stepAt, totp, unseal } from './totp.ts';
+import { base32Decode, base32Encode, hotp, matchTotp, otpauthUri, stepAt, totp } from './totp.ts';
+import { AesSealer, SealError } from './sealed.ts';
 
 // RFC 6238 Appendix B: the SHA-1 seed is the ASCII string "12345678901234567890".
 const seed = Buffer.from('12345678901234567890');
@@ -55,14 +56,14 @@ test('the otpauth URI names the issuer and account and carries the base32 secret
 });
 
 test('a sealed secret opens only with its key and its context, and not once tampered with', () => {
+  // The secret is kept as dossiers' personal data is: AES-256-GCM under DATA_KEY, bound to its account.
   const key = Buffer.alloc(32, 1);
-  const sealed = seal(key, seed, 'totp:u1');
+  const sealed = new AesSealer(key).seal(seed.toString('base64url'), 'totp:u1');
   assert.ok(!sealed.includes(base32Encode(seed)) && !sealed.includes(seed.toString('base64url')));
-  assert.deepEqual(unseal([key], sealed, 'totp:u1'), seed);
-  assert.deepEqual(unseal([Buffer.alloc(32, 2), key], sealed, 'totp:u1'), seed, 'an earlier key still opens it');
-  assert.equal(unseal([Buffer.alloc(32, 2)], sealed, 'totp:u1'), null);
-  assert.equal(unseal([key], sealed, 'totp:u2'), null);
-  const parts = sealed.split('.');
-  parts[3] = Buffer.from('x'.repeat(20)).toString('base64url');
-  assert.equal(unseal([key], parts.join('.'), 'totp:u1'), null);
+  assert.deepEqual(Buffer.from(new AesSealer(key).open(sealed, 'totp:u1'), 'base64url'), seed);
+  assert.deepEqual(Buffer.from(new AesSealer(Buffer.alloc(32, 2), [key]).open(sealed, 'totp:u1'), 'base64url'), seed, 'an earlier key still opens it');
+  assert.throws(() => new AesSealer(Buffer.alloc(32, 2)).open(sealed, 'totp:u1'), SealError);
+  assert.throws(() => new AesSealer(key).open(sealed, 'totp:u2'), SealError);
+  const tampered = sealed.slice(0, -8) + (sealed.endsWith('AAAAAAAA') ? 'BBBBBBBB' : 'AAAAAAAA');
+  assert.throws(() => new AesSealer(key).open(tampered, 'totp:u1'), SealError);
 });

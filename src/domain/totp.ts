@@ -1,9 +1,8 @@
 // Time-based one-time passwords (RFC 6238 over RFC 4226 HOTP): HMAC-SHA-1, 6 digits, 30-second
 // steps, one step either side accepted for clock drift. Base32 (RFC 4648) for the secret people
-// type into their authenticator app, and a small AES-256-GCM seal for keeping the secret at rest
-// (no general field-encryption helper existed in src/domain when this was written). Pure: time
-// and keys are passed in.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+// type into their authenticator app. The secret is kept sealed by src/domain/sealed.ts, like
+// dossiers' personal data. Pure: time is passed in.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const totpRules = { digits: 6, stepSeconds: 30, window: 1, secretBytes: 20 } as const;
 
@@ -91,30 +90,4 @@ export function otpauthUri(secret: Uint8Array, issuer: string, account: string):
   const label = `${encodeURIComponent(issuer)}:${encodeURIComponent(account)}`;
   const params = new URLSearchParams({ secret: base32Encode(secret), issuer, algorithm: 'SHA1', digits: String(totpRules.digits), period: String(totpRules.stepSeconds) });
   return `otpauth://totp/${label}?${params.toString()}`;
-}
-
-/** AES-256-GCM: `v1.<iv>.<tag>.<ciphertext>` in base64url. `context` binds it to its owner. */
-export function seal(key: Buffer, plain: Buffer, context: string): string {
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', key, iv);
-  c.setAAD(Buffer.from(context));
-  const body = Buffer.concat([c.update(plain), c.final()]);
-  return ['v1', iv, c.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
-}
-
-/** Opens a seal with the first key that fits (current, then earlier ones), or null. */
-export function unseal(keys: Buffer[], sealed: string, context: string): Buffer | null {
-  const [v, iv, tag, body] = sealed.split('.');
-  if (v !== 'v1' || !iv || !tag || body === undefined) return null;
-  for (const key of keys) {
-    try {
-      const d = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-      d.setAAD(Buffer.from(context));
-      d.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]);
-    } catch {
-      // the next key
-    }
-  }
-  return null;
 }

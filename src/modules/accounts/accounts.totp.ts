@@ -6,7 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
 import { secondFactorRules } from '../../domain/accounts.ts';
 import type { Clock } from '../../domain/time.ts';
-import { base32Encode, matchTotp, newTotpSecret, otpauthUri, seal, unseal } from '../../domain/totp.ts';
+import { base32Encode, matchTotp, newTotpSecret, otpauthUri } from '../../domain/totp.ts';
+import type { Sealer } from '../../domain/sealed.ts';
 import { fail, invalid } from '../../errors.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import * as sq from './accounts.security.queries.ts';
@@ -23,11 +24,15 @@ export class SecondFactor {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    /** DATA_KEY first, then earlier data keys still able to open old seals. */
-    private readonly dataKeys: () => Buffer[],
+    /** Seals the secret under DATA_KEY (AES-256-GCM, bound to its account), as dossiers' personal data is. */
+    private readonly sealer: Sealer,
     private readonly auditKey: Buffer,
     private readonly issuer = 'Một Cửa',
   ) {}
+
+  private secretOf(userId: string, stored: string): Buffer {
+    return Buffer.from(this.sealer.open(stored, context(userId)), 'base64url');
+  }
 
   /** Whether the account has the second factor on, and which of its roles require it. */
   async status(userId: string): Promise<{ enabled: boolean; requiredBy: string[] }> {
@@ -40,10 +45,10 @@ export class SecondFactor {
     const row = await sq.userSecurity(this.db, userId);
     if (!row) fail('not_found');
     if (row.totp_enabled_at) fail('conflict');
-    let secret = row.totp_secret ? unseal(this.dataKeys(), row.totp_secret, context(userId)) : null;
+    let secret = row.totp_secret ? this.secretOf(userId, row.totp_secret) : null;
     if (!secret) {
       secret = newTotpSecret();
-      await sq.setTotpSecret(this.db, userId, seal(this.dataKeys()[0]!, secret, context(userId)));
+      await sq.setTotpSecret(this.db, userId, this.sealer.seal(secret.toString('base64url'), context(userId)));
     }
     return { secret: base32Encode(secret), uri: otpauthUri(secret, this.issuer, row.username) };
   }
@@ -77,7 +82,7 @@ export class SecondFactor {
   async check(userId: string, code: string): Promise<void> {
     if (!(await sq.countTotpTry(this.db, userId, maxTotpFailures))) fail('rate_limited');
     const row = await sq.userSecurity(this.db, userId);
-    const secret = row?.totp_secret ? unseal(this.dataKeys(), row.totp_secret, context(userId)) : null;
+    const secret = row?.totp_secret ? this.secretOf(userId, row.totp_secret) : null;
     const step = secret ? matchTotp(secret, String(code ?? ''), this.clock.now(), row!.totp_last_step) : null;
     if (step === null || !(await sq.useTotpStep(this.db, userId, step))) throw invalid({ otp: { key: 'badOtp' } });
     await sq.resetTotpTries(this.db, userId);
