@@ -178,8 +178,11 @@ async function run(argv: string[]): Promise<void> {
     case 'keys': {
       const [sub] = rest;
       if (sub !== 'rotate') throw new UsageError('keys: the only subcommand is "rotate"');
-      const r = await withDatabase((_h, services) => services.dossiers.resealAll((seen, changed) => console.error(`keys rotate: ${seen} dossiers read, ${changed} re-sealed`), 500));
-      console.log(`Personal data re-sealed under the current DATA_KEY: ${r.changed} of ${r.seen} dossiers changed. PREVIOUS_DATA_KEYS may now be removed.`);
+      const [r, s] = await withDatabase(async (_h, services) => [
+        await services.dossiers.resealAll((seen, changed) => console.error(`keys rotate: ${seen} dossiers read, ${changed} re-sealed`), 500),
+        await services.accounts.secondFactor.resealAll(),
+      ] as const);
+      console.log(`Personal data re-sealed under the current DATA_KEY: ${r.changed} of ${r.seen} dossiers changed, ${s.changed} of ${s.seen} second-factor secrets. PREVIOUS_DATA_KEYS may now be removed.`);
       return;
     }
     case undefined:

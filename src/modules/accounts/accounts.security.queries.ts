@@ -45,6 +45,18 @@ export async function setTotpSecret(db: Db, userId: string, sealed: string): Pro
   await db.updateTable('users').set({ totp_secret: sealed, totp_enabled_at: null, totp_last_step: null, totp_failures: 0 }).where('id', '=', userId).execute();
 }
 
+/** Every stored second-factor secret, for re-sealing under a new DATA_KEY. */
+export async function totpSecrets(db: Db): Promise<Array<{ id: string; sealed: string }>> {
+  const rows = await db.selectFrom('users').select(['id', 'totp_secret']).where('totp_secret', 'is not', null).execute();
+  return rows.map((r) => ({ id: r.id, sealed: r.totp_secret! }));
+}
+
+/** Replaces a secret's seal, only if nobody changed it since it was read; the factor's state is kept. */
+export async function resealTotpSecret(db: Db, userId: string, from: string, to: string): Promise<boolean> {
+  const r = await db.updateTable('users').set({ totp_secret: to }).where('id', '=', userId).where('totp_secret', '=', from).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export async function enableTotp(db: Db, userId: string, at: string): Promise<void> {
   await db.updateTable('users').set({ totp_enabled_at: at }).where('id', '=', userId).execute();
 }

@@ -277,3 +277,20 @@ test('a role that requires the second factor sends its holder to set it up right
     await ctx.services.accountsAdmin.setRolePolicy(null, 'postal', false);
   }
 });
+
+test('keys rotate re-seals second-factor secrets: after it, the new DATA_KEY alone opens them and codes still work', async () => {
+  const { SecondFactor } = await import('./accounts.totp.ts');
+  const { AesSealer } = await import('../../domain/sealed.ts');
+  const oldKey = Buffer.alloc(32, 21);
+  const newKey = Buffer.alloc(32, 22);
+  const staff = await signedInStaff(ctx, 'approver', unit);
+  const before = new SecondFactor(ctx.handle.db, ctx.clock, new AesSealer(oldKey), Buffer.alloc(32, 9));
+  const { secret } = await before.beginSetup(staff.user.id);
+  const rotating = new SecondFactor(ctx.handle.db, ctx.clock, new AesSealer(newKey, [oldKey, ctx.services.keys.data]), Buffer.alloc(32, 9));
+  const first = await rotating.resealAll();
+  assert.ok(first.changed >= 1 && first.seen >= first.changed, JSON.stringify(first));
+  assert.deepEqual(await rotating.resealAll(), { seen: first.seen, changed: 0 }, 'a second run changes nothing');
+  const after = new SecondFactor(ctx.handle.db, ctx.clock, new AesSealer(newKey), Buffer.alloc(32, 9));
+  assert.equal((await after.beginSetup(staff.user.id)).secret, secret, 'the new key alone opens the same secret');
+  await after.check(staff.user.id, totp(base32Decode(secret), ctx.clock.now()));
+});

@@ -30,6 +30,18 @@ export class SecondFactor {
     private readonly issuer = 'Một Cửa',
   ) {}
 
+  /** Re-seals every secret not sealed under the current DATA_KEY (`motcua keys rotate`). */
+  async resealAll(): Promise<{ seen: number; changed: number }> {
+    const rows = await sq.totpSecrets(this.db);
+    let changed = 0;
+    for (const r of rows) {
+      if (!this.sealer.stale(r.sealed)) continue;
+      const fresh = this.sealer.seal(this.sealer.open(r.sealed, context(r.id)), context(r.id));
+      if (await sq.resealTotpSecret(this.db, r.id, r.sealed, fresh)) changed++;
+    }
+    return { seen: rows.length, changed };
+  }
+
   private secretOf(userId: string, stored: string): Buffer {
     return Buffer.from(this.sealer.open(stored, context(userId)), 'base64url');
   }
