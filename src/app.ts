@@ -33,6 +33,7 @@ import { catalogPageRoutes } from './modules/catalog/catalog.pages.routes.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { accountsPageRoutes } from './modules/accounts/accounts.pages.routes.ts';
 import { dossiersRoutes } from './modules/dossiers/dossiers.routes.ts';
+import { dossiersPageRoutes } from './modules/dossiers/dossiers.pages.routes.ts';
 import { authenticate, secondFactorGate } from './http/auth.ts';
 import { cookieName, secureCookiesFor, setCookie } from './http/cookies.ts';
 import { accountsAdminPageRoutes, totpSetupPath, totpSetupAllowed } from './modules/accounts/accounts.admin.pages.routes.ts';
@@ -152,6 +153,7 @@ export async function buildApp({ services, logger, publicUrl, trustProxy = false
   await app.register(accountsAdminPageRoutes(services));
   await app.register(accountsSecurityRoutes(services));
   await app.register(dossiersRoutes(services));
+  await app.register(dossiersPageRoutes(services));
   await app.register(unitsRoutes(services));
   await app.register(catalogRoutes(services));
   await app.register(catalogPageRoutes(services));
