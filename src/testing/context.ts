@@ -59,6 +59,13 @@ export async function freshDatabase(): Promise<DbHandle> {
  * sign-in and no idle limit, for staff and citizens alike. The real limits (src/domain/accounts.ts:
  * staff 30 idle minutes, 12 hours) are tested by passing `sessionLimits` from there.
  */
+/** For property tests whose random histories run for months on one sign-in. */
+export const longSessions: SessionLimits = {
+  staff: { idleSeconds: 0, absoluteSeconds: 400 * 86400 },
+  citizen: { idleSeconds: 0, absoluteSeconds: 400 * 86400 },
+  touchSeconds: 60,
+};
+
 export const timeTravelSessions: SessionLimits = {
   staff: { idleSeconds: 0, absoluteSeconds: 30 * 86400 },
   citizen: { idleSeconds: 0, absoluteSeconds: 30 * 86400 },

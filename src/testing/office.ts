@@ -9,8 +9,8 @@ export type Officer = Awaited<ReturnType<typeof signedInStaff>>;
 export type Desk = { reception: Officer; specialist: Officer; approver: Officer; clerk: Officer; postal: Officer };
 
 /** A test file's world: a fresh app and database, and a desk of officers at the commune. */
-export async function openDesk(): Promise<{ ctx: TestContext; desk: Desk }> {
-  const ctx = await createTestContext();
+export async function openDesk(opts?: Parameters<typeof createTestContext>[0]): Promise<{ ctx: TestContext; desk: Desk }> {
+  const ctx = await createTestContext(opts);
   return { ctx, desk: await deskAt(ctx) };
 }
 

@@ -6,14 +6,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { actions, allowedActions, replay, terminalStatuses, type Action, type Status } from '../../domain/dossier-status.ts';
 import type { Role } from '../../domain/roles.ts';
-import type { TestContext } from '../../testing/context.ts';
+import { longSessions, type TestContext } from '../../testing/context.ts';
 import { signedInStaff } from '../../testing/fixtures.ts';
 import { act, attachResult, counterDossier, onlineDossier, type Desk, type Officer, openDesk } from '../../testing/office.ts';
 import { tinyPdf } from '../../testing/uploads.ts';
 
 let ctx: TestContext;
 let desk: Desk;
-before(async () => ({ ctx, desk } = await openDesk()));
+// Random histories run for weeks on one sign-in: sessions here outlive them (their limits have tests of their own).
+before(async () => ({ ctx, desk } = await openDesk({ sessionLimits: longSessions })));
 after(() => ctx.close());
 
 const roleOf = (o: { user: { roles: Array<{ role: string }> } }) => o.user.roles[0]!.role as Role;

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { actions, allowedActions, type Action } from '../../domain/dossier-status.ts';
 import { settlement } from '../../domain/stats.ts';
-import type { TestContext } from '../../testing/context.ts';
+import { longSessions, type TestContext } from '../../testing/context.ts';
 import { act, attachResult, counterDossier, must, onlineDossier, type Desk, type Officer, openDesk } from '../../testing/office.ts';
 import { signedInStaff } from '../../testing/fixtures.ts';
 import { tinyPdf } from '../../testing/uploads.ts';
@@ -12,7 +12,8 @@ import { allDaily, allDailyByLevel } from './stats.queries.ts';
 
 let ctx: TestContext;
 let desk: Desk;
-before(async () => ({ ctx, desk } = await openDesk()));
+// Random histories run for weeks on one sign-in: sessions here outlive them (their limits have tests of their own).
+before(async () => ({ ctx, desk } = await openDesk({ sessionLimits: longSessions })));
 after(() => ctx.close());
 
 const at = (iso: string) => ctx.clock.set(iso);
