@@ -17,6 +17,7 @@ import * as m0013 from './migrations/0013_encryption.ts';
 import * as m0014 from './migrations/0014_audit_anchor.ts';
 import * as m0015 from './migrations/0015_privacy.ts';
 import * as m0016 from './migrations/0016_deadlines.ts';
+import * as m0017 from './migrations/0017_national.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0014_audit_anchor': m0014,
   '0015_privacy': m0015,
   '0016_deadlines': m0016,
+  '0017_national': m0017,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -26,6 +26,8 @@ export interface UnitTable {
   agency_name_en: string | null;
   area_code: string | null;
   sort_order: number;
+  /** The electronic agency identifier (mã định danh, NNN.NN.NN.XNN) dossier codes start with; null: none yet, no codes. */
+  identifier: string | null;
 }
 
 export interface FieldTable {
@@ -186,6 +188,7 @@ export interface Database {
   unit_calendar_settings: UnitCalendarSettingsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  sync_events: SyncEventTable;
 }
 
 /** A consent to the privacy notice (Decree 13/2023): who, which notice version, when, for what. */
@@ -328,6 +331,10 @@ export interface DossierTable {
   applicant_id_hash: string | null;
   applicant_phone_hash: string | null;
   applicant_email_hash: string | null;
+  /** The desk that received the dossier (Decree 118/2025: not bound to the administrative boundary); unit_id is the competent unit. */
+  receiving_unit_id: string | null;
+  /** The date an open supplement request asks for the documents by; null: none set. */
+  supplement_due_at: string | null;
 }
 
 /** Steps a dossier goes through after intake: the role, the unit (null: the intake unit), and the share of the processing time. */
@@ -353,8 +360,10 @@ export interface StatsDailyLevelTable {
 /** An applicant's rating of a dossier once its result was returned: one per dossier. */
 export interface RatingTable {
   dossier_id: string;
-  /** 1 (rất không hài lòng) to 5 (rất hài lòng). */
+  /** 1 (rất không hài lòng) to 5 (rất hài lòng): the scale before issue 11. */
   score: number;
+  /** The national three-level scale: very_satisfied, satisfied, dissatisfied (older scores mapped). */
+  satisfaction: string | null;
   comment: string | null;
   created_at: string;
 }
@@ -514,4 +523,21 @@ export interface UnitCalendarSettingsTable {
   same_day_cutoff: string | null;
   /** JSON working hours of the desk, which never count for deadlines; null: the default calendar's, else the working hours. */
   reception_hours: string | null;
+}
+
+/** The national sync's outbox: one event per change of a dossier, sent in `seq` order per dossier (docs/national-sync.md). */
+export interface SyncEventTable {
+  id: string;
+  dossier_id: string;
+  seq: number;
+  payload: string;
+  /** `pending` or `sent`. */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  claimed_until: string | null;
+  last_error: string | null;
+  last_attempt_at: string | null;
+  created_at: string;
+  sent_at: string | null;
 }

@@ -36,6 +36,7 @@ export async function loadOrganisation(db: Db): Promise<number> {
       agency_name_en: u.agency_name_en ?? null,
       area_code: territorial ? u.short_code : null,
       sort_order: i,
+      identifier: null,
     };
   });
   await db.deleteFrom('units').execute();

@@ -148,7 +148,7 @@ export async function seedSyntheticDossiers(db: Db, total: number, opts: Synthet
       const code = dossierCode(unit.code, day, counter);
       const stamp = submitted.toISOString();
       dossiers.push({
-        id, code, tracking_key: null, procedure_id: p.id, procedure_version: p.version, unit_id: unit.id, channel,
+        id, code, tracking_key: null, procedure_id: p.id, procedure_version: p.version, unit_id: unit.id, receiving_unit_id: unit.id, supplement_due_at: null, channel,
         status: state.status, status_code: statuses[state.status], owner_id: null,
         applicant: JSON.stringify({ fullName: 'Người nộp thử nghiệm' }), form: '{}', delivery: JSON.stringify({ method: channel === 'postal' ? 'postal' : 'counter' }),
         // A placeholder name and no contact details: nothing personal to seal (`motcua keys rotate` seals it anyway).

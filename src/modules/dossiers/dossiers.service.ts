@@ -264,6 +264,7 @@ export class DossiersService {
       ...fields, code: null, tracking_key: null, status: d.to, status_code: statuses[d.to], state: d.next, practice: 0,
       submitted_at: null, accepted_at: null, due_at: null, resolved_at: null, returned_at: null, created_at: at, updated_at: at, revision: 0,
       assignee_id: null, paused_at: null, new_due_at: null, processing_hours: null, reminded_on: null,
+      receiving_unit_id: fields.unit_id, supplement_due_at: null,
     };
     await q.insertDossier(tx, row, this.sealer);
     await q.appendAction(tx, { id: randomUUID(), dossier_id: row.id, at, action: 'create', actor_id: by.userId, actor_role: by.actor, from_status: null, to_status: d.to, note: null, data: by.data ?? {} });

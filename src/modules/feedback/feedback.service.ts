@@ -50,7 +50,7 @@ export class FeedbackService {
     if (await q.findRating(this.db, row.id)) fail('already_rated');
     const now = this.clock.now();
     await this.db.transaction().execute(async (tx) => {
-      await q.insertRating(tx, { dossier_id: row.id, score, comment: comment || null, created_at: now.toISOString() });
+      await q.insertRating(tx, { dossier_id: row.id, score, satisfaction: score >= 5 ? 'very_satisfied' : score >= 3 ? 'satisfied' : 'dissatisfied', comment: comment || null, created_at: now.toISOString() });
       await recordRating(tx, row, score as 1 | 2 | 3 | 4 | 5, now);
     });
     return { dossierId: row.id, score, comment: comment || null };
