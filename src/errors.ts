@@ -31,6 +31,8 @@ export const errorStatus = {
   already_rated: 409,
   apology_too_late: 409,
   no_next_step: 409,
+  unit_without_identifier: 409,
+  national_code_taken: 409,
   too_large: 413,
   file_too_large: 413,
   dossier_files_too_large: 413,
@@ -47,15 +49,25 @@ export type FieldErrorCode = keyof Messages['fieldErrors'];
 /** A field's problem: a message key and its parameters, turned into words in the user's language. */
 export type FieldProblem = { key: FieldErrorCode; params?: Record<string, string | number> };
 
+/** What an error may carry beside its code. */
+export type ErrorExtra = {
+  fields?: Record<string, FieldProblem>;
+  retryAfter?: number;
+  /** Values for the `{name}` placeholders of the code's message (e.g. the unit it names). */
+  params?: Record<string, string | number>;
+};
+
 export class AppError extends Error {
   readonly fields?: Record<string, FieldProblem>;
   /** Seconds until the caller may try again (429). */
   readonly retryAfter?: number;
+  readonly params?: Record<string, string | number>;
 
-  constructor(readonly code: ErrorCode, extra: { fields?: Record<string, FieldProblem>; retryAfter?: number } = {}) {
+  constructor(readonly code: ErrorCode, extra: ErrorExtra = {}) {
     super(code);
     this.fields = extra.fields;
     this.retryAfter = extra.retryAfter;
+    this.params = extra.params;
   }
 
   /** The HTTP status the code is answered with (the table above); pages use it to tell a caller's mistake from a fault. */
@@ -69,7 +81,7 @@ export function isErrorCode(code: unknown): code is ErrorCode {
 }
 
 /** Fails with a code; the HTTP layer decides what the caller sees. */
-export function fail(code: ErrorCode, extra?: { fields?: Record<string, FieldProblem>; retryAfter?: number }): never {
+export function fail(code: ErrorCode, extra?: ErrorExtra): never {
   throw new AppError(code, extra);
 }
 

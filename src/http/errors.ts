@@ -9,7 +9,7 @@ void worded;
 
 export function errorBody(lang: Lang, e: AppError): { error: { code: string; message: string; fields?: Record<string, string> } } {
   const m = messages(lang);
-  const body: { code: string; message: string; fields?: Record<string, string> } = { code: e.code, message: m.errors[e.code] };
+  const body: { code: string; message: string; fields?: Record<string, string> } = { code: e.code, message: format(m.errors[e.code], e.params ?? {}) };
   if (e.fields) {
     body.fields = Object.fromEntries(Object.entries(e.fields).map(([k, p]) => [k, format(m.fieldErrors[p.key], p.params ?? {})]));
   }

@@ -1,6 +1,8 @@
-// Loads the organisation (Tiền Giang, 2017) and the national administrative-area lists.
+// Loads the organisation (Tiền Giang, 2017) with each unit's electronic agency identifier, and the
+// national administrative-area lists.
 import type { Db } from '../db/connection.ts';
 import type { UnitTable } from '../db/schema.ts';
+import { isAgencyIdentifier } from '../domain/dossier-code.ts';
 import { unitKinds, type UnitKind } from '../domain/units.ts';
 import { insertInChunks } from './files.ts';
 import { readReference } from '../reference.ts';
@@ -13,9 +15,34 @@ type OrgFile = {
   }>;
 };
 
+/** Identifiers keyed by unit id; `synthetic` unless the identifier is the one really issued (docs/data.md). */
+type IdentifierFile = { units: Record<string, { identifier: string; synthetic?: boolean }> };
+
+/**
+ * The units' electronic agency identifiers (mã định danh, Decision 20/2020/QĐ-TTg), checked: each
+ * for a unit of the organisation, well formed (NNN.NN.NN.XNN), and none given twice. A unit not in
+ * the file has none, and cannot issue dossier codes until it gets one.
+ */
+export function agencyIdentifiers(unitIds: Set<string>): Map<string, string> {
+  const name = 'org/agency-identifiers.json';
+  const file = readReference<IdentifierFile>(name);
+  const byUnit = new Map<string, string>();
+  const seen = new Map<string, string>();
+  for (const [unitId, entry] of Object.entries(file.units ?? {})) {
+    if (!unitIds.has(unitId)) throw new Error(`reference data ${name}: unknown unit ${unitId}`);
+    if (!isAgencyIdentifier(entry?.identifier)) throw new Error(`reference data ${name}: unit ${unitId}: not an identifier of the form NNN.NN.NN.XNN: ${String(entry?.identifier)}`);
+    const other = seen.get(entry.identifier);
+    if (other) throw new Error(`reference data ${name}: unit ${unitId}: identifier ${entry.identifier} is already ${other}'s`);
+    seen.set(entry.identifier, unitId);
+    byUnit.set(unitId, entry.identifier);
+  }
+  return byUnit;
+}
+
 export async function loadOrganisation(db: Db): Promise<number> {
   const file = readReference<OrgFile>('org/tien-giang-2017-org-units.json');
   const ids = new Set(file.units.map((u) => u.id));
+  const identifiers = agencyIdentifiers(ids);
   const rows: UnitTable[] = file.units.map((u, i) => {
     if (!unitKinds.includes(u.kind as UnitKind)) throw new Error(`unit ${u.id}: unknown kind ${u.kind}`);
     if (u.parent_id !== null && !ids.has(u.parent_id)) throw new Error(`unit ${u.id}: unknown parent ${u.parent_id}`);
@@ -36,7 +63,7 @@ export async function loadOrganisation(db: Db): Promise<number> {
       agency_name_en: u.agency_name_en ?? null,
       area_code: territorial ? u.short_code : null,
       sort_order: i,
-      identifier: null,
+      identifier: identifiers.get(u.id) ?? null,
     };
   });
   await db.deleteFrom('units').execute();

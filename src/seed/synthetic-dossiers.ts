@@ -1,14 +1,15 @@
 // Scale data for benchmarks and the statistics: N dossiers over the past three years, spread over the
 // catalogue's procedures (by popularity) and their units, on every channel, at every stage. Each
 // has a consistent action log (replayed through the rule table, so its stored state is the log's),
-// a code from its unit's daily counter, and due times from the working calendar. Synthetic
+// a code from its unit's daily counter ({identifier}-{YYMMDD}-{NNNN}; units without an electronic
+// agency identifier issue no codes, so they get no dossiers), and due times from the working calendar. Synthetic
 // dossiers carry no audit entries: they never happened.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.ts';
 import type { DossierActionTable, DossierTable } from '../db/schema.ts';
 import { dayException, dueAt, isWorkingDay, type Calendar } from '../domain/calendar.ts';
-import { dossierCode } from '../domain/dossier-code.ts';
+import { dossierCode, isAgencyIdentifier } from '../domain/dossier-code.ts';
 import { replay, statuses, type Action, type Actor, type Status } from '../domain/dossier-status.ts';
 import { vietnamDay } from '../domain/time.ts';
 import { mulberry32 } from './synthetic.ts';
@@ -16,7 +17,7 @@ import { rebuildStatusCounts } from '../modules/dossiers/dossiers.queries.ts';
 import { rebuildStats } from '../modules/stats/stats.service.ts';
 
 type Procedure = { id: string; processingHours: number; unitIds: string[]; popularity: number; version: number };
-type Unit = { id: string; code: string };
+type Unit = { id: string; identifier: string | null };
 
 export type SyntheticDossierOptions = {
   now: Date;
@@ -53,8 +54,10 @@ export async function seedSyntheticDossiers(db: Db, total: number, opts: Synthet
     for (const [v, w] of pairs) if ((r -= w) < 0) return v;
     return pairs[pairs.length - 1]![0];
   };
+  // Only units with an identifier issue codes.
+  const coding = (id: string) => isAgencyIdentifier(opts.units.get(id)?.identifier);
   // Popular procedures get more dossiers: weight = popularity + 1.
-  const usable = opts.procedures.filter((p) => p.unitIds.some((u) => opts.units.has(u)));
+  const usable = opts.procedures.filter((p) => p.unitIds.some(coding));
   const cumulative: number[] = [];
   let sum = 0;
   for (const p of usable) cumulative.push((sum += p.popularity + 1));
@@ -110,7 +113,7 @@ export async function seedSyntheticDossiers(db: Db, total: number, opts: Synthet
     const log: DossierActionTable[] = [];
     for (let i = 0; i < n; i++) {
       const p = pickProcedure();
-      const unitIds = p.unitIds.filter((u) => opts.units.has(u));
+      const unitIds = p.unitIds.filter(coding);
       const unit = opts.units.get(unitIds[Math.floor(random() * unitIds.length)]!)!;
       const submitted = intakeMoment();
       const ageDays = (opts.now.getTime() - submitted.getTime()) / 86400_000;
@@ -145,7 +148,7 @@ export async function seedSyntheticDossiers(db: Db, total: number, opts: Synthet
         attach_result: resolvedAt, resolve: resolvedAt, return_result: returnedAt,
         withdraw: new Date(accepted.getTime() + 3600_000), confirm_withdrawal: new Date(accepted.getTime() + 7200_000),
       };
-      const code = dossierCode(unit.code, day, counter);
+      const code = dossierCode(unit.identifier!, day, counter);
       const stamp = submitted.toISOString();
       dossiers.push({
         id, code, tracking_key: null, procedure_id: p.id, procedure_version: p.version, unit_id: unit.id, receiving_unit_id: unit.id, supplement_due_at: null, channel,

@@ -1,7 +1,7 @@
 // Pages that belong to no feature: not found, and the generic error page.
 import type { AppError } from '../errors.ts';
 import { html, type Html } from './html.ts';
-import { messages } from '../i18n/index.ts';
+import { format, messages } from '../i18n/index.ts';
 import type { PageContext } from './context.ts';
 import { page } from './layout.ts';
 import { searchForm } from './components.ts';
@@ -28,7 +28,7 @@ export function errorPage(ctx: PageContext, e: AppError): Html {
     ctx,
     title,
     body: html`<h1>${title}</h1>
-<p class="lead">${e.status < 500 ? m.errors[e.code] : m.errorPage.lead}</p>
+<p class="lead">${e.status < 500 ? format(m.errors[e.code], e.params ?? {}) : m.errorPage.lead}</p>
 <p><a href="/">${m.notFound.home}</a></p>`,
   });
 }

@@ -113,7 +113,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
       await page.waitForURL(/\/da-nop$/);
       const code = (await page.locator('.dossier-code').textContent())!;
-      assert.match(code, /^28249-261129-\d{4}$/);
+      assert.match(code, /^000\.01\.22\.H58-261129-\d{4}$/);
       await accessible(page);
 
       // Before acceptance the applicant gets the acknowledgement; Form 01 comes once the desk accepts (Circular 03/2025).

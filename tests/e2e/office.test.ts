@@ -187,7 +187,7 @@ test('counter intake at the desk: choose the procedure, fill its form, fix a mis
     await page.getByLabel('Nhận tại bộ phận một cửa').check();
     await page.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
     await page.waitForURL(/\/can-bo\/tiep-nhan\/[^/?]+$/);
-    assert.match((await page.locator('.dossier-code').textContent()) ?? '', /^28249-261129-\d{4}$/);
+    assert.match((await page.locator('.dossier-code').textContent()) ?? '', /^000\.01\.22\.H58-261129-\d{4}$/);
     await isPdf(page, 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01, PDF)');
     await accessible(page);
     await page.getByRole('link', { name: 'Mở hồ sơ' }).click();

@@ -4,9 +4,10 @@ import type { Db } from '../../db/connection.ts';
 export type UnitRow = {
   id: string; code: string; name: string; name_en: string; kind: string; subkind: string | null; parent_id: string | null;
   valid_from: string | null; valid_to: string | null; successor_ids: string[]; agency_name: string | null; agency_name_en: string | null;
+  identifier: string | null;
 };
 
-const unitColumns = ['id', 'code', 'name', 'name_en', 'kind', 'subkind', 'parent_id', 'valid_from', 'valid_to', 'successor_ids', 'agency_name', 'agency_name_en'] as const;
+const unitColumns = ['id', 'code', 'name', 'name_en', 'kind', 'subkind', 'parent_id', 'valid_from', 'valid_to', 'successor_ids', 'agency_name', 'agency_name_en', 'identifier'] as const;
 
 /** The stored row with its JSON column (successor_ids) read. */
 const typed = <R extends { successor_ids: string }>(r: R): Omit<R, 'successor_ids'> & { successor_ids: string[] } => ({ ...r, successor_ids: JSON.parse(r.successor_ids) as string[] });
@@ -58,6 +59,17 @@ export async function allUnits(db: Db): Promise<UnitRow[]> {
   return rows.map(typed);
 }
 
+/** The units of these kinds valid on a day, in the organisation's order. */
+export async function unitsOfKindsOn(db: Db, kinds: readonly string[], day: string): Promise<UnitRow[]> {
+  const rows = await filtered(db, { at: day })
+    .where('kind', 'in', [...kinds])
+    .select(unitColumns)
+    .orderBy('sort_order')
+    .orderBy('id')
+    .execute();
+  return rows.map(typed);
+}
+
 /** The codes of every commune in both national lists (three-tier 2025-03, two-tier 2026-07). */
 export async function communeAreaCodes(db: Db): Promise<string[]> {
   const rows = await db.selectFrom('admin_areas').select('code').where('level', '=', 'commune').distinct().execute();
@@ -78,4 +90,10 @@ export async function areaWithProvince(db: Db, code: string) {
     .where('a.level', '=', 'commune')
     .orderBy('a.scheme', 'desc')
     .execute();
+}
+
+/** Sets a unit's electronic agency identifier; false when there is no such unit. */
+export async function setUnitIdentifier(db: Db, id: string, identifier: string): Promise<boolean> {
+  const r = await db.updateTable('units').set({ identifier }).where('id', '=', id).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }

@@ -8,7 +8,10 @@ import type { Services } from '../../services.ts';
 
 export const UnitItem = Type.Object({
   id: Type.String(),
-  code: Type.String({ description: 'The code used in dossier codes (GSO code for territorial units)' }),
+  code: Type.String({ description: 'GSO code for territorial units; an abbreviation for departments' }),
+  identifier: Type.Union([Type.String(), Type.Null()], {
+    description: 'Electronic agency identifier (mã định danh, Decision 20/2020/QĐ-TTg), NNN.NN.NN.XNN: the prefix of its dossier codes. Null: none yet, so the unit cannot issue dossier codes',
+  }),
   name: Type.String(),
   nameEn: Type.String(),
   kind: Type.String(),

@@ -1,20 +1,30 @@
 // The organisation tree: time-versioned units (docs/domain.md §1).
 import type { Db } from '../../db/connection.ts';
+import { isAgencyIdentifier } from '../../domain/dossier-code.ts';
 import { isValidOn, type UnitKind } from '../../domain/units.ts';
-import { allUnits, areaWithProvince, communeAreaCodes, communeAreas, findUnit, listUnits, type UnitFilter, type UnitRow } from './units.queries.ts';
+import { allUnits, areaWithProvince, communeAreaCodes, communeAreas, findUnit, listUnits, setUnitIdentifier, unitsOfKindsOn, type UnitFilter, type UnitRow } from './units.queries.ts';
 
 export type Unit = {
   id: string; code: string; name: string; nameEn: string; kind: string; parentId: string | null;
   validFrom: string | null; validTo: string | null; successorIds: string[]; agencyName: string | null; agencyNameEn: string | null;
+  /** The electronic agency identifier (NNN.NN.NN.XNN) its dossier codes start with; null: none yet, so no codes. */
+  identifier: string | null;
 };
 
 export function toUnit(r: UnitRow): Unit {
   return {
     id: r.id, code: r.code, name: r.name, nameEn: r.name_en, kind: r.kind, parentId: r.parent_id,
     validFrom: r.valid_from, validTo: r.valid_to, successorIds: r.successor_ids,
-    agencyName: r.agency_name, agencyNameEn: r.agency_name_en,
+    agencyName: r.agency_name, agencyNameEn: r.agency_name_en, identifier: r.identifier,
   };
 }
+
+/**
+ * The kinds of unit that receive dossiers and so issue their codes: every kind but the post office,
+ * which carries dossiers to a desk (docs/domain.md §1.1). Every unit that handles a procedure is
+ * of one of these kinds.
+ */
+export const codeIssuingKinds: readonly UnitKind[] = ['province', 'department', 'district', 'commune', 'service_centre'];
 
 export class UnitsService {
   private areaCodes: Promise<Set<string>> | null = null;
@@ -62,6 +72,25 @@ export class UnitsService {
 
   async all(): Promise<Unit[]> {
     return (await allUnits(this.db)).map(toUnit);
+  }
+
+  /**
+   * The units valid on a day that receive dossiers but have no well-formed electronic agency
+   * identifier: they cannot issue dossier codes, so intake there fails until an administrator sets
+   * one (the server warns of them at start).
+   */
+  /**
+   * Sets a unit's electronic agency identifier (`motcua unit identifier`), the real one replacing a
+   * synthetic one or filling a gap. The catalogue keeps the unit tree in memory: the caller bumps its
+   * revision so every instance reloads. 'unknown_unit' or 'bad_identifier' when refused.
+   */
+  async setIdentifier(id: string, identifier: string): Promise<'set' | 'unknown_unit' | 'bad_identifier'> {
+    if (!isAgencyIdentifier(identifier)) return 'bad_identifier';
+    return (await setUnitIdentifier(this.db, id, identifier)) ? 'set' : 'unknown_unit';
+  }
+
+  async unitsWithoutIdentifier(day: string): Promise<Unit[]> {
+    return (await unitsOfKindsOn(this.db, codeIssuingKinds, day)).filter((r) => !isAgencyIdentifier(r.identifier)).map(toUnit);
   }
 }
 

@@ -1,6 +1,8 @@
 import { after, before, test } from 'node:test';
+import { readFile } from 'node:fs/promises';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../testing/context.ts';
+import { isAgencyIdentifier } from '../../domain/dossier-code.ts';
 
 let ctx: TestContext;
 before(async () => {
@@ -22,12 +24,13 @@ test('the 2017 organisation: 1 province, 29 departments, 11 district-level units
   }
 });
 
-test('a unit carries its code, names, kind, parent and validity', async () => {
+test('a unit carries its code, identifier, names, kind, parent and validity', async () => {
   const { body } = await units('kind=district&limit=1');
   const myTho = body.items[0];
-  assert.deepEqual(Object.keys(myTho).sort(), ['code', 'id', 'kind', 'name', 'nameEn', 'parentId', 'successorIds', 'validFrom', 'validTo'].sort());
+  assert.deepEqual(Object.keys(myTho).sort(), ['code', 'id', 'identifier', 'kind', 'name', 'nameEn', 'parentId', 'successorIds', 'validFrom', 'validTo'].sort());
   assert.equal(myTho.id, 'my-tho');
   assert.equal(myTho.code, '815');
+  assert.equal(myTho.identifier, '000.00.22.H58');
   assert.equal(myTho.name, 'Thành phố Mỹ Tho');
   assert.equal(myTho.parentId, 'tien-giang');
 });
@@ -73,4 +76,83 @@ test('a bad kind, day or page size answers 400 with the field named, in Vietname
   assert.equal(en.json().error.fields.limit, 'Must not be greater than 100.');
   const vi = await units('limit=500');
   assert.equal(vi.body.error.fields.limit, 'Không được lớn hơn 100.');
+});
+
+type ApiUnit = { id: string; kind: string; parentId: string | null; identifier: string | null };
+async function everyUnit(): Promise<ApiUnit[]> {
+  const all: ApiUnit[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const page = await units(`limit=100&offset=${offset}`);
+    all.push(...page.body.items);
+    if (all.length >= page.body.total) return all;
+  }
+}
+
+test('every demo unit has a well-formed identifier, none twice, following the levels: province, then departments and districts, then communes', async () => {
+  const all = await everyUnit();
+  assert.equal(all.length, 214);
+  for (const u of all) assert.ok(isAgencyIdentifier(u.identifier), `${u.id}: ${u.identifier}`);
+  assert.equal(new Set(all.map((u) => u.identifier)).size, all.length, 'no identifier given twice');
+  const byId = new Map(all.map((u) => [u.id, u]));
+  // V1V2V3.Z1Z2.Y1Y2.MX1X2, read right to left: level 1, 2, 3, 4 (Circular 01/2018 art. 19).
+  const groups = (u: ApiUnit) => u.identifier!.split('.');
+  for (const u of all) {
+    const [l4, l3, l2, l1] = groups(u);
+    assert.equal(l1, 'H58', u.id);
+    assert.equal(l4, '000', u.id);
+    const parent = u.parentId ? byId.get(u.parentId)! : null;
+    if (!parent) assert.deepEqual([l3, l2], ['00', '00'], 'the province is 000.00.00.H58');
+    else if (!parent.parentId) {
+      assert.equal(l3, '00', `${u.id} is at level 2`);
+      assert.notEqual(l2, '00', u.id);
+    } else {
+      assert.equal(l2, groups(parent)[2], `${u.id} sits under ${parent.id}`);
+      assert.notEqual(l3, '00', u.id);
+    }
+  }
+  assert.equal(byId.get('tien-giang')!.identifier, '000.00.00.H58');
+  assert.equal(byId.get('my-tho-phuong-5')!.identifier, '000.01.22.H58');
+  assert.equal(byId.get('so-tu-phap-trung-tam-tro-giup-phap-ly')!.identifier, '000.01.03.H58', 'a department’s sub-unit sits under it');
+});
+
+test('the identifiers file marks every identifier synthetic and says where the structure comes from', async () => {
+  const file = JSON.parse(await readFile(new URL('../../../data/reference/org/agency-identifiers.json', import.meta.url), 'utf8'));
+  assert.equal(file.synthetic, true);
+  assert.match(file.about, /SYNTHETIC/);
+  assert.match(file.about, /UNCONFIRMED/);
+  assert.ok(file.structure.sources.some((s: string) => /Circular 01\/2018\/TT-VPCP art\. 19/.test(s)));
+  assert.ok(file.structure.sources.some((s: string) => /Decision 20\/2020\/QĐ-TTg art\. 4/.test(s)));
+  const entries = Object.values(file.units) as Array<{ identifier: string; synthetic: boolean }>;
+  assert.equal(entries.length, 214);
+  assert.ok(entries.every((e) => e.synthetic === true));
+});
+
+test('unitsWithoutIdentifier lists the units valid that day that take dossiers but have no well-formed identifier', async () => {
+  const db = ctx.handle.db;
+  assert.deepEqual(await ctx.services.units.unitsWithoutIdentifier('2026-11-29'), [], 'the demo units all have one');
+  await db.updateTable('units').set({ identifier: null }).where('id', '=', 'my-tho-phuong-5').execute();
+  await db.updateTable('units').set({ identifier: '28249' }).where('id', '=', 'so-tu-phap').execute();
+  const row = (id: string, kind: string, validTo: string | null) => ({
+    id, code: id, name: id, name_en: id, kind, subkind: null, parent_id: 'tien-giang', valid_from: null, valid_to: validTo,
+    successor_ids: '[]', agency_name: null, agency_name_en: null, area_code: null, sort_order: 999, identifier: null,
+  });
+  await db.insertInto('units').values([row('buu-dien-tinh', 'post_office', null), row('xa-da-sap-nhap', 'commune', '2025-06-30'), row('trung-tam-phvhc', 'service_centre', null)]).execute();
+  try {
+    const missing = await ctx.services.units.unitsWithoutIdentifier('2026-11-29');
+    assert.deepEqual(missing.map((u) => u.id).sort(), ['my-tho-phuong-5', 'so-tu-phap', 'trung-tam-phvhc'], 'not the post office, nor a unit that no longer exists');
+    assert.equal(missing.find((u) => u.id === 'my-tho-phuong-5')!.name, 'Phường 5');
+    assert.deepEqual((await ctx.services.units.unitsWithoutIdentifier('2025-06-30')).map((u) => u.id).sort(), ['my-tho-phuong-5', 'so-tu-phap', 'trung-tam-phvhc', 'xa-da-sap-nhap']);
+    assert.equal((await units('kind=commune&parentId=my-tho&limit=1')).body.items[0].identifier, null, 'the API shows null');
+  } finally {
+    await db.deleteFrom('units').where('id', 'in', ['buu-dien-tinh', 'xa-da-sap-nhap', 'trung-tam-phvhc']).execute();
+    await db.updateTable('units').set({ identifier: '000.01.22.H58' }).where('id', '=', 'my-tho-phuong-5').execute();
+    await db.updateTable('units').set({ identifier: '000.00.03.H58' }).where('id', '=', 'so-tu-phap').execute();
+  }
+});
+
+test('the OpenAPI document lists identifier on a unit, string or null', async () => {
+  const doc = (await ctx.app.inject({ url: '/openapi.json' })).json();
+  const item = doc.paths['/api/v1/units'].get.responses['200'].content['application/json'].schema.properties.items.items;
+  assert.ok(item.required.includes('identifier'));
+  assert.deepEqual(item.properties.identifier.anyOf.map((s: { type: string }) => s.type), ['string', 'null']);
 });
