@@ -12,6 +12,7 @@ import { feedbackPageRoutes } from './modules/feedback/feedback.pages.routes.ts'
 import { officePageRoutes } from './modules/office/office.pages.routes.ts';
 import { privacyRoutes } from './modules/privacy/privacy.routes.ts';
 import { privacyPageRoutes } from './modules/privacy/privacy.pages.routes.ts';
+import { syncPageRoutes } from './modules/sync/sync.pages.routes.ts';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import formbody from '@fastify/formbody';
@@ -168,6 +169,7 @@ export async function buildApp({ services, logger, publicUrl, trustProxy = false
   await app.register(officePageRoutes(services));
   await app.register(privacyRoutes(services));
   await app.register(privacyPageRoutes(services));
+  await app.register(syncPageRoutes(services));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

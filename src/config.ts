@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { OidcSettings } from './modules/accounts/accounts.oidc.ts';
 import { KeyError, parseKey, type KeySource } from './keys.ts';
 import { retentionRules, type RetentionDays, type RetentionRule } from './modules/retention/retention.service.ts';
+import { defaultSyncTimeoutMs, type NationalSyncSettings } from './modules/sync/sync.service.ts';
 
 export type Config = {
   port: number;
@@ -41,6 +42,8 @@ export type Config = {
   keys: KeySource;
   /** TRUST_PROXY: which reverse proxies' X-Forwarded-For to believe (Fastify's trustProxy); false by default. */
   trustProxy: TrustProxy;
+  /** The national sync's receiver (docs/national-sync.md): off when NATIONAL_SYNC_URL is unset. */
+  nationalSync: NationalSyncSettings | null;
 };
 
 /** `true` (any proxy), a number of hops, or the proxies' addresses (CIDR ranges too); false: none. */
@@ -166,6 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
     oidc,
     keys,
     trustProxy: trustProxyVar(env.TRUST_PROXY),
+    nationalSync: nationalSyncSettings(env),
     uploads: { maxFileBytes: intVar(env, 'MAX_FILE_MB', 20, 1, 100) * mb, maxDossierBytes: intVar(env, 'MAX_DOSSIER_MB', 60, 1, 1000) * mb },
   };
 }
@@ -187,6 +191,29 @@ function smsSettings(env: Env, notifyMode: Config['notifyMode']): Config['sms'] 
   }
   if (!key) throw new ConfigError('SMS_KEY', 'required with SMS_URL (the gateway\'s API key, sent as a bearer token)');
   return { url, key };
+}
+
+/** The national sync: NATIONAL_SYNC_URL and NATIONAL_SYNC_KEY together, or neither. The key is a
+ *  secret: no message here repeats it. */
+function nationalSyncSettings(env: Env): Config['nationalSync'] {
+  const url = env.NATIONAL_SYNC_URL?.trim();
+  const key = env.NATIONAL_SYNC_KEY?.trim();
+  const timeoutMs = intVar(env, 'NATIONAL_SYNC_TIMEOUT_MS', defaultSyncTimeoutMs, 100, 120_000);
+  if (!url) {
+    if (key) throw new ConfigError('NATIONAL_SYNC_URL', 'required with NATIONAL_SYNC_KEY (the address events are POSTed to; see docs/national-sync.md)');
+    return null;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname))) throw new Error();
+  } catch {
+    throw new ConfigError('NATIONAL_SYNC_URL', 'expected an https URL (http only for localhost)');
+  }
+  if (parsed.username || parsed.password) throw new ConfigError('NATIONAL_SYNC_URL', 'must not hold credentials: the key goes in NATIONAL_SYNC_KEY');
+  if (!key) throw new ConfigError('NATIONAL_SYNC_KEY', 'required with NATIONAL_SYNC_URL (sent as the X-Api-Key header)');
+  if (key.length < 16 || !/^[\x21-\x7e]+$/.test(key)) throw new ConfigError('NATIONAL_SYNC_KEY', 'expected at least 16 printable ASCII characters without spaces');
+  return { url, key, timeoutMs };
 }
 
 function oidcSettings(env: Env): OidcSettings | null {

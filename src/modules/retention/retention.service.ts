@@ -10,6 +10,7 @@ export const retentionRules = {
   outboxSent: { env: 'OUTBOX_RETENTION_DAYS', days: 30, what: 'sent messages are deleted this long after sending' },
   outboxFailed: { env: 'OUTBOX_FAILED_RETENTION_DAYS', days: 90, what: 'failed messages are deleted this long after they were written' },
   feedbackContacts: { env: 'FEEDBACK_CONTACT_RETENTION_DAYS', days: 90, what: 'the name and contact on answered feedback are cleared this long after the answer' },
+  syncSent: { env: 'SYNC_EVENT_RETENTION_DAYS', days: 90, what: 'events delivered to the national portal are deleted this long after sending (pending ones never are)' },
 } as const;
 
 export type RetentionRule = keyof typeof retentionRules;
@@ -26,9 +27,10 @@ export type RetentionTasks = {
   throttle(days: number): Promise<number>;
   outbox(sentDays: number, failedDays: number): Promise<{ sent: number; failed: number }>;
   feedbackContacts(days: number): Promise<number>;
+  syncSent(days: number): Promise<number>;
 };
 
-export type PurgeResult = { drafts: number; files: number; sessions: number; throttle: number; outboxSent: number; outboxFailed: number; feedbackContacts: number };
+export type PurgeResult = { drafts: number; files: number; sessions: number; throttle: number; outboxSent: number; outboxFailed: number; feedbackContacts: number; syncSent: number };
 
 export class RetentionService {
   readonly days: RetentionDays;
@@ -45,6 +47,7 @@ export class RetentionService {
     const throttle = await this.tasks.throttle(d.throttle);
     const outbox = await this.tasks.outbox(d.outboxSent, d.outboxFailed);
     const feedbackContacts = await this.tasks.feedbackContacts(d.feedbackContacts);
-    return { drafts, files, sessions, throttle, outboxSent: outbox.sent, outboxFailed: outbox.failed, feedbackContacts };
+    const syncSent = await this.tasks.syncSent(d.syncSent);
+    return { drafts, files, sessions, throttle, outboxSent: outbox.sent, outboxFailed: outbox.failed, feedbackContacts, syncSent };
   }
 }

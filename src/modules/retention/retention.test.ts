@@ -27,14 +27,16 @@ async function atTime<T>(iso: string, body: () => Promise<T>): Promise<T> {
   }
 }
 
-test('the defaults: drafts 30 days, sessions 1 day after expiry, sign-in counters 1 idle day, sent messages 30 days, failed 90, feedback contacts 90 days after the answer', () => {
-  assert.deepEqual(defaultRetentionDays, { drafts: 30, sessions: 1, throttle: 1, outboxSent: 30, outboxFailed: 90, feedbackContacts: 90 });
+test('the defaults: drafts 30 days, sessions 1 day after expiry, sign-in counters 1 idle day, sent messages 30 days, failed 90, feedback contacts 90 days after the answer, sent sync events 90 days', () => {
+  assert.deepEqual(defaultRetentionDays, { drafts: 30, sessions: 1, throttle: 1, outboxSent: 30, outboxFailed: 90, feedbackContacts: 90, syncSent: 90 });
   assert.deepEqual(loadConfig({}).retentionDays, defaultRetentionDays);
 });
 
 test('each period is overridden by its environment variable; a bad value stops the start naming the variable', async () => {
   const env = Object.fromEntries(Object.values(retentionRules).map((r, i) => [r.env, String(i + 2)]));
-  assert.deepEqual(loadConfig(env).retentionDays, { drafts: 2, sessions: 3, throttle: 4, outboxSent: 5, outboxFailed: 6, feedbackContacts: 7 });
+  assert.deepEqual(loadConfig(env).retentionDays, { drafts: 2, sessions: 3, throttle: 4, outboxSent: 5, outboxFailed: 6, feedbackContacts: 7, syncSent: 8 });
+  assert.equal(loadConfig({ SYNC_EVENT_RETENTION_DAYS: '14' }).retentionDays.syncSent, 14);
+  assert.throws(() => loadConfig({ SYNC_EVENT_RETENTION_DAYS: '-1' }), (e: unknown) => e instanceof ConfigError && e.variable === 'SYNC_EVENT_RETENTION_DAYS');
   assert.throws(() => loadConfig({ OUTBOX_RETENTION_DAYS: 'thirty' }), (e: unknown) => e instanceof ConfigError && e.variable === 'OUTBOX_RETENTION_DAYS');
   // The configured days are the ones the owning services are asked to apply.
   const asked: unknown[] = [];
@@ -44,9 +46,10 @@ test('each period is overridden by its environment variable; a bad value stops t
     throttle: async (d) => (asked.push(['throttle', d]), 0),
     outbox: async (s, f) => (asked.push(['outbox', s, f]), { sent: 0, failed: 0 }),
     feedbackContacts: async (d) => (asked.push(['feedbackContacts', d]), 0),
-  }, { outboxSent: 7, feedbackContacts: 30 });
+    syncSent: async (d) => (asked.push(['syncSent', d]), 0),
+  }, { outboxSent: 7, feedbackContacts: 30, syncSent: 45 });
   await retention.purge();
-  assert.deepEqual(asked, [['drafts', 30], ['sessions', 1], ['throttle', 1], ['outbox', 7, 90], ['feedbackContacts', 30]]);
+  assert.deepEqual(asked, [['drafts', 30], ['sessions', 1], ['throttle', 1], ['outbox', 7, 90], ['feedbackContacts', 30], ['syncSent', 45]]);
 });
 
 test('abandoned drafts are deleted after DRAFT_RETENTION_DAYS (the drafts sweep); a recent one stays', async () => {
@@ -135,4 +138,29 @@ test('the name and contact on feedback are cleared 90 days after the answer; the
   assert.equal(stillWaiting.name, 'Võ Thị Chờ');
   assert.notEqual(stillWaiting.contact, '', 'needed to answer it');
   assert.equal((await ctx.app.inject({ url: '/api/v1/feedback' })).json().total, 1, 'the published answer is still public');
+});
+
+test('events delivered to the national portal are deleted SYNC_EVENT_RETENTION_DAYS after sending; newer sent ones and pending ones, however old, stay', async () => {
+  const row = (id: string, seq: number, status: 'sent' | 'pending', createdDaysAgo: number, sentDaysAgo: number | null) => ({
+    id, dossier_id: `retention-sync-${id}`, seq, payload: '{}', status, attempts: status === 'sent' ? 1 : 7,
+    next_attempt_at: at(-createdDaysAgo), claimed_until: null, last_error: status === 'pending' ? 'HTTP 503' : null,
+    last_attempt_at: at(-(sentDaysAgo ?? 1)), created_at: at(-createdDaysAgo), sent_at: sentDaysAgo === null ? null : at(-sentDaysAgo),
+  });
+  await ctx.handle.db.insertInto('sync_events').values([
+    row('sent-91', 1, 'sent', 120, 91), row('sent-89', 2, 'sent', 120, 89),
+    row('pending-300', 3, 'pending', 300, null),
+  ]).execute();
+  const left = async () => (await ctx.handle.db.selectFrom('sync_events').select('id').where('dossier_id', 'like', 'retention-sync-%').orderBy('id').execute()).map((x) => x.id);
+
+  const r = await ctx.services.retention.purge();
+  assert.equal(r.syncSent, 1);
+  assert.deepEqual(await left(), ['pending-300', 'sent-89'], 'sent 91 days ago: deleted; sent 89 days ago and the old backlog: kept');
+  // A few days on, the other sent one passes the limit; the pending one is still the backlog.
+  const later = await atTime(at(2), () => ctx.services.retention.purge());
+  assert.equal(later.syncSent, 1);
+  assert.deepEqual(await left(), ['pending-300']);
+  // The period comes from the configuration: with 0 days, every sent event goes, never a pending one.
+  await ctx.handle.db.insertInto('sync_events').values(row('sent-now', 4, 'sent', 0, 0)).execute();
+  assert.equal(await atTime(at(0, 1000), () => ctx.services.sync.purgeSent(0)), 1);
+  assert.deepEqual(await left(), ['pending-300']);
 });
