@@ -12,12 +12,13 @@ export function isQueueTab(value: unknown): value is QueueTab {
 
 /** Which statuses each tab holds; `overdue`, `due_soon` and `mine` cut across them. */
 export const tabStatuses: Record<Exclude<QueueTab, 'overdue' | 'due_soon' | 'mine'>, readonly Status[]> = {
-  open: ['submitted', 'accepted', 'in_process', 'supplement_requested', 'financial_obligation', 'suspended', 'resolved'],
+  open: ['submitted', 'accepted', 'in_process', 'supplement_requested', 'financial_obligation', 'resolved'],
   intake: ['submitted'],
   processing: ['accepted', 'in_process'],
-  paused: ['supplement_requested', 'financial_obligation', 'suspended'],
+  paused: ['supplement_requested', 'financial_obligation'],
   to_return: ['resolved'],
-  closed: ['returned', 'refused', 'withdrawn'],
+  // The end states, a stopped dossier among them (docs/domain.md §3.2).
+  closed: ['returned', 'refused', 'withdrawn', 'suspended'],
 };
 
 /** The statuses in which the clock runs (so a dossier can be late), as a list for SQL. */

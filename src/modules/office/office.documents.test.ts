@@ -8,12 +8,14 @@ import {
   documentTemplateVersion,
   processControlPdf,
   refusalPdf,
+  stopNoticePdf,
   supplementRequestPdf,
   type ApologyData,
   type DocumentHeader,
   type HandOver,
   type ProcessControlData,
   type RefusalData,
+  type StopData,
   type SupplementRequestData,
 } from './office.documents.ts';
 
@@ -67,6 +69,19 @@ function apology(overrides: Partial<ApologyData> = {}): ApologyData {
     reason: 'Cần xác minh thông tin nơi cư trú của người mẹ tại địa phương khác.',
     officerName: 'Lê Hoàng Cường',
     issuedAt: '2026-12-02T03:00:00Z',
+    ...overrides,
+  };
+}
+
+function stop(overrides: Partial<StopData> = {}): StopData {
+  return {
+    ...header(),
+    acceptedAt: '2026-11-27T02:32:00Z',
+    stoppedAt: '2026-12-01T03:15:00Z',
+    reason: 'Người nộp hồ sơ có văn bản đề nghị rút hồ sơ để bổ sung giấy tờ chứng minh nơi cư trú.',
+    officerName: 'Lê Hoàng Cường',
+    onRequest: true,
+    supplementDueAt: null,
     ...overrides,
   };
 }
@@ -205,6 +220,52 @@ test('Form 04 in English', async () => {
     'Original appointment: 17:00 on 04/12/2026', 'Extension requested until: 16:00 on 09/12/2026', 'Lê Hoàng Cường']);
   assert.ok(!text.includes('Date:'), 'undated when no date is given');
   assertCommon(pdf, '04', 'en');
+});
+
+// ---- Form 05
+
+/** The lines of the text, trimmed, without the empty ones. */
+const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+
+test('Form 05 in Vietnamese: the title reads "THÔNG BÁO" with "Dừng giải quyết hồ sơ" under it, then the code, applicant, procedure, reason, date and signature block', async () => {
+  const data = stop();
+  const pdf = await stopNoticePdf('vi', data);
+  const text = pdfText(pdf);
+  const all = lines(text);
+  const title = all.indexOf('THÔNG BÁO');
+  assert.ok(title > 0, `a line reads exactly THÔNG BÁO\n${text}`);
+  assert.equal(all[title + 1], 'Dừng giải quyết hồ sơ', 'the subject on the next line, exactly');
+  assert.equal(all[title + 2], `Mã hồ sơ: ${code}`);
+  const flowing = text.replace(/\s+/g, ' ');
+  assertShows(flowing, ['Hồ sơ của: Nguyễn Thị Lan', 'Thủ tục: Đăng ký khai sinh', 'Thời gian tiếp nhận: 09:32 ngày 27/11/2026',
+    'Thời gian dừng giải quyết: 10:15 ngày 01/12/2026', 'Ngày 01 tháng 12 năm 2026', 'UBND Phường 5 thông báo dừng giải quyết hồ sơ nêu trên.',
+    'theo đề nghị rút hồ sơ, dừng giải quyết hồ sơ của Ông/Bà', `Lý do: ${data.reason}`, 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', '(Ký, ghi rõ họ tên và đóng dấu)', 'Lê Hoàng Cường']);
+  assert.ok(!flowing.includes('hết hạn bổ sung'), 'not stopped for a missed supplement');
+  assertCommon(pdf, '05', 'vi');
+});
+
+test('Form 05 when a supplement deadline passed during processing names the deadline; in English too', async () => {
+  const data = stop({ onRequest: false, supplementDueAt: '2026-11-30T10:00:00Z', reason: 'Không bổ sung giấy xác nhận nơi cư trú trong thời hạn.' });
+  const vi = pdfText(await stopNoticePdf('vi', data)).replace(/\s+/g, ' ');
+  assertShows(vi, ['Đã hết hạn bổ sung, hoàn thiện hồ sơ (17:00 ngày 30/11/2026)', `Lý do: ${data.reason}`]);
+  assert.ok(!vi.includes('theo đề nghị rút hồ sơ'), 'not at the applicant’s request');
+  const pdf = await stopNoticePdf('en', data);
+  const en = pdfText(pdf);
+  const all = lines(en);
+  assert.equal(all[all.indexOf('NOTICE') + 1], 'Processing of the dossier stopped');
+  assertShows(en.replace(/\s+/g, ' '), [`Dossier code: ${code}`, 'Stopped at: 10:15 on 01/12/2026', 'The deadline to supplement or complete the dossier (17:00 on 30/11/2026) has passed',
+    'HEAD OF THE AGENCY OR UNIT', 'Lê Hoàng Cường']);
+  assertCommon(pdf, '05', 'en');
+});
+
+test('a stop notice without a reason is not printed', async () => {
+  await assert.rejects(stopNoticePdf('vi', stop({ reason: ' ' })), /reason/);
+});
+
+test('Form 02 prints the supplement deadline when one was set', async () => {
+  const text = pdfText(await supplementRequestPdf('vi', supplementRequest({ dueAt: '2026-12-04T10:00:00Z' }))).replace(/\s+/g, ' ');
+  assertShows(text, ['Hạn bổ sung, hoàn thiện hồ sơ: 17:00 ngày 04/12/2026']);
+  assert.ok(!pdfText(await supplementRequestPdf('vi', supplementRequest())).includes('Hạn bổ sung'), 'no deadline, no line');
 });
 
 // ---- Form 06

@@ -1,6 +1,6 @@
 // The one-stop documents of Circular 03/2025/TT-VPCP that the office prints besides the receipt:
-// Form 02 (supplement request), 03 (refusal at intake), 04 (apology and new date) and 06 (the
-// process-control sheet). Pure functions from plain data to PDF bytes; their wording is versioned
+// Form 02 (supplement request), 03 (refusal at intake), 04 (apology and new date), 05 (notice that
+// processing stopped) and 06 (the process-control sheet). Pure functions from plain data to PDF bytes; their wording is versioned
 // data in data/reference/documents/, so a new circular is a new file rather than a code change.
 import QRCode from 'qrcode';
 import { readReference } from '../../reference.ts';
@@ -24,6 +24,8 @@ export type SupplementRequestData = DocumentHeader & {
   items: string[];
   note: string | null;
   officerName: string;
+  /** The deadline for supplementing, when the officer set one. */
+  dueAt?: string | null;
 };
 
 /** Form 03: the dossier is not accepted, with the reason. */
@@ -43,6 +45,18 @@ export type ApologyData = DocumentHeader & {
   officerName: string;
   /** The letter's date; undated when absent. */
   issuedAt?: string | null;
+};
+
+/** Form 05: processing stopped (an end state), with the reason, and why it came to that. */
+export type StopData = DocumentHeader & {
+  acceptedAt: string | null;
+  stoppedAt: string;
+  reason: string;
+  officerName: string;
+  /** The stop answers the applicant's request to withdraw or to stop. */
+  onRequest: boolean;
+  /** The supplement deadline that passed, when the dossier was stopped for that. */
+  supplementDueAt: string | null;
 };
 
 export type HandOverParty = { name: string; roleLabel: string; unitName: string };
@@ -66,9 +80,11 @@ export type ProcessControlData = DocumentHeader & {
 // The keys each part of the template file must have in both languages, checked at load.
 const wordingKeys = {
   common: ['nationalHeading', 'motto', 'oneStop', 'dated', 'code', 'applicant', 'procedure', 'scan', 'footer', 'page', 'continued'],
-  '02': ['title', 'requestedAt', 'intro', 'note', 'closing', 'signer', 'signHint'],
+  '02': ['title', 'requestedAt', 'dueAt', 'intro', 'note', 'closing', 'signer', 'signHint'],
   '03': ['title', 'refusedAt', 'intro', 'reason', 'closing', 'signer', 'signHint'],
   '04': ['title', 'acceptedAt', 'dueAt', 'newDueAt', 'late', 'reason', 'apology', 'signer', 'signHint'],
+  // A notice: the kind of document as its title, its subject on the line below (Decree 30/2020 layout).
+  '05': ['title', 'subtitle', 'acceptedAt', 'stoppedAt', 'intro', 'onRequest', 'unsupplemented', 'reason', 'closing', 'signer', 'signHint'],
   '06': ['title', 'acceptedAt', 'dueAt', 'number', 'from', 'to', 'at', 'stepDueAt', 'outcome', 'none'],
 } as const;
 
@@ -110,7 +126,7 @@ export async function supplementRequestPdf(lang: Lang, data: SupplementRequestDa
   const w = templates.forms['02'][lang];
   return renderForm(lang, '02', data, {
     datedAt: data.requestedAt,
-    fields: [[w.requestedAt, vietnamTime(data.requestedAt, lang)]],
+    fields: [[w.requestedAt, vietnamTime(data.requestedAt, lang)], ...(data.dueAt ? [[w.dueAt, vietnamTime(data.dueAt, lang)] as [string, string]] : [])],
     body: (sheet) => {
       sheet.paragraph(format(w.intro, { unit: data.unitName }));
       sheet.numbered(data.items);
@@ -155,6 +171,26 @@ export async function apologyPdf(lang: Lang, data: ApologyData): Promise<Buffer>
   });
 }
 
+export async function stopNoticePdf(lang: Lang, data: StopData): Promise<Buffer> {
+  if (!data.reason.trim()) throw new Error('a notice that processing stopped states its reason');
+  const w = templates.forms['05'][lang];
+  return renderForm(lang, '05', data, {
+    datedAt: data.stoppedAt,
+    fields: [
+      ...(data.acceptedAt ? [[w.acceptedAt, vietnamTime(data.acceptedAt, lang)] as [string, string]] : []),
+      [w.stoppedAt, vietnamTime(data.stoppedAt, lang)],
+    ],
+    body: (sheet) => {
+      sheet.paragraph(format(w.intro, { unit: data.unitName }));
+      if (data.onRequest) sheet.paragraph(w.onRequest);
+      if (data.supplementDueAt) sheet.paragraph(format(w.unsupplemented, { dueAt: vietnamTime(data.supplementDueAt, lang) }));
+      sheet.field(w.reason, data.reason);
+      sheet.paragraph(w.closing);
+      sheet.signature(w.signer, w.signHint, data.officerName);
+    },
+  });
+}
+
 export async function processControlPdf(lang: Lang, data: ProcessControlData): Promise<Buffer> {
   const w = templates.forms['06'][lang];
   return renderForm(lang, '06', data, {
@@ -188,7 +224,7 @@ export async function processControlPdf(lang: Lang, data: ProcessControlData): P
   });
 }
 
-// ---- What the four forms share: heading, the dossier block with its QR code, page footers, and
+// ---- What the forms share: heading, the dossier block with its QR code, page footers, and
 // the few shapes of body text (paragraph, labelled field, numbered list, signature, table).
 
 type Column = { title: string; /** 0 takes what is left. */ width: number };
@@ -215,9 +251,11 @@ const qrSize = 100;
 
 async function renderForm(lang: Lang, form: FormNumber, data: DocumentHeader, layout: FormLayout): Promise<Buffer> {
   const c = templates.common[lang];
-  const title = templates.forms[form][lang].title;
+  const wording: { title: string; subtitle?: string } = templates.forms[form][lang];
+  const { title, subtitle } = wording;
+  const heading = subtitle ? `${title} ${subtitle}` : title;
   const qr = await QRCode.toBuffer(data.trackingUrl, { errorCorrectionLevel: 'M', margin: 1, width: 300 });
-  return renderPdf(`${title} ${data.code}`, (pdf) => {
+  return renderPdf(`${heading} ${data.code}`, (pdf) => {
     const left = pdf.page.margins.left;
     const width = pdf.page.width - left - pdf.page.margins.right;
     const footer = `${format(c.footer, { form, version: templates.version })} · ${c.code}: ${data.code}`;
@@ -246,6 +284,7 @@ async function renderForm(lang: Lang, form: FormNumber, data: DocumentHeader, la
     pdf.y = Math.max(leftEnd, pdf.y) + 24;
 
     pdf.font('bold').fontSize(14).text(title, left, pdf.y, { width, align: 'center' });
+    if (subtitle) pdf.font('bold').fontSize(12).text(subtitle, left, pdf.y, { width, align: 'center' });
     pdf.font('bold').fontSize(12).text(`${c.code}: ${data.code}`, left, pdf.y, { width, align: 'center' });
     pdf.moveDown(1);
 
@@ -263,7 +302,7 @@ async function renderForm(lang: Lang, form: FormNumber, data: DocumentHeader, la
     pdf.fillColor('#333').text(data.trackingUrl, left, pdf.y, { width }).fillColor('black');
     pdf.moveDown(1);
 
-    layout.body(makeSheet(pdf, left, width, format(c.continued, { title, code: data.code })));
+    layout.body(makeSheet(pdf, left, width, format(c.continued, { title: heading, code: data.code })));
   });
 }
 

@@ -22,6 +22,7 @@ const log: LoggedAction[] = [
   action('refuse'),
   action('transfer', { toUserId: 'u2', step: 0, stepDueAt: at }, null),
   action('apologize', { dueAt: at, newDueAt: '2026-12-02T10:00:00Z' }),
+  action('suspend', { withdrawalRequested: true }, 'Người nộp đề nghị rút hồ sơ'),
 ];
 
 function source(lang: 'vi' | 'en'): FormSource {
@@ -49,15 +50,21 @@ test('the office forms are the table’s rows, each with wording data, a name in
   }
 });
 
-test('when a form applies is one function of the log and dates, for the service and the page alike', () => {
-  const none = { actions: [], acceptedAt: null, dueAt: null };
+test('when a form applies is one function of the status, log and dates, for the service and the page alike', () => {
+  const none = { status: 'submitted', actions: [], acceptedAt: null, dueAt: null } as const;
   assert.deepEqual(formsFor(none), []);
-  assert.deepEqual(formsFor({ ...none, actions: ['create', 'submit', 'request_supplement'] }), ['02']);
-  assert.deepEqual(formsFor({ ...none, actions: ['refuse'] }), ['03']);
+  assert.deepEqual(formsFor({ ...none, status: 'supplement_requested', actions: ['create', 'submit', 'request_supplement'] }), ['02']);
+  assert.deepEqual(formsFor({ ...none, status: 'refused', actions: ['refuse'] }), ['03']);
+  // A dossier returned at intake once its supplement deadline passed is not accepted: Form 03 too.
+  assert.deepEqual(formsFor({ ...none, status: 'refused', actions: ['request_supplement', 'return_unsupplemented'] }), ['02', '03']);
   // An apology is printed only for an accepted dossier; the process-control sheet once it has a due time.
   assert.deepEqual(formsFor({ ...none, actions: ['apologize'] }), []);
-  assert.deepEqual(formsFor({ actions: ['accept', 'apologize'], acceptedAt: at, dueAt: null }), ['04']);
-  assert.deepEqual(formsFor({ actions: ['accept'], acceptedAt: at, dueAt: at }), ['06']);
+  assert.deepEqual(formsFor({ status: 'in_process', actions: ['accept', 'apologize'], acceptedAt: at, dueAt: null }), ['04']);
+  assert.deepEqual(formsFor({ status: 'accepted', actions: ['accept'], acceptedAt: at, dueAt: at }), ['06']);
+  // Form 05 once processing stopped, whichever way: by a leader, or past a supplement deadline.
+  assert.deepEqual(formsFor({ status: 'in_process', actions: ['accept', 'transfer'], acceptedAt: at, dueAt: at }), ['06']);
+  assert.deepEqual(formsFor({ status: 'suspended', actions: ['accept', 'transfer', 'suspend'], acceptedAt: at, dueAt: at }), ['05', '06']);
+  assert.deepEqual(formsFor({ status: 'suspended', actions: ['accept', 'transfer', 'request_supplement', 'return_unsupplemented'], acceptedAt: at, dueAt: at }), ['02', '05', '06']);
   // Only the process-control sheet is the office's alone.
   assert.deepEqual(officeForms.filter((f) => officeDocuments[f].readers === 'staff'), ['06']);
 });

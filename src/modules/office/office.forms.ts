@@ -4,13 +4,13 @@
 // message keys (`office.documentNames`) all derive from it. Form 01, the receipt, is the dossiers
 // module's. Adding a form: its wording in data/reference/documents/forms-03-2025.json (and its
 // keys in office.documents.ts `wordingKeys`), its renderer there, and one row here.
-import type { Action } from '../../domain/dossier-status.ts';
+import type { Action, Status } from '../../domain/dossier-status.ts';
 import type { WorkflowStep } from '../../domain/workflow.ts';
 import type { Lang, Messages } from '../../i18n/index.ts';
-import { apologyPdf, processControlPdf, refusalPdf, supplementRequestPdf, type DocumentHeader, type FormNumber } from './office.documents.ts';
+import { apologyPdf, processControlPdf, refusalPdf, stopNoticePdf, supplementRequestPdf, type DocumentHeader, type FormNumber } from './office.documents.ts';
 
-/** What decides whether a form applies: the actions in the dossier's log, and the dates its row keeps. */
-export type DossierFacts = { actions: readonly string[]; acceptedAt: string | null; dueAt: string | null };
+/** What decides whether a form applies: the dossier's status, the actions in its log, and the dates its row keeps. */
+export type DossierFacts = { status: Status; actions: readonly string[]; acceptedAt: string | null; dueAt: string | null };
 
 export type LoggedAction = { action: string; at: string; data: Record<string, unknown>; note: string | null; actor_id: string | null; actor_role: string };
 
@@ -37,8 +37,8 @@ export type OfficeDocument = {
 };
 
 const logged = (action: Action) => (d: DossierFacts) => d.actions.includes(action);
-/** The last logged action of a kind: `applies` made sure there is one. */
-const last = (s: FormSource, action: Action) => s.log.filter((a) => a.action === action).at(-1)!;
+/** The last logged action of these kinds: `applies` made sure there is one. */
+const last = (s: FormSource, ...kinds: Action[]) => s.log.filter((a) => (kinds as string[]).includes(a.action)).at(-1)!;
 const officer = (s: FormSource, a: LoggedAction) => (a.actor_id && s.names.get(a.actor_id)) || '';
 
 /** Hand-overs printed on the process-control sheet (Form 06), each with its outcome in `office.handOver`. */
@@ -64,15 +64,16 @@ export const officeDocuments: Readonly<Record<OfficeForm, OfficeDocument>> = {
     readers: 'applicant_and_staff',
     render: (s) => {
       const a = last(s, 'request_supplement');
-      return supplementRequestPdf(s.lang, { ...s.header, requestedAt: a.at, items: (a.data as { missing: string[] }).missing, note: a.note, officerName: officer(s, a) });
+      const data = a.data as { missing: string[]; supplementDueAt?: string };
+      return supplementRequestPdf(s.lang, { ...s.header, requestedAt: a.at, items: data.missing, note: a.note, officerName: officer(s, a), dueAt: data.supplementDueAt ?? null });
     },
   },
-  // Form 03: after a refusal at intake.
+  // Form 03: after a refusal at intake, or a dossier returned at intake because its supplement deadline passed.
   '03': {
-    applies: logged('refuse'),
+    applies: (d) => d.actions.includes('refuse') || d.status === 'refused',
     readers: 'applicant_and_staff',
     render: (s) => {
-      const a = last(s, 'refuse');
+      const a = last(s, 'refuse', 'return_unsupplemented');
       return refusalPdf(s.lang, { ...s.header, refusedAt: a.at, reason: a.note ?? '', officerName: officer(s, a) });
     },
   },
@@ -84,6 +85,21 @@ export const officeDocuments: Readonly<Record<OfficeForm, OfficeDocument>> = {
       const a = last(s, 'apologize');
       const data = a.data as { dueAt: string; newDueAt: string };
       return apologyPdf(s.lang, { ...s.header, acceptedAt: s.acceptedAt, dueAt: data.dueAt, newDueAt: data.newDueAt, reason: a.note ?? '', officerName: officer(s, a), issuedAt: a.at });
+    },
+  },
+  // Form 05: processing stopped, an end state: by a leader (also at the applicant's request to withdraw
+  // or stop), or by the desk once a supplement asked during processing was not sent in time.
+  '05': {
+    applies: (d) => d.status === 'suspended',
+    readers: 'applicant_and_staff',
+    render: (s) => {
+      const a = last(s, 'suspend', 'return_unsupplemented');
+      const data = a.data as { withdrawalRequested?: boolean; supplementDueAt?: string | null };
+      return stopNoticePdf(s.lang, {
+        ...s.header, acceptedAt: s.acceptedAt || null, stoppedAt: a.at, reason: a.note ?? '', officerName: officer(s, a),
+        onRequest: a.action === 'suspend' && !!data.withdrawalRequested,
+        supplementDueAt: a.action === 'return_unsupplemented' ? (data.supplementDueAt ?? null) : null,
+      });
     },
   },
   // Form 06: the process-control sheet, once accepted; for the office only.

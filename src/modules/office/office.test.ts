@@ -63,7 +63,7 @@ test('the queue is for staff who read dossiers: citizens and outreach get 403, s
   assert.equal((await ctx.app.inject({ url: '/api/v1/office/queue?tab=everything', headers: desk.reception.auth })).statusCode, 400);
 });
 
-test('documents: Form 02 lists exactly what is missing; 03 gives the reason; 04 both dates; 06 every hand-over; each only once it applies', async () => {
+test('documents: Form 02 lists exactly what is missing; 03 gives the reason; 04 both dates; 06 every hand-over; each only once it applies (05: office.lifecycle.test.ts)', async () => {
   ctx.clock.set('2026-11-30T02:32:00.000Z');
   const asked = await onlineDossier(ctx);
   const doc = (who: { auth: Record<string, string> }, id: string, form: string) => ctx.app.inject({ url: `/api/v1/dossiers/${id}/documents/${form}.pdf`, headers: who.auth });
@@ -95,7 +95,8 @@ test('documents: Form 02 lists exactly what is missing; 03 gives the reason; 04 
   assert.match(t06, /PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ/);
   for (const name of ['Cán bộ reception', 'Cán bộ specialist', 'Cán bộ approver']) assert.ok(t06.includes(name), name);
   assert.equal((await doc(desk.reception, asked.id, '06')).statusCode, 409, 'not accepted yet');
-  assert.equal((await ctx.app.inject({ url: `/api/v1/dossiers/${d.id}/documents/05.pdf`, headers: desk.reception.auth })).statusCode, 400);
+  assert.equal((await ctx.app.inject({ url: `/api/v1/dossiers/${d.id}/documents/05.pdf`, headers: desk.reception.auth })).statusCode, 409, 'Form 05 only once processing stopped');
+  assert.equal((await ctx.app.inject({ url: `/api/v1/dossiers/${d.id}/documents/07.pdf`, headers: desk.reception.auth })).statusCode, 400, 'the register is no per-dossier document');
 });
 
 test('daily reminders: one message per handler, with late and soon-due dossiers, once a day however often the job runs', async () => {
