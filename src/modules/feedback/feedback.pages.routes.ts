@@ -5,6 +5,7 @@ import { fail } from '../../errors.ts';
 import { attempt, formText, formTexts, signInFirst } from '../../http/page-kit.ts';
 import { sendPage } from '../../http/reply.ts';
 import type { Services } from '../../services.ts';
+import { isSatisfaction, satisfactionOfScore } from '../../domain/stats.ts';
 import { localName, type Lang } from '../../i18n/index.ts';
 import { feedbackFormPage, feedbackSentPage, officeFeedbackPage, publishedPage, ratingPage } from './feedback.pages.ts';
 
@@ -27,14 +28,15 @@ export function feedbackPageRoutes(services: Services): FastifyPluginAsync {
       const procedure = catalog.find(row.procedure_id);
       const d = { id: row.id, code: row.code, procedureName: procedure ? localName(req.lang, procedure) : row.procedure_id };
       const done = (req.query as Record<string, unknown>).xong !== undefined;
-      return sendPage(reply, ratingPage(pageContext(req, reply), d, { rated: rating?.score ?? null, done }));
+      const rated = rating ? (isSatisfaction(rating.satisfaction) ? rating.satisfaction : satisfactionOfScore(rating.score)) : null;
+      return sendPage(reply, ratingPage(pageContext(req, reply), d, { rated, done }));
     });
     app.post<{ Params: { id: string } }>('/ho-so/:id/danh-gia', hide, async (req, reply) => {
       if (!req.user) return signInFirst(req, reply);
       checkCsrf(req);
       const user = req.user;
-      const values = formTexts(req.body, ['score', 'comment']);
-      const r = await attempt(req, () => feedback.rate(user, req.params.id, values), { field: 'score' });
+      const values = formTexts(req.body, ['satisfaction', 'comment']);
+      const r = await attempt(req, () => feedback.rate(user, req.params.id, values), { field: 'satisfaction' });
       if (r.ok) return reply.redirect(`/ho-so/${req.params.id}/danh-gia?xong`, 303);
       const { row } = await feedback.ratingOf(user, req.params.id);
       const procedure = catalog.find(row.procedure_id);

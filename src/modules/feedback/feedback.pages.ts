@@ -9,6 +9,7 @@ import { html, type Html } from '../../web/html.ts';
 import { messages, vietnamTime, type Lang } from '../../i18n/index.ts';
 import { page } from '../../web/layout.ts';
 import type { FeedbackTable } from '../../db/schema.ts';
+import { satisfactionLevels, type Satisfaction } from '../../domain/stats.ts';
 
 type State = { values: Record<string, unknown>; errors: Record<string, string> };
 const empty: State = { values: {}, errors: {} };
@@ -22,19 +23,20 @@ function form(ctx: PageContext, action: string, fields: Html, button: string): H
   return html`<form action="${action}" method="post" novalidate>${csrfInput(ctx.csrf)}${fields}<button class="button" type="submit">${button}</button></form>`;
 }
 
+/** The national three-level scale, best first, as GOV.UK radios (docs/domain.md §5.5). */
 export const ratingSection: FormSection = {
   key: 'rating',
   title: both((f) => f.ratingQuestion),
   fields: [
     {
-      key: 'score', type: 'radio', required: true, label: both((f) => f.ratingLabel),
-      options: ([5, 4, 3, 2, 1] as const).map((s) => ({ value: String(s), label: both((f) => f.scores[s]) })),
+      key: 'satisfaction', type: 'radio', required: true, label: both((f) => f.ratingLabel),
+      options: satisfactionLevels.map((s) => ({ value: s, label: both((f) => f.satisfaction[s]) })),
     },
     { key: 'comment', type: 'textarea', maxLength: 1000, label: both((f) => f.comment), hint: both((f) => f.commentHint) },
   ],
 };
 
-export function ratingPage(ctx: PageContext, d: { id: string; code: string | null; procedureName: string }, opts: { state?: State; rated?: number | null; done?: boolean }): Html {
+export function ratingPage(ctx: PageContext, d: { id: string; code: string | null; procedureName: string }, opts: { state?: State; rated?: Satisfaction | null; done?: boolean }): Html {
   const m = messages(ctx.lang).feedback;
   const state = opts.state ?? empty;
   return page({
@@ -45,7 +47,7 @@ export function ratingPage(ctx: PageContext, d: { id: string; code: string | nul
 <h1>${m.ratingTitle}</h1>
 <p class="lead">${d.procedureName}${d.code ? html` · <strong>${d.code}</strong>` : ''}</p>
 ${opts.rated
-    ? html`<p>${m.ratedAlready} <strong>${m.scores[opts.rated as 1 | 2 | 3 | 4 | 5]}</strong></p><p><a href="/ho-so">${m.backToMine}</a></p>`
+    ? html`<p>${m.ratedAlready} <strong>${m.satisfaction[opts.rated]}</strong></p><p><a href="/ho-so">${m.backToMine}</a></p>`
     : form(ctx, `/ho-so/${d.id}/danh-gia`, renderSection(ctx.lang, ratingSection, state, { areas: [] }), m.send)}`,
   });
 }

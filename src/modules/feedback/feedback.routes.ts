@@ -3,7 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireUser } from '../../http/auth.ts';
-import { IdParams, Limit, Offset, errors } from '../../http/schemas.ts';
+import { IdParams, Limit, Offset, StringEnum, errors } from '../../http/schemas.ts';
+import { satisfactionLevels } from '../../domain/stats.ts';
 import type { Services } from '../../services.ts';
 import { localName, type Lang } from '../../i18n/index.ts';
 
@@ -28,10 +29,26 @@ export function feedbackRoutes(services: Services): FastifyPluginAsync {
       '/api/v1/dossiers/:id/rating',
       {
         schema: {
-          tags, summary: 'The applicant rates the service once the result was returned: 5 rất hài lòng … 1 rất không hài lòng',
+          tags,
+          summary: 'The applicant rates the service once the result was returned, on the national three-level scale',
+          description: '`satisfaction`: very_satisfied (rất hài lòng), satisfied (hài lòng) or dissatisfied (không hài lòng). The older five-level `score` is still accepted instead '
+            + '(5 → very_satisfied, 3–4 → satisfied, 1–2 → dissatisfied); sent together, they must agree (400 otherwise). The answer\'s `score` is null when none was sent. '
+            + '409 before the result was returned, or when the dossier was rated already.',
           params: IdParams,
-          body: Type.Object({ score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Type.String({ maxLength: 1000 })) }),
-          response: { 201: Type.Object({ dossierId: Type.String(), score: Type.Integer(), comment: Nullable(Type.String()) }), ...errors(400, 401, 403, 404, 409) },
+          body: Type.Object({
+            satisfaction: Type.Optional(StringEnum(satisfactionLevels, { description: 'The national three-level scale; required unless `score` is sent' })),
+            score: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: 'Deprecated: the older five-level score, mapped to `satisfaction`' })),
+            comment: Type.Optional(Type.String({ maxLength: 1000 })),
+          }),
+          response: {
+            201: Type.Object({
+              dossierId: Type.String(),
+              satisfaction: StringEnum(satisfactionLevels),
+              score: Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()]),
+              comment: Nullable(Type.String()),
+            }),
+            ...errors(400, 401, 403, 404, 409),
+          },
         },
       },
       async (req, reply) => reply.code(201).send(await feedback.rate(requireUser(req), req.params.id, req.body)),

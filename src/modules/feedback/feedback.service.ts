@@ -1,5 +1,5 @@
-// Satisfaction and feedback: an applicant rates a returned dossier on five levels (counted in the
-// daily statistics); anyone may send feedback (phản ánh, kiến nghị) to a unit, which answers it
+// Satisfaction and feedback: an applicant rates a returned dossier on the national three-level
+// scale (counted in the daily statistics); anyone may send feedback (phản ánh, kiến nghị) to a unit, which answers it
 // from its queue and may publish the answer.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
@@ -12,11 +12,9 @@ import { stripPersonalData } from '../../domain/personal-text.ts';
 import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { DossiersService } from '../dossiers/dossiers.service.ts';
+import { isSatisfaction, satisfactionOfScore, type Satisfaction } from '../../domain/stats.ts';
 import { recordRating } from '../stats/stats.service.ts';
 import * as q from './feedback.queries.ts';
-
-/** 5 rất hài lòng … 1 rất không hài lòng. */
-export const scores = [5, 4, 3, 2, 1] as const;
 
 /** Who answers feedback for a unit: its one-stop desk and its administrators. */
 const answerers = new Set(['reception', 'unit_admin', 'province_admin']);
@@ -36,24 +34,34 @@ export class FeedbackService {
     private readonly publicUrl: string,
   ) {}
 
-  /** The applicant's rating of their dossier, once its result was returned; one per dossier. */
-  async rate(user: SessionUser, dossierId: string, input: { score?: unknown; comment?: unknown }) {
+  /**
+   * The applicant's rating of their dossier, once its result was returned; one per dossier. The
+   * national three-level scale (`satisfaction`); the older five-level `score` is still taken and
+   * mapped (5 very satisfied, 3–4 satisfied, 1–2 dissatisfied). Given both, they must agree. The
+   * row keeps the score when one was given, else 0 (`ratings.score` cannot be empty).
+   */
+  async rate(user: SessionUser, dossierId: string, input: { satisfaction?: unknown; score?: unknown; comment?: unknown }) {
     const row = await this.dossiers.visible(user, dossierId);
     if (row.owner_id !== user.id) fail('forbidden');
-    const score = Number(input.score);
+    const given = input.score !== undefined && input.score !== null && input.score !== '';
+    const score = given ? Number(input.score) : null;
+    const chosen = input.satisfaction === undefined || input.satisfaction === null || input.satisfaction === '' ? null : input.satisfaction;
     const comment = text(input.comment);
     const problems: Record<string, FieldProblem> = {};
-    if (!Number.isInteger(score) || score < 1 || score > 5) problems.score = { key: 'chooseOne' };
+    if (score !== null && (!Number.isInteger(score) || score < 1 || score > 5)) problems.score = { key: 'chooseOne' };
+    if ((chosen !== null && !isSatisfaction(chosen)) || (chosen === null && score === null)) problems.satisfaction = { key: 'chooseSatisfaction' };
+    else if (chosen !== null && score !== null && !problems.score && satisfactionOfScore(score) !== chosen) problems.satisfaction = { key: 'satisfactionMismatch' };
     if (comment.length > 1000) problems.comment = { key: 'tooLong', params: { max: 1000 } };
     if (Object.keys(problems).length) throw invalid(problems);
+    const satisfaction: Satisfaction = isSatisfaction(chosen) ? chosen : satisfactionOfScore(score!);
     if (row.status !== 'returned') fail('invalid_transition');
     if (await q.findRating(this.db, row.id)) fail('already_rated');
     const now = this.clock.now();
     await this.db.transaction().execute(async (tx) => {
-      await q.insertRating(tx, { dossier_id: row.id, score, satisfaction: score >= 5 ? 'very_satisfied' : score >= 3 ? 'satisfied' : 'dissatisfied', comment: comment || null, created_at: now.toISOString() });
-      await recordRating(tx, row, score as 1 | 2 | 3 | 4 | 5, now);
+      await q.insertRating(tx, { dossier_id: row.id, score: score ?? 0, satisfaction, comment: comment || null, created_at: now.toISOString() });
+      await recordRating(tx, row, satisfaction, now);
     });
-    return { dossierId: row.id, score, comment: comment || null };
+    return { dossierId: row.id, satisfaction, score, comment: comment || null };
   }
 
   async ratingOf(user: SessionUser, dossierId: string) {

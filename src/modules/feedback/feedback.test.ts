@@ -1,6 +1,6 @@
-// Satisfaction and feedback: rating a returned dossier (once, by its applicant, counted in the
-// daily statistics and in a rebuild), and public feedback that reaches the unit, is answered and
-// published without the sender's name or contact.
+// Satisfaction and feedback: rating a returned dossier (once, by its applicant, on the national
+// three-level scale, counted in the daily statistics and in a rebuild), and public feedback that
+// reaches the unit, is answered and published without the sender's name or contact.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestContext } from '../../testing/context.ts';
@@ -8,6 +8,7 @@ import { signedInCitizen, signedInStaff } from '../../testing/fixtures.ts';
 import { attachResult, must, onlineDossier, type Desk, openDesk } from '../../testing/office.ts';
 import { PageBrowser } from '../../testing/page-browser.ts';
 import { tinyPdf } from '../../testing/uploads.ts';
+import { vietnamDay } from '../../domain/time.ts';
 
 let ctx: TestContext;
 let desk: Desk;
@@ -26,43 +27,72 @@ async function returnedDossier() {
 
 const rate = (auth: Record<string, string>, id: string, payload: object) => ctx.app.inject({ method: 'POST', url: `/api/v1/dossiers/${id}/rating`, headers: auth, payload });
 
-test('the applicant rates a returned dossier once; it counts in the statistics, and a rebuild counts it the same', async () => {
+test('the applicant rates a returned dossier once on the three-level scale (the older score still taken, mapped); it counts in the statistics, and a rebuild counts it the same', async () => {
   const d = await returnedDossier();
-  const res = await rate(d.citizen.auth, d.id, { score: 4, comment: 'Cán bộ hướng dẫn tận tình.' });
+  const res = await rate(d.citizen.auth, d.id, { satisfaction: 'very_satisfied', comment: 'Cán bộ hướng dẫn tận tình.' });
   assert.equal(res.statusCode, 201, res.body);
-  assert.deepEqual(res.json(), { dossierId: d.id, score: 4, comment: 'Cán bộ hướng dẫn tận tình.' });
-  assert.equal((await rate(d.citizen.auth, d.id, { score: 5 })).statusCode, 409, 'once');
-  const day = (await ctx.services.stats.daily()).filter((r) => r.measure.startsWith('rating_'));
-  assert.deepEqual(day.map((r) => [r.measure, Number(r.n)]), [['rating_4', 1]]);
+  assert.deepEqual(res.json(), { dossierId: d.id, satisfaction: 'very_satisfied', score: null, comment: 'Cán bộ hướng dẫn tận tình.' });
+  assert.equal((await rate(d.citizen.auth, d.id, { satisfaction: 'satisfied' })).statusCode, 409, 'once');
+  // The older five-level score: 3–4 is satisfied, 1–2 dissatisfied; with both, they must agree.
+  const older = await returnedDossier();
+  assert.equal((await rate(older.citizen.auth, older.id, { score: 4, satisfaction: 'very_satisfied' })).statusCode, 400, 'a score of 4 is not very satisfied');
+  const byScore = await rate(older.citizen.auth, older.id, { score: 4 });
+  assert.equal(byScore.statusCode, 201, byScore.body);
+  assert.deepEqual(byScore.json(), { dossierId: older.id, satisfaction: 'satisfied', score: 4, comment: null });
+  const third = await returnedDossier();
+  assert.equal((await rate(third.citizen.auth, third.id, { score: 2, satisfaction: 'dissatisfied' })).statusCode, 201);
+  const rows = await ctx.handle.db.selectFrom('ratings').select(['dossier_id', 'score', 'satisfaction']).where('dossier_id', 'in', [d.id, older.id, third.id]).execute();
+  assert.deepEqual(Object.fromEntries(rows.map((r) => [r.dossier_id, [r.score, r.satisfaction]])), { [d.id]: [0, 'very_satisfied'], [older.id]: [4, 'satisfied'], [third.id]: [2, 'dissatisfied'] }, 'no score given: 0');
+  const day = (await ctx.services.stats.daily()).filter((r) => r.measure.startsWith('satisfaction_') || r.measure.startsWith('rating_'));
+  assert.deepEqual(day.map((r) => [r.measure, Number(r.n)]).sort(), [['satisfaction_dissatisfied', 1], ['satisfaction_satisfied', 1], ['satisfaction_very_satisfied', 1]]);
+  const today = vietnamDay(ctx.clock.now());
+  const s = await ctx.services.stats.summary({ from: today, to: today });
+  assert.deepEqual(s.satisfaction, { verySatisfied: 1, satisfied: 1, dissatisfied: 1, total: 3, satisfiedShare: 2 / 3 });
   const before = await ctx.services.stats.daily();
   await ctx.services.stats.rebuild();
   assert.deepEqual(await ctx.services.stats.daily(), before);
 });
 
-test('rating refuses the wrong moment and the wrong people: not yet returned (409), staff (403), another citizen (404), a bad score (400)', async () => {
+test('rating refuses the wrong moment and the wrong people: not yet returned (409), staff (403), another citizen (404), a bad or missing level (400)', async () => {
   const open = await onlineDossier(ctx);
-  assert.equal((await rate(open.citizen.auth, open.id, { score: 5 })).statusCode, 409);
+  assert.equal((await rate(open.citizen.auth, open.id, { satisfaction: 'very_satisfied' })).statusCode, 409);
   const d = await returnedDossier();
-  assert.equal((await rate(desk.reception.auth, d.id, { score: 5 })).statusCode, 403);
-  assert.equal((await rate((await signedInCitizen(ctx, 'Người Khác')).auth, d.id, { score: 5 })).statusCode, 404);
+  assert.equal((await rate(desk.reception.auth, d.id, { satisfaction: 'very_satisfied' })).statusCode, 403);
+  assert.equal((await rate((await signedInCitizen(ctx, 'Người Khác')).auth, d.id, { satisfaction: 'very_satisfied' })).statusCode, 404);
   assert.equal((await rate(d.citizen.auth, d.id, { score: 6 })).statusCode, 400);
-  assert.equal((await rate({}, d.id, { score: 5 })).statusCode, 401);
+  assert.equal((await rate(d.citizen.auth, d.id, { satisfaction: 'neutral' })).statusCode, 400);
+  const none = await rate(d.citizen.auth, d.id, { comment: 'Không chọn mức' });
+  assert.equal(none.statusCode, 400);
+  assert.equal(none.json().error.fields.satisfaction, 'Chọn mức độ hài lòng: rất hài lòng, hài lòng hoặc không hài lòng.');
+  const mismatch = await ctx.app.inject({ method: 'POST', url: `/api/v1/dossiers/${d.id}/rating`, headers: { ...d.citizen.auth, 'accept-language': 'en' }, payload: { score: 1, satisfaction: 'satisfied' } });
+  assert.equal(mismatch.statusCode, 400);
+  assert.match(mismatch.json().error.fields.satisfaction, /does not match the score/);
+  assert.equal((await rate({}, d.id, { satisfaction: 'very_satisfied' })).statusCode, 401);
+  const spec = (await ctx.app.inject({ url: '/openapi.json' })).json();
+  const body = spec.paths['/api/v1/dossiers/{id}/rating'].post.requestBody.content['application/json'].schema;
+  assert.deepEqual(body.properties.satisfaction.enum, ['very_satisfied', 'satisfied', 'dissatisfied']);
 });
 
-test('the rating page without JavaScript: five levels, an error summary when none is chosen, then thanks', async () => {
+test('the rating page without JavaScript: three radios on the national scale, an error summary when none is chosen, then thanks', async () => {
   const d = await returnedDossier();
   const b = new PageBrowser(ctx.app);
   b.cookies.set('motcua_session', d.citizen.token);
   const form = await b.get(`/ho-so/${d.id}/danh-gia`);
   assert.equal(form.statusCode, 200);
-  for (const label of ['Rất hài lòng', 'Hài lòng', 'Bình thường', 'Không hài lòng', 'Rất không hài lòng']) assert.ok(form.body.includes(`>${label}</label>`), label);
+  const radios = [...form.body.matchAll(/<input class="radios-input"[^>]*name="satisfaction"[^>]*value="([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(radios, ['very_satisfied', 'satisfied', 'dissatisfied']);
+  for (const label of ['Rất hài lòng', 'Hài lòng', 'Không hài lòng']) assert.ok(form.body.includes(`>${label}</label>`), label);
+  assert.ok(!form.body.includes('Bình thường'), 'no five-level choices');
   const none = await b.post(`/ho-so/${d.id}/danh-gia`, { comment: 'Nhanh gọn' });
   assert.equal(none.statusCode, 400);
   assert.match(none.body, /class="error-summary"/);
+  assert.match(none.body, /<a href="#satisfaction">Chọn mức độ hài lòng/);
   assert.match(none.body, />Nhanh gọn<\/textarea>/, 'what was typed is kept');
-  const sent = await b.post(`/ho-so/${d.id}/danh-gia`, { score: '5', comment: 'Nhanh gọn' });
+  const sent = await b.post(`/ho-so/${d.id}/danh-gia`, { satisfaction: 'satisfied', comment: 'Nhanh gọn' });
   assert.equal(sent.statusCode, 303);
-  assert.match((await b.get(sent.headers.location as string)).body, /Cảm ơn bạn đã đánh giá/);
+  const thanks = (await b.get(sent.headers.location as string)).body;
+  assert.match(thanks, /Cảm ơn bạn đã đánh giá/);
+  assert.match(thanks, /Bạn đã đánh giá hồ sơ này: <strong>Hài lòng<\/strong>/);
   assert.match((await b.get('/ho-so')).body, new RegExp(`/ho-so/${d.id}/danh-gia`), 'my dossiers links to it');
 });
 

@@ -6,7 +6,7 @@ import { dailyRows } from './stats.queries.ts';
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/connection.ts';
 import type { Database } from '../../db/schema.ts';
-import { ratingMeasures } from '../../domain/stats.ts';
+import { ratingMeasures, satisfactionMeasures } from '../../domain/stats.ts';
 
 export type DashboardFilter = { from: string; to: string; unitIds: readonly string[] | 'all'; level?: string; field?: string };
 
@@ -24,10 +24,10 @@ function within(db: Db, f: DashboardFilter, measures: readonly string[]) {
 const toCounts = (rows: Array<{ key: string | null; measure: string; channel: string; n: number | string | null }>): GroupedCount[] =>
   rows.map((r) => ({ key: r.key ?? '', measure: r.measure, channel: r.channel, n: Number(r.n ?? 0) }));
 
-/** Intake, settlement and ratings by month (YYYY-MM) of the day they were counted on. */
+/** Intake, settlement and ratings (three-level, and the older five-level counts not yet rebuilt) by month (YYYY-MM) of the day they were counted on. */
 export async function byMonth(db: Db, f: DashboardFilter): Promise<GroupedCount[]> {
   const month = sql<string>`substr(${sql.ref('stats_daily.day')}, 1, 7)`;
-  const rows = await within(db, f, [...flowMeasures, ...ratingMeasures])
+  const rows = await within(db, f, [...flowMeasures, ...satisfactionMeasures, ...ratingMeasures])
     .select((eb) => [month.as('key'), 'stats_daily.measure as measure', 'stats_daily.channel as channel', eb.fn.sum<number>('stats_daily.n').as('n')])
     .groupBy([month, 'stats_daily.measure', 'stats_daily.channel'])
     .execute();

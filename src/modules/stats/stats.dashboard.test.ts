@@ -132,14 +132,14 @@ test('the headline figures and the report table are StatsService.summary’s, fo
     assert.equal(onTime.details[0], `${num(s.settled.early + s.settled.onTime)} / ${num(s.settled.total)} hồ sơ giải quyết trong kỳ`);
     const report = rowsOf(html.slice(html.indexOf('<table class="data-table">')));
     assert.deepEqual(report.map((r) => r[1]), [
-      s.received.total, s.received.online, s.received.direct, s.received.postal, s.received.carriedOver,
+      s.received.grandTotal, s.received.carriedOver, s.received.total, s.received.online, s.received.direct, s.received.postal,
       s.settled.total, s.settled.early, s.settled.onTime, s.settled.late,
       s.pending.total, s.pending.withinDeadline, s.pending.overdue,
     ].map(num), JSON.stringify(f));
   }
   // The whole province in the period, by hand: A, B, C, D at Phường 5; 5 at Gò Công; 8 at Sở Y tế; 3 at Mỹ Tho's desk; 50 counter-only.
   const s = await summaryOf({ from: '2026-11-15', to: '2026-12-20' });
-  assert.deepEqual(s.received, { online: 8, direct: 61, postal: 1, carriedOver: 10, total: 70 });
+  assert.deepEqual(s.received, { online: 8, direct: 61, postal: 1, carriedOver: 10, total: 70, grandTotal: 80 });
 });
 
 test('month by month, each row is the report table of that month, cut to the period', async () => {
@@ -237,23 +237,44 @@ test('the campaign’s procedures: most counter and postal dossiers among those 
   assert.match(empty, /Không có hồ sơ giấy nào của thủ tục trực tuyến trong kỳ\./);
 });
 
-test('satisfaction: ratings counted by the day they were given, stacked by score; satisfied means 4 or 5', async () => {
+test('satisfaction: ratings counted by the day they were given, stacked on the three-level scale (older scores mapped); satisfied means very satisfied or satisfied', async () => {
+  // The fixture's older five-level counts (5, 5, 5, 4, 2 in November; 1 in December) and a rating on the three-level scale.
+  await count('2026-12-12', 'go-cong-phuong-1', 'dang-ky-khai-sinh', 'online', 'satisfaction_satisfied', 2);
   const html = await pageOf(period);
   const rows = rowsOf(figureOf(html, 'chart-satisfaction'));
   assert.deepEqual(rows, [
-    ['Cả kỳ', '1', '1', '0', '1', '3', '6', share(4 / 6)],
-    ['11/2026', '0', '1', '0', '1', '3', '5', share(4 / 5)],
-    ['12/2026', '1', '0', '0', '0', '0', '1', share(0)],
+    ['Cả kỳ', '3', '3', '2', '8', share(6 / 8)],
+    ['11/2026', '3', '1', '1', '5', share(4 / 5)],
+    ['12/2026', '0', '2', '1', '3', share(2 / 3)],
   ]);
+  const head = /<thead>([\s\S]*?)<\/thead>/.exec(figureOf(html, 'chart-satisfaction'))![1]!;
+  assert.deepEqual([...head.matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map((c) => decode(c[1]!)), ['Kỳ', 'Rất hài lòng', 'Hài lòng', 'Không hài lòng', 'Tổng', 'Tỷ lệ hài lòng']);
   const sat = indicator(html, 'satisfaction');
-  assert.equal(sat.value, share(4 / 6));
-  assert.deepEqual(sat.details, ['4 / 6 đánh giá', 'Điểm trung bình: 3,67 / 5']);
+  assert.equal(sat.value, share(6 / 8));
+  assert.deepEqual(sat.details, ['6 / 8 đánh giá', 'Rất hài lòng: 3; hài lòng: 3; không hài lòng: 2']);
+  const summary = await summaryOf({ from: '2026-11-15', to: '2026-12-20' });
+  assert.deepEqual(summary.satisfaction, { verySatisfied: 3, satisfied: 3, dissatisfied: 2, total: 8, satisfiedShare: 6 / 8 }, 'the API counts the same');
   const svg = figureOf(html, 'chart-satisfaction');
-  for (let i = 0; i < 5; i++) assert.match(svg, new RegExp(`<pattern id="chart-satisfaction-part-${i}"`), 'each score has its own pattern');
-  assert.match(svg, /2 – Không hài lòng/);
+  for (let i = 0; i < 3; i++) assert.match(svg, new RegExp(`<pattern id="chart-satisfaction-part-${i}"`), 'each level has its own pattern');
+  assert.ok(!svg.includes('chart-satisfaction-part-3'));
+  assert.match(svg, /Không hài lòng/);
   // Ratings follow the filters like every other count.
-  assert.equal(indicator(await pageOf(`${period}&unitId=go-cong`), 'satisfaction').value, share(0));
+  assert.equal(indicator(await pageOf(`${period}&unitId=go-cong`), 'satisfaction').value, share(2 / 3));
   assert.equal(indicator(await pageOf(`${period}&unitId=so-y-te`), 'satisfaction').value, 'Không có đánh giá');
+});
+
+test('the report table shows the grand total and links to its exports by unit, by field and by receiving desk for the same filters', async () => {
+  const html = await pageOf(`${period}&unitId=my-tho&field=ho-tich`);
+  const report = rowsOf(html.slice(html.indexOf('<table class="data-table">')));
+  const s = await summaryOf({ from: '2026-11-15', to: '2026-12-20', unitId: 'my-tho', field: 'ho-tich' });
+  assert.deepEqual(report.slice(0, 3), [
+    ['Tổng số hồ sơ nhận giải quyết (kỳ trước chuyển qua và mới tiếp nhận)', num(s.received.grandTotal)],
+    ['Kỳ trước chuyển qua', num(s.received.carriedOver)],
+    ['Mới tiếp nhận trong kỳ', num(s.received.total)],
+  ]);
+  const links = [...html.matchAll(/href="(\/api\/v1\/stats\/report\.[^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+  assert.deepEqual(links, (['unit', 'field', 'desk'] as const).flatMap((by) => ['xlsx', 'csv'].map((ext) => `/api/v1/stats/report.${ext}?from=2026-11-15&to=2026-12-20&unitId=my-tho&field=ho-tich&by=${by}`)));
+  for (const link of links) assert.equal((await ctx.app.inject({ url: link })).statusCode, 200, link);
 });
 
 test('full-online share: among dossiers received for procedures of class full, the share received online; online payments have no figure yet', async () => {
@@ -345,10 +366,14 @@ test('no statistics request reads the dossier table: only the daily counts and t
     transformResult: async (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => args.result,
   };
   const db = ctx.handle.db.withPlugin(recorder);
-  const dashboard = new DashboardService(db, ctx.services.catalog, new StatsService(db, ctx.services.catalog));
+  const stats = new StatsService(db, ctx.services.catalog);
+  const dashboard = new DashboardService(db, ctx.services.catalog, stats);
   for (const q of [{}, { unitId: 'my-tho' }, { level: 'commune', field: 'ho-tich' }, { unitId: 'my-tho-phuong-5', level: 'commune' }]) {
     const d = await dashboard.build({ from: '2026-11-15', to: '2026-12-20', ...q });
     assert.ok(d.months.length === 2);
+    // The tables by field and by receiving desk too.
+    assert.ok((await stats.byField({ from: '2026-11-15', to: '2026-12-20', ...q })).rows.length > 0);
+    assert.ok((await stats.byDesk({ from: '2026-11-15', to: '2026-12-20', ...q })).total.total >= 0);
   }
   assert.deepEqual([...tables].sort(), ['procedures', 'stats_daily', 'stats_daily_level']);
 });

@@ -1,11 +1,11 @@
 // The public dashboard's figures (docs/domain.md §5): the period's intake and settlement
-// by month, unit, level and procedure, the satisfaction ratings, and the indicators against the
+// by month, unit, level and procedure, the satisfaction ratings (three levels), and the indicators against the
 // targets kept as data (data/reference/targets/targets.json). Everything is summed from the daily
 // counts; the headline figures are StatsService.summary's own, so the page and the API agree.
 import type { Db } from '../../db/connection.ts';
 import { readReference } from '../../reference.ts';
 import { adminLevels, type AdminLevel } from '../../domain/catalog.ts';
-import { channelGroup, ratingMeasures, type Summary } from '../../domain/stats.ts';
+import { channelGroup, satisfactionOfMeasure, type Satisfaction, type Summary } from '../../domain/stats.ts';
 import { isValidOn } from '../../domain/units.ts';
 import { AppError, invalid, type FieldProblem } from '../../errors.ts';
 import type { CatalogService, ProcedureSummary } from '../catalog/catalog.service.ts';
@@ -33,15 +33,12 @@ export type Targets = { onlineShare: Record<AdminLevel, number>; onTimeRate: Rec
 export const serviceIndexGroups = ['transparency', 'timeliness', 'digitisation', 'onlineProvision', 'satisfaction'] as const;
 export type ServiceIndexGroup = { key: (typeof serviceIndexGroups)[number]; points: number };
 
-/** Ratings 1 (rất không hài lòng) … 5 (rất hài lòng), as counted on the day they were given. */
+/** Ratings on the national three-level scale (older five-level ones mapped), as counted on the day they were given. */
 export type Ratings = {
-  /** counts[0] is the number of 1s … counts[4] the number of 5s. */
-  counts: [number, number, number, number, number];
+  counts: Record<Satisfaction, number>;
   total: number;
-  /** Ratings of 4 or 5 (hài lòng, rất hài lòng) among all ratings. */
+  /** Ratings of very satisfied or satisfied among all ratings. */
   satisfied: Ratio;
-  /** The mean score, null without ratings. */
-  average: number | null;
 };
 
 export type MonthRow = { month: string; from: string; to: string; flows: Flows; ratings: Ratings };
@@ -129,13 +126,13 @@ function flowsOf(counts: Iterable<Count>): Flows {
 }
 
 function ratingsOf(counts: Iterable<Count>): Ratings {
-  const n: Ratings['counts'] = [0, 0, 0, 0, 0];
+  const n: Record<Satisfaction, number> = { very_satisfied: 0, satisfied: 0, dissatisfied: 0 };
   for (const c of counts) {
-    const i = (ratingMeasures as readonly string[]).indexOf(c.measure);
-    if (i >= 0) n[i] = n[i]! + c.n;
+    const level = satisfactionOfMeasure(c.measure);
+    if (level) n[level] += c.n;
   }
-  const total = n.reduce((a, b) => a + b, 0);
-  return { counts: n, total, satisfied: ratio(n[3] + n[4], total), average: total ? n.reduce((s, k, i) => s + k * (i + 1), 0) / total : null };
+  const total = n.very_satisfied + n.satisfied + n.dissatisfied;
+  return { counts: n, total, satisfied: ratio(n.very_satisfied + n.satisfied, total) };
 }
 
 /** The months a period touches, each cut to the part of it inside the period. */

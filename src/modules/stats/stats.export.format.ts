@@ -1,4 +1,5 @@
-// The sheet and file formats of the statistics exports: the II.06a column order, workbook styling,
+// The sheet and file formats of the statistics exports: the II.06a column orders (by unit, and the
+// official layout by field), workbook styling,
 // dates as a spreadsheet shows them, and RFC 4180 CSV that Excel opens in Vietnamese.
 import ExcelJS from 'exceljs';
 import type { Summary } from '../../domain/stats.ts';
@@ -10,6 +11,7 @@ export const reportNumbers: ReadonlyArray<{ group: 'received' | 'settled' | 'pen
   { group: 'received', label: 'directOrPostal', value: (s) => s.received.direct + s.received.postal },
   { group: 'received', label: 'carriedOver', value: (s) => s.received.carriedOver },
   { group: 'received', label: 'receivedTotal', value: (s) => s.received.total },
+  { group: 'received', label: 'grandTotal', value: (s) => s.received.grandTotal },
   { group: 'settled', label: 'early', value: (s) => s.settled.early },
   { group: 'settled', label: 'onTime', value: (s) => s.settled.onTime },
   { group: 'settled', label: 'late', value: (s) => s.settled.late },
@@ -17,6 +19,28 @@ export const reportNumbers: ReadonlyArray<{ group: 'received' | 'settled' | 'pen
   { group: 'pending', label: 'withinDeadline', value: (s) => s.pending.withinDeadline },
   { group: 'pending', label: 'overdue', value: (s) => s.pending.overdue },
   { group: 'pending', label: 'pendingTotal', value: (s) => s.pending.total },
+];
+
+type ByField = ReturnType<typeof messages>['statsExport']['byField'];
+
+/**
+ * The numeric columns of form II.06a with a row per field, in the form's order: dossiers to settle
+ * (total = carried over + newly received; of which newly received online, at the counter or by post,
+ * and carried over), then the results (settled: total, early, on time, late; pending: total, within
+ * the deadline, overdue). docs/domain.md §5.1 gives each column's rule and source.
+ */
+export const officialNumbers: ReadonlyArray<{ group: keyof ByField['groups']; sub: keyof ByField['subgroups']; label: keyof ByField['columns']; value: (s: Summary) => number }> = [
+  { group: 'received', sub: 'total', label: 'total', value: (s) => s.received.grandTotal },
+  { group: 'received', sub: 'ofWhich', label: 'newOnline', value: (s) => s.received.online },
+  { group: 'received', sub: 'ofWhich', label: 'newDirect', value: (s) => s.received.direct + s.received.postal },
+  { group: 'received', sub: 'ofWhich', label: 'carriedOver', value: (s) => s.received.carriedOver },
+  { group: 'results', sub: 'settled', label: 'total', value: (s) => s.settled.total },
+  { group: 'results', sub: 'settled', label: 'early', value: (s) => s.settled.early },
+  { group: 'results', sub: 'settled', label: 'onTime', value: (s) => s.settled.onTime },
+  { group: 'results', sub: 'settled', label: 'late', value: (s) => s.settled.late },
+  { group: 'results', sub: 'pending', label: 'total', value: (s) => s.pending.total },
+  { group: 'results', sub: 'pending', label: 'within', value: (s) => s.pending.withinDeadline },
+  { group: 'results', sub: 'pending', label: 'overdue', value: (s) => s.pending.overdue },
 ];
 
 export const thin: Partial<ExcelJS.Borders> = {

@@ -7,7 +7,7 @@ import { requireUser } from '../../http/auth.ts';
 import { Day, StringEnum, errors } from '../../http/schemas.ts';
 import type { Services } from '../../services.ts';
 import type { Lang } from '../../i18n/index.ts';
-import { listColumns, openDataCsv } from './stats.export.ts';
+import { listColumns, openDataCsv, reportBy } from './stats.export.ts';
 
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const csvType = 'text/csv; charset=utf-8';
@@ -18,6 +18,14 @@ const ReportQuery = Type.Object({
   level: Type.Optional(StringEnum(['province', 'district', 'commune'] as const, { description: 'The level of the procedures counted' })),
   field: Type.Optional(Type.String({ maxLength: 100, description: 'The field (lĩnh vực) of the procedures counted' })),
   lang: Type.Optional(StringEnum(['vi', 'en'] as const, { description: 'The language of the file (default: Vietnamese, or Accept-Language)' })),
+});
+
+const TableQuery = Type.Object({
+  ...ReportQuery.properties,
+  by: Type.Optional(StringEnum(reportBy, {
+    description: 'The rows: `unit` (default) the units below the chosen one; `field` a row per field (lĩnh vực) of the catalogue, in the layout of form II.06a; '
+      + '`desk` the dossiers received in the period per receiving desk (unitId then chooses the desks).',
+  })),
 });
 
 const ListQuery = Type.Object({
@@ -40,6 +48,7 @@ const OpenDataRowView = Type.Object(
     receivedOnline: Count, receivedDirect: Count, receivedPostal: Count,
     carriedOver: Type.Integer({ minimum: 0, description: 'Accepted before the month and not settled by its start' }),
     receivedTotal: Type.Integer({ minimum: 0, description: 'Accepted in the month (online + direct + postal; carried-over dossiers excluded)' }),
+    receivedGrandTotal: Type.Integer({ minimum: 0, description: 'Dossiers to settle in the month: carried over + received in the month (form II.06a’s “Tổng số”)' }),
     settledEarly: Count, settledOnTime: Count, settledLate: Count, settledTotal: Count,
     pendingWithinDeadline: Count,
     pendingOverdue: Type.Integer({ minimum: 0, description: 'Pending at the month’s end, with a due day on or before it' }),
@@ -67,9 +76,12 @@ export function statsExportRoutes(services: Services): FastifyPluginAsync {
   const exports = services.statsExport;
   return async (base) => {
     const app = base.withTypeProvider<TypeBoxTypeProvider>();
-    const tableDescription = 'The rows are the units directly below the chosen unit (for the whole province: its departments and district-level units), each counting its subtree, '
+    const tableDescription = 'by=unit (default): the rows are the units directly below the chosen unit (for the whole province: its departments and district-level units), each counting its subtree, '
       + 'with a row for the chosen unit’s own dossiers when it has any, and the total (equal to GET /api/v1/stats/summary). Columns: received online, at the counter or by post, carried over, '
-      + 'total newly received (carried over excluded); settled early, on time, late, total; pending within and over the deadline, total. Public: figures only, no personal data.';
+      + 'total newly received (carried over excluded), grand total (carried over + newly received); settled early, on time, late, total; pending within and over the deadline, total. '
+      + 'by=field: form II.06a’s own layout, a row per field (lĩnh vực) and the total; columns in the form’s order: dossiers to settle (total = carried over + newly received; newly received online; '
+      + 'at the counter or by post; carried over), settled (total, early, on time, late), pending (total, within the deadline, overdue). by=desk: the dossiers received in the period per receiving desk '
+      + '(online, at the counter, by post, total), whichever unit is competent for them. Public: figures only, no personal data.';
 
     for (const ext of ['xlsx', 'csv'] as const) {
       app.get(
@@ -79,7 +91,7 @@ export function statsExportRoutes(services: Services): FastifyPluginAsync {
             tags: ['statistics'],
             summary: ext === 'xlsx' ? 'The report table (form II.06a) as a formatted workbook, headers in Vietnamese' : 'The report table (form II.06a) as CSV (UTF-8 with BOM)',
             description: tableDescription,
-            querystring: ReportQuery,
+            querystring: TableQuery,
             response: { 200: file(ext === 'xlsx' ? xlsxType : csvType, 'The report table'), ...errors(400) },
           },
         },
@@ -122,8 +134,8 @@ export function statsExportRoutes(services: Services): FastifyPluginAsync {
     }
 
     const openDescription = 'A stable dataset for the smart city and anyone else: for a year (default: the current one), one row per unit and month with the figures of the report table (form II.06a) '
-      + 'for that unit’s own dossiers, so rows add up without counting twice: received (online, direct, postal, carried over, total), settled (early, on time, late, total), pending at the month’s end '
-      + '(within, over the deadline, total). Flows (received, settled) add up over months; stocks (carried over, pending) do not: the year’s carried over is January’s, its pending is the last month’s. '
+      + 'for that unit’s own dossiers, so rows add up without counting twice: received (online, direct, postal, carried over, total, grand total), settled (early, on time, late, total), pending at the month’s end '
+      + '(within, over the deadline, total). Flows (received, settled) add up over months; stocks (carried over, grand total, pending) do not: the year’s carried over is January’s, its pending is the last month’s. '
       + 'Units with no received dossier by the year’s end are left out. Counts only: no names, no dossier codes, no personal data. Cached for an hour; open to any origin.';
     const YearQuery = Type.Object({ year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 9999, description: 'Default: the current year' })) });
 

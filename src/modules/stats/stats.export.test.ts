@@ -3,6 +3,10 @@
 // unit may list dossiers; the open dataset holds figures only, and they add up to the year's.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Summary } from '../../domain/stats.ts';
 import { createTestContext, type TestContext } from '../../testing/context.ts';
@@ -86,9 +90,9 @@ after(() => ctx.close());
 const summary = (query: Record<string, string>) => ctx.services.stats.summary(query);
 const params = (s: string) => Object.fromEntries(new URLSearchParams(s)) as Record<string, string>;
 
-/** The eleven numbers of a row, in the table's order. */
+/** The twelve numbers of a row, in the table's order. */
 const numbersOf = (s: Summary) => [
-  s.received.online, s.received.direct + s.received.postal, s.received.carriedOver, s.received.total,
+  s.received.online, s.received.direct + s.received.postal, s.received.carriedOver, s.received.total, s.received.grandTotal,
   s.settled.early, s.settled.onTime, s.settled.late, s.settled.total,
   s.pending.withinDeadline, s.pending.overdue, s.pending.total,
 ];
@@ -137,10 +141,10 @@ test('the report table as a workbook: Vietnamese headers in two rows with merged
   assert.equal(ws.name, 'Báo cáo II.06a');
   assert.match(String(ws.getCell('A1').value), /TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH/);
   assert.equal(ws.getCell('A2').value, 'Kỳ báo cáo: từ ngày 01/12/2026 đến ngày 31/12/2026; Đơn vị: Toàn tỉnh; Cấp thực hiện: Tất cả các cấp; Lĩnh vực: Tất cả lĩnh vực');
-  for (const range of ['A1:M1', 'A2:M2', 'A3:A4', 'B3:B4', 'C3:F3', 'G3:J3', 'K3:M3']) assert.ok(ws.model.merges.includes(range), `${range} merged: ${ws.model.merges.join(' ')}`);
-  assert.deepEqual([ws.getCell('A3').value, ws.getCell('B3').value, ws.getCell('C3').value, ws.getCell('G3').value, ws.getCell('K3').value], ['STT', 'Đơn vị', 'Tiếp nhận', 'Đã giải quyết', 'Đang giải quyết']);
+  for (const range of ['A1:N1', 'A2:N2', 'A3:A4', 'B3:B4', 'C3:G3', 'H3:K3', 'L3:N3']) assert.ok(ws.model.merges.includes(range), `${range} merged: ${ws.model.merges.join(' ')}`);
+  assert.deepEqual([ws.getCell('A3').value, ws.getCell('B3').value, ws.getCell('C3').value, ws.getCell('H3').value, ws.getCell('L3').value], ['STT', 'Đơn vị', 'Tiếp nhận', 'Đã giải quyết', 'Đang giải quyết']);
   assert.deepEqual((ws.getRow(4).values as unknown[]).slice(3), [
-    'Trực tuyến', 'Trực tiếp hoặc qua bưu chính', 'Kỳ trước chuyển sang', 'Tổng số mới tiếp nhận trong kỳ',
+    'Trực tuyến', 'Trực tiếp hoặc qua bưu chính', 'Kỳ trước chuyển sang', 'Tổng số mới tiếp nhận trong kỳ', 'Tổng số (kỳ trước chuyển sang và mới tiếp nhận)',
     'Trước hạn', 'Đúng hạn', 'Quá hạn', 'Tổng số', 'Trong hạn', 'Quá hạn', 'Tổng số',
   ]);
   assert.equal(ws.getCell('C4').font.bold, true);
@@ -156,17 +160,17 @@ test('the report table as a workbook: Vietnamese headers in two rows with merged
   for (let r = 5; r < last; r++) {
     const row = ws.getRow(r);
     assert.equal(row.getCell(1).value, r - 4);
-    byName.set(String(row.getCell(2).value), Array.from({ length: 11 }, (_, i) => row.getCell(3 + i).value as number));
+    byName.set(String(row.getCell(2).value), Array.from({ length: 12 }, (_, i) => row.getCell(3 + i).value as number));
     assert.equal(row.getCell(3).numFmt, '#,##0');
   }
   for (const u of children) assert.deepEqual(byName.get(u.name), numbersOf(await summary({ ...params(december), unitId: u.id })), u.name);
-  assert.deepEqual(byName.get('Thành phố Mỹ Tho'), [1, 6, 2, 7, 2, 1, 3, 6, 2, 1, 3], 'Phường 5 (A–G) and Phường 4 (settled early; by post on 29 Dec, within the deadline)');
-  assert.deepEqual(byName.get('Thị xã Gò Công'), [0, 1, 1, 1, 0, 0, 0, 0, 0, 2, 2], 'K carried over and overdue; J received 1 Dec, due 4 Dec, overdue');
+  assert.deepEqual(byName.get('Thành phố Mỹ Tho'), [1, 6, 2, 7, 9, 2, 2, 2, 6, 2, 1, 3], 'Phường 5 (A–G; G withdrawn, on time) and Phường 4 (settled early; by post on 29 Dec, within the deadline)');
+  assert.deepEqual(byName.get('Thị xã Gò Công'), [0, 1, 1, 1, 2, 0, 0, 0, 0, 0, 2, 2], 'K carried over and overdue; J received 1 Dec, due 4 Dec, overdue');
   const total = ws.getRow(last);
   assert.equal(total.getCell(2).value, 'Tổng cộng');
   assert.equal(total.getCell(2).font.bold, true);
-  assert.equal(total.getCell(13).font.bold, true);
-  const totalNumbers = Array.from({ length: 11 }, (_, i) => total.getCell(3 + i).value as number);
+  assert.equal(total.getCell(14).font.bold, true);
+  const totalNumbers = Array.from({ length: 12 }, (_, i) => total.getCell(3 + i).value as number);
   assert.deepEqual(totalNumbers, numbersOf(await summary(params(december))));
   const sums = totalNumbers.map((_, i) => [...byName.values()].reduce((n, row) => n + row[i]!, 0));
   assert.deepEqual(sums, totalNumbers, 'the rows add up to the total');
@@ -181,18 +185,18 @@ test('a unit’s table has a row per unit below it; a commune’s, its own row; 
     const name = String(city.getRow(r).getCell(2).value);
     const unit = communes.find((u) => u.name === name)!;
     assert.ok(unit, name);
-    const numbers = Array.from({ length: 11 }, (_, i) => city.getRow(r).getCell(3 + i).value);
+    const numbers = Array.from({ length: 12 }, (_, i) => city.getRow(r).getCell(3 + i).value);
     assert.deepEqual(numbers, numbersOf(await summary({ ...params(december), unitId: unit.id, level: 'commune', field: 'ho-tich' })), name);
   }
   const commune = await readXlsx((await get(`/api/v1/stats/report.xlsx?${december}&unitId=my-tho-phuong-5`)).rawPayload);
   assert.equal(commune.rowCount, 6);
   assert.equal(commune.getCell('B5').value, 'Phường 5');
   const own = numbersOf(await summary({ ...params(december), unitId: 'my-tho-phuong-5' }));
-  assert.deepEqual(Array.from({ length: 11 }, (_, i) => commune.getRow(5).getCell(3 + i).value), own);
-  assert.deepEqual(own, [1, 4, 2, 5, 1, 1, 3, 5, 1, 1, 2]);
+  assert.deepEqual(Array.from({ length: 12 }, (_, i) => commune.getRow(5).getCell(3 + i).value), own);
+  assert.deepEqual(own, [1, 4, 2, 5, 7, 1, 2, 2, 5, 1, 1, 2]);
 
   const en = await readXlsx((await get(`/api/v1/stats/report.xlsx?${december}&lang=en`)).rawPayload);
-  assert.deepEqual([en.getCell('C3').value, en.getCell('G3').value, en.getCell('K3').value, en.getCell('D4').value], ['Received', 'Settled', 'Pending', 'At the counter or by post']);
+  assert.deepEqual([en.getCell('C3').value, en.getCell('H3').value, en.getCell('L3').value, en.getCell('D4').value, en.getCell('G4').value], ['Received', 'Settled', 'Pending', 'At the counter or by post', 'Total (carried over and newly received)']);
   assert.match(String(en.getCell('A2').value), /^Period: from 1 December 2026 to 31 December 2026; Unit: The whole province/);
   const viaHeader = await readXlsx((await get(`/api/v1/stats/report.xlsx?${december}`, { 'accept-language': 'en' })).rawPayload);
   assert.equal(viaHeader.getCell('C3').value, 'Received');
@@ -206,6 +210,7 @@ test('the report table as CSV: UTF-8 with a BOM, a header row, RFC 4180, the sum
   const rows = parseCsv(res.rawPayload.toString('utf8').slice(1));
   assert.deepEqual(rows[0], [
     'Mã đơn vị', 'Đơn vị', 'Tiếp nhận: Trực tuyến', 'Tiếp nhận: Trực tiếp hoặc qua bưu chính', 'Tiếp nhận: Kỳ trước chuyển sang', 'Tiếp nhận: Tổng số mới tiếp nhận trong kỳ',
+    'Tiếp nhận: Tổng số (kỳ trước chuyển sang và mới tiếp nhận)',
     'Đã giải quyết: Trước hạn', 'Đã giải quyết: Đúng hạn', 'Đã giải quyết: Quá hạn', 'Đã giải quyết: Tổng số',
     'Đang giải quyết: Trong hạn', 'Đang giải quyết: Quá hạn', 'Đang giải quyết: Tổng số',
   ]);
@@ -219,6 +224,104 @@ test('the report table as CSV: UTF-8 with a BOM, a header row, RFC 4180, the sum
   assert.deepEqual(total.map(Number), numbersOf(await summary(params(december))));
   // A name with a comma is quoted.
   assert.ok(res.rawPayload.toString('utf8').includes('"Sở Văn hóa, Thể thao và Du lịch"'));
+});
+
+// The Debian package installs openpyxl for the system Python, which a PATH python3 (pyenv, say) may not be.
+const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+/** A workbook's first sheet as openpyxl reads it: its name, cells row by row (numbers as numbers, empty as null), merged ranges, frozen cell, bold cells of the last row. */
+function openpyxlSheet(xlsx: Buffer): { name: string; rows: Array<Array<string | number | null>>; merges: string[]; frozen: string | null; lastRowBold: boolean[] } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-ii06a-'));
+  try {
+    const file = path.join(dir, 'report.xlsx');
+    fs.writeFileSync(file, xlsx);
+    const script = [
+      'import json, sys, openpyxl',
+      'ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]',
+      'rows = [list(r) for r in ws.iter_rows(values_only=True)]',
+      'last = [bool(c.font and c.font.b) for c in ws[ws.max_row]]',
+      'print(json.dumps({"name": ws.title, "rows": rows, "merges": sorted(str(m) for m in ws.merged_cells.ranges), "frozen": ws.freeze_panes, "lastRowBold": last}, ensure_ascii=False))',
+    ].join('\n');
+    return JSON.parse(execFileSync(python, ['-c', script, file], { encoding: 'utf8' }));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The eleven numbers of form II.06a’s row by field, in the form’s order. */
+const officialOf = (s: Summary) => [
+  s.received.grandTotal, s.received.online, s.received.direct + s.received.postal, s.received.carriedOver,
+  s.settled.total, s.settled.early, s.settled.onTime, s.settled.late,
+  s.pending.total, s.pending.withinDeadline, s.pending.overdue,
+];
+
+test('form II.06a by field, read with openpyxl: the official headings in three rows with their merges, column numbers, a row per field of the catalogue, the total', async () => {
+  const res = await get(`/api/v1/stats/report.xlsx?${december}&by=field`);
+  assert.equal(res.statusCode, 200, res.body);
+  assert.match(String(res.headers['content-disposition']), /filename="bao-cao-ii06a-theo-linh-vuc_2026-12-01_2026-12-31\.xlsx"/);
+  const ws = openpyxlSheet(res.rawPayload);
+  assert.equal(ws.name, 'II.06a theo lĩnh vực');
+  assert.match(String(ws.rows[0]![0]), /^TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH \(MẪU II\.06a\)$/);
+  assert.equal(ws.rows[1]![0], 'Kỳ báo cáo: từ ngày 01/12/2026 đến ngày 31/12/2026; Đơn vị: Toàn tỉnh; Cấp thực hiện: Tất cả các cấp; Lĩnh vực: Tất cả lĩnh vực');
+  assert.deepEqual(ws.rows[2], ['STT', 'Lĩnh vực giải quyết', 'Số hồ sơ nhận giải quyết', null, null, null, 'Kết quả giải quyết', null, null, null, null, null, null]);
+  assert.deepEqual(ws.rows[3], [null, null, 'Tổng số', 'Trong đó', null, null, 'Số hồ sơ đã giải quyết', null, null, null, 'Số hồ sơ đang giải quyết', null, null]);
+  assert.deepEqual(ws.rows[4], [null, null, null, 'Số mới tiếp nhận trực tuyến', 'Số mới tiếp nhận trực tiếp, dịch vụ bưu chính', 'Số kỳ trước chuyển qua',
+    'Tổng số', 'Trước hạn', 'Đúng hạn', 'Quá hạn', 'Tổng số', 'Trong hạn', 'Quá hạn']);
+  assert.deepEqual(ws.rows[5], Array.from({ length: 13 }, (_, i) => `(${i + 1})`));
+  assert.deepEqual(ws.merges, ['A1:M1', 'A2:M2', 'A3:A5', 'B3:B5', 'C3:F3', 'C4:C5', 'D4:F4', 'G3:M3', 'G4:J4', 'K4:M4'].sort());
+  assert.equal(ws.frozen, 'C7');
+  // A row per field of the catalogue, each the summary for that field; the total is the summary.
+  const fields = ctx.services.catalog.fields();
+  const body = ws.rows.slice(6, -1);
+  assert.equal(body.length, fields.length);
+  for (const [i, row] of body.entries()) {
+    const field = fields[i]!;
+    assert.deepEqual(row.slice(0, 2), [i + 1, field.name]);
+    assert.deepEqual(row.slice(2), officialOf(await summary({ ...params(december), field: field.key })), field.name);
+  }
+  assert.deepEqual(body.find((r) => r[1] === 'Hộ tịch')!.slice(2), [11, 1, 7, 3, 6, 2, 2, 2, 5, 2, 3], 'every fixture dossier is a civil-status one: 3 carried over and 8 new, 6 settled, 5 pending');
+  const total = ws.rows.at(-1)!;
+  assert.deepEqual(total.slice(0, 2), ['', 'Tổng cộng']);
+  assert.deepEqual(total.slice(2), officialOf(await summary(params(december))));
+  assert.ok(ws.lastRowBold.every(Boolean), 'the total in bold');
+  const sums = total.slice(2).map((_, k) => body.reduce((n, r) => n + Number(r[2 + k]), 0));
+  assert.deepEqual(sums, total.slice(2), 'the rows add up to the total');
+  // A unit and a field narrow it; the CSV has the same rows with headings that name their group.
+  const city = openpyxlSheet((await get(`/api/v1/stats/report.xlsx?${december}&by=field&unitId=my-tho&field=ho-tich`)).rawPayload);
+  assert.equal(city.rows.length, 6 + 1 + 1);
+  assert.deepEqual(city.rows[6]!.slice(2), officialOf(await summary({ ...params(december), unitId: 'my-tho', field: 'ho-tich' })));
+  const csv = parseCsv((await get(`/api/v1/stats/report.csv?${december}&by=field`)).rawPayload.toString('utf8').slice(1));
+  assert.deepEqual(csv[0], [
+    'Mã lĩnh vực', 'Lĩnh vực giải quyết', 'Số hồ sơ nhận giải quyết: Tổng số', 'Số hồ sơ nhận giải quyết: Số mới tiếp nhận trực tuyến',
+    'Số hồ sơ nhận giải quyết: Số mới tiếp nhận trực tiếp, dịch vụ bưu chính', 'Số hồ sơ nhận giải quyết: Số kỳ trước chuyển qua',
+    'Kết quả giải quyết: Số hồ sơ đã giải quyết: Tổng số', 'Kết quả giải quyết: Số hồ sơ đã giải quyết: Trước hạn', 'Kết quả giải quyết: Số hồ sơ đã giải quyết: Đúng hạn',
+    'Kết quả giải quyết: Số hồ sơ đã giải quyết: Quá hạn', 'Kết quả giải quyết: Số hồ sơ đang giải quyết: Tổng số', 'Kết quả giải quyết: Số hồ sơ đang giải quyết: Trong hạn',
+    'Kết quả giải quyết: Số hồ sơ đang giải quyết: Quá hạn',
+  ]);
+  assert.deepEqual(csv.slice(1, -1).map((r) => r[0]), fields.map((f) => f.key));
+  assert.deepEqual(csv.at(-1)!.slice(2).map(Number), total.slice(2));
+  const en = openpyxlSheet((await get(`/api/v1/stats/report.xlsx?${december}&by=field&lang=en`)).rawPayload);
+  assert.deepEqual([en.rows[2]![2], en.rows[2]![6], en.rows[3]![2], en.rows[4]![5]], ['Dossiers to settle', 'Results', 'Total', 'Carried over from the previous period']);
+});
+
+test('by receiving desk: a row per desk that received dossiers in the period, the channels and the total, as a workbook and CSV', async () => {
+  const res = await get(`/api/v1/stats/report.xlsx?${december}&by=desk`);
+  assert.equal(res.statusCode, 200, res.body);
+  const ws = openpyxlSheet(res.rawPayload);
+  assert.equal(ws.rows[0]![0], 'HỒ SƠ TIẾP NHẬN THEO NƠI TIẾP NHẬN');
+  assert.match(String(ws.rows[1]![0]), /Hồ sơ được tính tại nơi tiếp nhận/);
+  assert.deepEqual(ws.rows[2], ['STT', 'Nơi tiếp nhận', 'Số hồ sơ tiếp nhận trong kỳ', null, null, null]);
+  assert.deepEqual(ws.rows[3], [null, null, 'Trực tuyến', 'Trực tiếp', 'Qua bưu chính', 'Tổng số']);
+  const dec = await summary(params(december));
+  // Every fixture dossier was received where it is handled: Phường 4 (2), Phường 5 (5), Gò Công's Phường 2 (1).
+  assert.deepEqual(ws.rows.slice(4, -1).map((r) => r.slice(1)).sort(), [
+    ['Phường 2', 0, 1, 0, 1], ['Phường 4', 0, 1, 1, 2], ['Phường 5', 1, 3, 1, 5],
+  ]);
+  assert.deepEqual(ws.rows.at(-1), ['', 'Tổng cộng', dec.received.online, dec.received.direct, dec.received.postal, dec.received.total]);
+  const csv = parseCsv((await get(`/api/v1/stats/report.csv?${december}&by=desk`)).rawPayload.toString('utf8').slice(1));
+  assert.deepEqual(csv[0], ['Mã đơn vị', 'Nơi tiếp nhận', 'Số hồ sơ tiếp nhận trong kỳ: Trực tuyến', 'Số hồ sơ tiếp nhận trong kỳ: Trực tiếp', 'Số hồ sơ tiếp nhận trong kỳ: Qua bưu chính', 'Số hồ sơ tiếp nhận trong kỳ: Tổng số']);
+  assert.deepEqual(csv.slice(1, -1).map((r) => r[0]).sort(), ['go-cong-phuong-2', 'my-tho-phuong-4', 'my-tho-phuong-5']);
+  assert.equal((await get(`/api/v1/stats/report.csv?${december}&by=khac`)).statusCode, 400);
 });
 
 test('each dossier list is as long as its column’s figure, in December and in November, for the province and for a commune', async () => {
@@ -246,12 +349,15 @@ test('a dossier list shows code, procedure, unit, channel, applicant, times and 
   const res = await get(`/api/v1/stats/dossiers.xlsx?${december}&column=settled_late`, admin.auth);
   const ws = await readXlsx(res.rawPayload);
   assert.equal(ws.getCell('A1').value, 'DANH SÁCH HỒ SƠ: Đã giải quyết quá hạn');
-  assert.match(String(ws.getCell('A2').value), /Toàn tỉnh.*Số hồ sơ: 3$/);
+  assert.match(String(ws.getCell('A2').value), /Toàn tỉnh.*Số hồ sơ: 2$/);
   assert.deepEqual((ws.getRow(3).values as unknown[]).slice(1), ['Mã hồ sơ', 'Thủ tục', 'Đơn vị', 'Hình thức nộp', 'Người nộp', 'Ngày tiếp nhận', 'Hạn trả kết quả', 'Ngày giải quyết', 'Tình trạng']);
   assert.equal(ws.getCell('A3').font.bold, true);
-  const listed = [4, 5, 6].map((r) => String(ws.getRow(r).getCell(1).value)).sort();
-  assert.deepEqual(listed, [codes.A!, codes.D!, codes.G!].sort(), 'A and D resolved late, G withdrawn after acceptance');
-  const g = [4, 5, 6].map((r) => ws.getRow(r)).find((row) => row.getCell(1).value === codes.G)!;
+  const listed = [4, 5].map((r) => String(ws.getRow(r).getCell(1).value)).sort();
+  assert.deepEqual(listed, [codes.A!, codes.D!].sort(), 'A and D resolved late');
+  const onTime = await readXlsx((await get(`/api/v1/stats/dossiers.xlsx?${december}&column=settled_on_time`, admin.auth)).rawPayload);
+  const rows = Array.from({ length: onTime.rowCount - 3 }, (_, i) => onTime.getRow(4 + i));
+  assert.ok(rows.some((row) => row.getCell(1).value === codes.G), 'G, withdrawn after acceptance a day after its due day, is settled on time');
+  const g = rows.find((row) => row.getCell(1).value === codes.G)!;
   assert.equal(g.getCell(4).value, 'Trực tuyến');
   assert.equal(g.getCell(5).value, 'Nguyễn Thị Lan');
   assert.equal(g.getCell(9).value, 'Rút hồ sơ');
@@ -301,7 +407,7 @@ test('open data: a row per unit and month with figures only, cached, adding up t
   const data = res.json() as { year: number; months: number; rows: Array<Record<string, string | number | null>> };
   assert.equal(data.year, 2026);
   assert.equal(data.months, 12);
-  const keys = ['year', 'month', 'unitId', 'unitCode', 'unitName', 'unitNameEn', 'parentUnitId', 'level', 'receivedOnline', 'receivedDirect', 'receivedPostal', 'carriedOver', 'receivedTotal',
+  const keys = ['year', 'month', 'unitId', 'unitCode', 'unitName', 'unitNameEn', 'parentUnitId', 'level', 'receivedOnline', 'receivedDirect', 'receivedPostal', 'carriedOver', 'receivedTotal', 'receivedGrandTotal',
     'settledEarly', 'settledOnTime', 'settledLate', 'settledTotal', 'pendingWithinDeadline', 'pendingOverdue', 'pendingTotal'];
   for (const row of data.rows) assert.deepEqual(Object.keys(row), keys);
   assert.deepEqual([...new Set(data.rows.map((r) => r.unitId))].sort(), ['go-cong-phuong-2', 'my-tho-phuong-4', 'my-tho-phuong-5']);
@@ -325,8 +431,8 @@ test('open data: a row per unit and month with figures only, cached, adding up t
       const row = data.rows.find((r) => r.unitId === unitId && r.month === month)!;
       const s = await summary({ from: `2026-${month}-01`, to: month === 11 ? '2026-11-30' : '2026-12-31', unitId });
       assert.deepEqual(
-        [row.receivedOnline, row.receivedDirect, row.receivedPostal, row.carriedOver, row.receivedTotal, row.settledEarly, row.settledOnTime, row.settledLate, row.settledTotal, row.pendingWithinDeadline, row.pendingOverdue, row.pendingTotal],
-        [s.received.online, s.received.direct, s.received.postal, s.received.carriedOver, s.received.total, s.settled.early, s.settled.onTime, s.settled.late, s.settled.total, s.pending.withinDeadline, s.pending.overdue, s.pending.total],
+        [row.receivedOnline, row.receivedDirect, row.receivedPostal, row.carriedOver, row.receivedTotal, row.receivedGrandTotal, row.settledEarly, row.settledOnTime, row.settledLate, row.settledTotal, row.pendingWithinDeadline, row.pendingOverdue, row.pendingTotal],
+        [s.received.online, s.received.direct, s.received.postal, s.received.carriedOver, s.received.total, s.received.grandTotal, s.settled.early, s.settled.onTime, s.settled.late, s.settled.total, s.pending.withinDeadline, s.pending.overdue, s.pending.total],
         `${unitId} ${month}`,
       );
     }

@@ -6,10 +6,11 @@
 // src/domain/stats.ts. A list reads the dossiers table, taking each dossier by the same rule that
 // made it count in that column (stats.service.ts `statFacts`, `settlement`), so that a list and its
 // figure always agree.
+import type ExcelJS from 'exceljs';
 import type { Db } from '../../db/connection.ts';
 import type { Status } from '../../domain/dossier-status.ts';
 import { covers, type Grant } from '../../domain/roles.ts';
-import { channelGroup, measures, settlement, summarise, type MeasureSums, type Summary } from '../../domain/stats.ts';
+import { addSums, channelGroup, emptySums, heldAt, holdIntervals, settlementOf, summarise, type Hold, type MeasureSums, type Summary } from '../../domain/stats.ts';
 import { viCollator } from '../../domain/text.ts';
 import { vietnamDay, type Clock } from '../../domain/time.ts';
 import { invalid, fail } from '../../errors.ts';
@@ -19,8 +20,9 @@ import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { OfficeService } from '../office/office.service.ts';
 import type { Unit } from '../units/units.service.ts';
 import * as q from './stats.export.queries.ts';
-import { csv, dayInWords, headerStyle, localTime, reportNumbers, thin, titleRows, workbook } from './stats.export.format.ts';
-import { statFacts, type StatsService, type SummaryQuery } from './stats.service.ts';
+import { holdChanges } from './stats.queries.ts';
+import { csv, dayInWords, headerStyle, localTime, officialNumbers, reportNumbers, thin, titleRows, workbook } from './stats.export.format.ts';
+import { statFacts, type DeskFigures, type StatsService, type SummaryQuery } from './stats.service.ts';
 
 /** The columns of the table whose dossiers can be listed. */
 export const listColumns = [
@@ -29,10 +31,19 @@ export const listColumns = [
 ] as const;
 export type ListColumn = (typeof listColumns)[number];
 
-/** A row of the table: a unit with its subtree, or (`own`) the dossiers of the chosen unit itself. */
-export type ReportRow = { unitId: string; own: boolean; figures: Summary };
+/** How the rows of the report table are cut: by unit (the default), by field (form II.06a's own rows), or by receiving desk. */
+export const reportBy = ['unit', 'field', 'desk'] as const;
+export type ReportBy = (typeof reportBy)[number];
 
-export type ReportTable = { from: string; to: string; unitId?: string; level?: string; field?: string; rows: ReportRow[]; total: Summary };
+/** A row of the table: a unit with its subtree, or (`own`) the dossiers of the chosen unit itself; or a field (lĩnh vực). */
+export type ReportRow = { key: string; own: boolean; figures: Summary };
+
+type Scope = { from: string; to: string; unitId?: string; level?: string; field?: string };
+
+export type ReportTable = Scope & { by: 'unit' | 'field'; rows: ReportRow[]; total: Summary };
+
+/** The dossiers received in the period by receiving desk (only desks that received any), and their total. */
+export type DeskTable = Scope & { by: 'desk'; rows: Array<{ key: string; received: DeskFigures }>; total: DeskFigures };
 
 export type ListedDossier = {
   code: string; procedureId: string; unitId: string; channel: string; applicantName: string; status: string;
@@ -44,14 +55,14 @@ export type DossierList = { column: ListColumn; from: string; to: string; unitId
 /** One row of the open dataset: a unit's own dossiers in a month. Nothing in it names a person or a dossier. */
 export type OpenDataRow = {
   year: number; month: number; unitId: string; unitCode: string; unitName: string; unitNameEn: string; parentUnitId: string | null; level: UnitLevel;
-  receivedOnline: number; receivedDirect: number; receivedPostal: number; carriedOver: number; receivedTotal: number;
+  receivedOnline: number; receivedDirect: number; receivedPostal: number; carriedOver: number; receivedTotal: number; receivedGrandTotal: number;
   settledEarly: number; settledOnTime: number; settledLate: number; settledTotal: number;
   pendingWithinDeadline: number; pendingOverdue: number; pendingTotal: number;
 };
 
 export const openDataColumns = [
   'year', 'month', 'unitId', 'unitCode', 'unitName', 'unitNameEn', 'parentUnitId', 'level',
-  'receivedOnline', 'receivedDirect', 'receivedPostal', 'carriedOver', 'receivedTotal',
+  'receivedOnline', 'receivedDirect', 'receivedPostal', 'carriedOver', 'receivedTotal', 'receivedGrandTotal',
   'settledEarly', 'settledOnTime', 'settledLate', 'settledTotal',
   'pendingWithinDeadline', 'pendingOverdue', 'pendingTotal',
 ] as const satisfies ReadonlyArray<keyof OpenDataRow>;
@@ -60,33 +71,22 @@ export type UnitLevel = 'province' | 'district' | 'commune';
 
 export type OpenDataset = { year: number; asOf: string; months: number; rows: OpenDataRow[] };
 
-type SumRow = { measure: string; channel: string; before: number | string | null; within: number | string | null };
-
-function emptySums(): MeasureSums {
-  return { ...Object.fromEntries(measures.map((m) => [m, { before: 0, within: 0 }])), receivedWithin: { online: 0, direct: 0, postal: 0 } } as unknown as MeasureSums;
-}
-
-/** Adds a grouped row of daily counts, as StatsService.summary does (other measures, such as ratings, are not the table's). */
-function addSums(s: MeasureSums, r: SumRow): void {
-  if (!(measures as readonly string[]).includes(r.measure)) return;
-  const m = s[r.measure as (typeof measures)[number]];
-  const within = Number(r.within ?? 0);
-  m.before += Number(r.before ?? 0);
-  m.within += within;
-  if (r.measure === 'received') s.receivedWithin[channelGroup(r.channel)] += within;
-}
-
 const isZero = (s: Summary) => !(s.received.total || s.received.carriedOver || s.settled.total || s.pending.total);
 
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86400_000).toISOString().slice(0, 10);
 
 const kindOrder: Record<string, number> = { department: 0, service_centre: 1, district: 2, commune: 3, post_office: 4 };
 
-/** A dossier's columns in a period: the rules of src/domain/stats.ts read from its row, day by Vietnam day. */
+/**
+ * A dossier's columns in a period: the rules of src/domain/stats.ts read from its row (and its holds,
+ * from the log), day by Vietnam day. Pending at the end is over the deadline when its due day is in
+ * or before the period and it is not on hold (paused or stopped) at the period's end.
+ */
 export function columnsOf(
   row: { accepted_at: string | null; due_at: string | null; resolved_at: string | null; status: Status; updated_at: string; channel: string },
   from: string,
   to: string,
+  holds: readonly Hold[] = [],
 ): ListColumn[] {
   const f = statFacts(row);
   if (!f.acceptedAt) return [];
@@ -96,8 +96,8 @@ export function columnsOf(
   const out: ListColumn[] = [];
   if (accepted >= from && accepted <= to) out.push(`received_${channelGroup(row.channel)}`);
   if (accepted < from && !(settled && settled < from)) out.push('carried_over');
-  if (f.settledAt && settled! >= from && settled! <= to) out.push(`settled_${f.dueAt ? settlement(f.settledAt, f.dueAt) : 'on_time'}`);
-  if (accepted <= to && !(settled && settled <= to)) out.push(f.dueAt && day(f.dueAt) <= to ? 'pending_overdue' : 'pending_within');
+  if (f.settledAt && settled! >= from && settled! <= to) out.push(`settled_${settlementOf(f)!}`);
+  if (accepted <= to && !(settled && settled <= to)) out.push(f.dueAt && day(f.dueAt) <= to && !heldAt(holds, to) ? 'pending_overdue' : 'pending_within');
   return out;
 }
 
@@ -118,12 +118,28 @@ export class StatsExportService {
   private parentOf = (id: string) => this.catalog.unit(id)?.parentId;
 
   /**
-   * The report table: one row per child of the chosen unit (for the whole province, its
-   * departments and district-level units), each counting that child's subtree; a row for the
-   * chosen unit's own dossiers when it has any (or no children); and the total, which is
-   * StatsService.summary for the query. The rows add up to the total.
+   * The report table, by unit (the default), by field or by receiving desk. By unit: one row per
+   * child of the chosen unit (for the whole province, its departments and district-level units),
+   * each counting that child's subtree, and a row for the chosen unit's own dossiers when it has any
+   * (or no children). By field: a row per field of the catalogue (StatsService.byField). Either way
+   * the total is StatsService.summary for the query and the rows add up to it. By desk: the desks
+   * that received dossiers in the period (StatsService.byDesk).
    */
-  async report(query: SummaryQuery): Promise<ReportTable> {
+  async report(query: SummaryQuery & { by?: string }): Promise<ReportTable | DeskTable> {
+    const by = query.by ?? 'unit';
+    if (!(reportBy as readonly string[]).includes(by)) throw invalid({ by: { key: 'notAllowed', params: { allowed: reportBy.join(', ') } } });
+    if (by === 'field') {
+      const t = await this.stats.byField(query);
+      return { by, ...this.scope(query, t), rows: t.rows.map((r) => ({ key: r.fieldKey, own: false, figures: r.figures })), total: t.total };
+    }
+    if (by === 'desk') {
+      const t = await this.stats.byDesk(query);
+      const order = (id: string) => kindOrder[this.catalog.unit(id)?.kind ?? ''] ?? 9;
+      const rows = t.rows
+        .sort((a, b) => order(a.unitId) - order(b.unitId) || viCollator.compare(this.unitName('vi', a.unitId), this.unitName('vi', b.unitId)))
+        .map((r) => ({ key: r.unitId, received: r.received }));
+      return { by, ...this.scope(query, t), rows, total: t.total };
+    }
     const total = await this.stats.summary(query);
     const { from, to } = total;
     const units = this.catalog.allUnits();
@@ -150,17 +166,22 @@ export class StatsExportService {
     const figures = (id: string) => summarise(sums.get(id) ?? emptySums());
     const validInPeriod = (u: Unit) => (!u.validFrom || u.validFrom <= to) && (!u.validTo || u.validTo >= from);
     const childRows: ReportRow[] = children
-      .map((u) => ({ unit: u, row: { unitId: u.id, own: false, figures: figures(u.id) } }))
+      .map((u) => ({ unit: u, row: { key: u.id, own: false, figures: figures(u.id) } }))
       .filter(({ unit, row }) => validInPeriod(unit) || !isZero(row.figures))
       .sort((a, b) => (kindOrder[a.unit.kind] ?? 9) - (kindOrder[b.unit.kind] ?? 9) || viCollator.compare(a.unit.name, b.unit.name))
       .map(({ row }) => row);
     const out: ReportRow[] = [];
     if (chosen) {
       const own = figures(chosen);
-      if (!children.length || !isZero(own)) out.push({ unitId: chosen, own: children.length > 0, figures: own });
+      if (!children.length || !isZero(own)) out.push({ key: chosen, own: children.length > 0, figures: own });
     }
     out.push(...childRows);
-    return { from, to, unitId: query.unitId, level: query.level, field: query.field, rows: out, total: { ...total } };
+    const { from: _from, to: _to, ...figuresOnly } = total;
+    return { by: 'unit', ...this.scope(query, total), rows: out, total: figuresOnly };
+  }
+
+  private scope(query: SummaryQuery, checked: { from: string; to: string }): Scope {
+    return { from: checked.from, to: checked.to, unitId: query.unitId || undefined, level: query.level || undefined, field: query.field || undefined };
   }
 
   /**
@@ -184,8 +205,17 @@ export class StatsExportService {
       unitIds, level: query.level, field: query.field, kind: columnKind[column],
       lo: `${addDays(from, -1)}T00:00:00.000Z`, hi: `${addDays(to, 1)}T00:00:00.000Z`, hiStart: `${from}T00:00:00.000Z`, loEnd: `${to}T00:00:00.000Z`,
     }, this.office.sealer);
+    // Whether a pending dossier is on hold at the period's end is in its log.
+    const holds = new Map<string, Array<{ at: string; from: string | null; to: string }>>();
+    if (columnKind[column] === 'pending') {
+      for (let i = 0; i < candidates.length; i += 500) {
+        for (const e of await holdChanges(this.db, candidates.slice(i, i + 500).map((c) => c.id))) {
+          (holds.get(e.dossier_id) ?? holds.set(e.dossier_id, []).get(e.dossier_id)!).push({ at: e.at, from: e.from_status, to: e.to_status });
+        }
+      }
+    }
     const items: ListedDossier[] = candidates
-      .filter((r) => columnsOf(r, from, to).includes(column))
+      .filter((r) => columnsOf(r, from, to, holdIntervals(holds.get(r.id) ?? [])).includes(column))
       .map((r) => ({
         code: r.code ?? '', procedureId: r.procedure_id, unitId: r.unit_id, channel: r.channel,
         applicantName: r.applicantName, status: r.status,
@@ -225,7 +255,7 @@ export class StatsExportService {
           year: y, month, unitId, unitCode: unit?.code ?? '', unitName: unit?.name ?? unitId, unitNameEn: unit?.nameEn ?? unitId,
           parentUnitId: unit?.parentId ?? null, level: this.levelOf(unitId),
           receivedOnline: f.received.online, receivedDirect: f.received.direct, receivedPostal: f.received.postal,
-          carriedOver: f.received.carriedOver, receivedTotal: f.received.total,
+          carriedOver: f.received.carriedOver, receivedTotal: f.received.total, receivedGrandTotal: f.received.grandTotal,
           settledEarly: f.settled.early, settledOnTime: f.settled.onTime, settledLate: f.settled.late, settledTotal: f.settled.total,
           pendingWithinDeadline: f.pending.withinDeadline, pendingOverdue: f.pending.overdue, pendingTotal: f.pending.total,
         });
@@ -266,13 +296,64 @@ export class StatsExportService {
     ].join(x.separator);
   }
 
-  private rowLabel(lang: Lang, row: ReportRow): string {
-    const name = this.unitName(lang, row.unitId);
+  private rowLabel(lang: Lang, t: ReportTable, row: ReportRow): string {
+    if (t.by === 'field') {
+      const field = this.catalog.fields().find((f) => f.key === row.key);
+      return field ? localName(lang, field) : row.key;
+    }
+    const name = this.unitName(lang, row.key);
     return row.own ? format(messages(lang).statsExport.ownDossiers, { unit: name }) : name;
   }
 
-  /** The report table as a formatted workbook: title, two header rows with merged groups, frozen panes. */
-  async reportXlsx(t: ReportTable, lang: Lang): Promise<Buffer> {
+  /** A table as a workbook: by unit, by field (form II.06a's layout) or by receiving desk. */
+  reportXlsx(t: ReportTable | DeskTable, lang: Lang): Promise<Buffer> {
+    if (t.by === 'desk') return this.deskXlsx(t, lang);
+    return t.by === 'field' ? this.fieldXlsx(t, lang) : this.unitXlsx(t, lang);
+  }
+
+  /** A table as CSV: a header row, a row per unit, field or desk (its id and name), the total. */
+  reportCsv(t: ReportTable | DeskTable, lang: Lang): Buffer {
+    const x = messages(lang).statsExport;
+    if (t.by === 'desk') {
+      const d = x.byDesk;
+      const numbers = (f: DeskFigures) => [f.online, f.direct, f.postal, f.total];
+      return csv([
+        [d.unitId, d.desk, ...(['online', 'direct', 'postal', 'total'] as const).map((k) => `${d.group}: ${d.columns[k]}`)],
+        ...t.rows.map((row) => [row.key, this.unitName(lang, row.key), ...numbers(row.received)]),
+        ['', x.total, ...numbers(t.total)],
+      ]);
+    }
+    if (t.by === 'field') {
+      const f = x.byField;
+      const heading = (n: (typeof officialNumbers)[number]) =>
+        [f.groups[n.group], n.sub === 'settled' || n.sub === 'pending' ? f.subgroups[n.sub] : null, f.columns[n.label]].filter(Boolean).join(': ');
+      return csv([
+        [f.fieldKey, f.field, ...officialNumbers.map(heading)],
+        ...t.rows.map((row) => [row.key, this.rowLabel(lang, t, row), ...officialNumbers.map((n) => n.value(row.figures))]),
+        ['', x.total, ...officialNumbers.map((n) => n.value(t.total))],
+      ]);
+    }
+    const header = [x.columns.unitId, x.columns.unit, ...reportNumbers.map((n) => `${x.groups[n.group]}: ${x.columns[n.label]}`)];
+    return csv([
+      header,
+      ...t.rows.map((row) => [row.key, this.rowLabel(lang, t, row), ...reportNumbers.map((n) => n.value(row.figures))]),
+      ['', x.total, ...reportNumbers.map((n) => n.value(t.total))],
+    ]);
+  }
+
+  /** Adds a body row (No., label, numbers) with borders and number formats; the total row in bold. */
+  private bodyRow(ws: ExcelJS.Worksheet, values: Array<string | number>, bold: boolean): void {
+    const row = ws.addRow(values);
+    row.eachCell({ includeEmpty: true }, (cell, k) => {
+      cell.border = thin;
+      if (k > 2) cell.numFmt = '#,##0';
+      if (bold) cell.font = { bold: true };
+    });
+    row.getCell(2).alignment = { wrapText: true, vertical: 'middle' };
+  }
+
+  /** The table by unit: title, two header rows with merged groups, frozen panes. */
+  private async unitXlsx(t: ReportTable, lang: Lang): Promise<Buffer> {
     const x = messages(lang).statsExport;
     const c = x.columns;
     const wb = workbook();
@@ -298,30 +379,86 @@ export class StatsExportService {
     reportNumbers.forEach((n, i) => (ws.getCell(4, 3 + i).value = c[n.label]));
     for (let r = 3; r <= 4; r++) for (let k = 1; k <= last; k++) headerStyle(ws.getCell(r, k));
     ws.getRow(4).height = 48;
-    const body = (values: Array<string | number>, bold: boolean) => {
-      const row = ws.addRow(values);
-      row.eachCell({ includeEmpty: true }, (cell, k) => {
-        cell.border = thin;
-        if (k > 2) cell.numFmt = '#,##0';
-        if (bold) cell.font = { bold: true };
-      });
-      row.getCell(2).alignment = { wrapText: true, vertical: 'middle' };
-    };
-    t.rows.forEach((row, i) => body([i + 1, this.rowLabel(lang, row), ...reportNumbers.map((n) => n.value(row.figures))], false));
-    body(['', x.total, ...reportNumbers.map((n) => n.value(t.total))], true);
+    t.rows.forEach((row, i) => this.bodyRow(ws, [i + 1, this.rowLabel(lang, t, row), ...reportNumbers.map((n) => n.value(row.figures))], false));
+    this.bodyRow(ws, ['', x.total, ...reportNumbers.map((n) => n.value(t.total))], true);
     return Buffer.from(await wb.xlsx.writeBuffer());
   }
 
-  /** The report table as CSV: a header row, a row per unit (its id and name), the total. */
-  reportCsv(t: ReportTable, lang: Lang): Buffer {
+  /**
+   * Form II.06a with a row per field: three header rows as the form has them (the two groups; their
+   * parts, "Tổng số" spanning down; the columns), a row of column numbers (1)…(13), a row per field
+   * and the total.
+   */
+  private async fieldXlsx(t: ReportTable, lang: Lang): Promise<Buffer> {
     const x = messages(lang).statsExport;
-    const header = [x.columns.unitId, x.columns.unit, ...reportNumbers.map((n) => `${x.groups[n.group]}: ${x.columns[n.label]}`)];
-    const lines = [
-      header,
-      ...t.rows.map((row) => [row.unitId, this.rowLabel(lang, row), ...reportNumbers.map((n) => n.value(row.figures))]),
-      ['', x.total, ...reportNumbers.map((n) => n.value(t.total))],
-    ];
-    return csv(lines);
+    const f = x.byField;
+    const wb = workbook();
+    const last = 2 + officialNumbers.length;
+    const ws = wb.addWorksheet(f.sheet, {
+      views: [{ state: 'frozen', xSplit: 2, ySplit: 6 }],
+      pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    });
+    ws.columns = [{ width: 6 }, { width: 44 }, ...officialNumbers.map(() => ({ width: 13 }))];
+    titleRows(ws, last, f.title, this.describe(lang, t));
+    ws.mergeCells(3, 1, 5, 1);
+    ws.mergeCells(3, 2, 5, 2);
+    ws.getCell(3, 1).value = x.columns.no;
+    ws.getCell(3, 2).value = f.field;
+    // Each group over its columns; each part of a group over its own; a part that is one column ("Tổng số") spans down to the third row.
+    const spans = <K extends string>(key: (n: (typeof officialNumbers)[number]) => K) => {
+      const out: Array<{ key: K; first: number; lastCol: number }> = [];
+      officialNumbers.forEach((n, i) => {
+        const k = key(n);
+        const prev = out[out.length - 1];
+        if (prev && prev.key === k && prev.lastCol === 2 + i) prev.lastCol = 3 + i;
+        else out.push({ key: k, first: 3 + i, lastCol: 3 + i });
+      });
+      return out;
+    };
+    for (const g of spans((n) => n.group)) {
+      ws.mergeCells(3, g.first, 3, g.lastCol);
+      ws.getCell(3, g.first).value = f.groups[g.key];
+    }
+    for (const p of spans((n) => `${n.group}.${n.sub}`)) {
+      const sub = officialNumbers[p.first - 3]!.sub;
+      if (sub === 'total') {
+        ws.mergeCells(4, p.first, 5, p.first);
+        ws.getCell(4, p.first).value = f.subgroups.total;
+        continue;
+      }
+      if (p.lastCol > p.first) ws.mergeCells(4, p.first, 4, p.lastCol);
+      ws.getCell(4, p.first).value = f.subgroups[sub];
+      for (let k = p.first; k <= p.lastCol; k++) ws.getCell(5, k).value = f.columns[officialNumbers[k - 3]!.label];
+    }
+    for (let k = 1; k <= last; k++) ws.getCell(6, k).value = `(${k})`;
+    for (let r = 3; r <= 6; r++) for (let k = 1; k <= last; k++) headerStyle(ws.getCell(r, k));
+    ws.getRow(5).height = 48;
+    t.rows.forEach((row, i) => this.bodyRow(ws, [i + 1, this.rowLabel(lang, t, row), ...officialNumbers.map((n) => n.value(row.figures))], false));
+    this.bodyRow(ws, ['', x.total, ...officialNumbers.map((n) => n.value(t.total))], true);
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+
+  /** The listing by receiving desk: title, a group header over the channels, a row per desk, the total, and a note on what is counted where. */
+  private async deskXlsx(t: DeskTable, lang: Lang): Promise<Buffer> {
+    const x = messages(lang).statsExport;
+    const d = x.byDesk;
+    const keys = ['online', 'direct', 'postal', 'total'] as const;
+    const wb = workbook();
+    const last = 2 + keys.length;
+    const ws = wb.addWorksheet(d.sheet, { views: [{ state: 'frozen', xSplit: 2, ySplit: 4 }], pageSetup: { orientation: 'portrait', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+    ws.columns = [{ width: 6 }, { width: 48 }, ...keys.map(() => ({ width: 14 }))];
+    titleRows(ws, last, d.title, `${this.describe(lang, t)}${x.separator}${d.note}`);
+    ws.mergeCells(3, 1, 4, 1);
+    ws.mergeCells(3, 2, 4, 2);
+    ws.mergeCells(3, 3, 3, last);
+    ws.getCell(3, 1).value = x.columns.no;
+    ws.getCell(3, 2).value = d.desk;
+    ws.getCell(3, 3).value = d.group;
+    keys.forEach((k, i) => (ws.getCell(4, 3 + i).value = d.columns[k]));
+    for (let r = 3; r <= 4; r++) for (let k = 1; k <= last; k++) headerStyle(ws.getCell(r, k));
+    t.rows.forEach((row, i) => this.bodyRow(ws, [i + 1, this.unitName(lang, row.key), ...keys.map((k) => row.received[k])], false));
+    this.bodyRow(ws, ['', x.total, ...keys.map((k) => t.total[k])], true);
+    return Buffer.from(await wb.xlsx.writeBuffer());
   }
 
   private listRow(lang: Lang, d: ListedDossier): Array<string | Date | null> {
@@ -368,9 +505,11 @@ export class StatsExportService {
     return csv([this.listHeader(lang), ...rows]);
   }
 
-  fileName(lang: Lang, kind: 'report' | 'list', t: { from: string; to: string; column?: string }, ext: 'xlsx' | 'csv'): string {
+  fileName(lang: Lang, kind: 'report' | 'list', t: { from: string; to: string; column?: string; by?: ReportBy }, ext: 'xlsx' | 'csv'): string {
     const x = messages(lang).statsExport;
-    return kind === 'report' ? `${x.reportFile}_${t.from}_${t.to}.${ext}` : `${x.listFile}_${t.column}_${t.from}_${t.to}.${ext}`;
+    if (kind === 'list') return `${x.listFile}_${t.column}_${t.from}_${t.to}.${ext}`;
+    const base = t.by === 'field' ? x.byField.file : t.by === 'desk' ? x.byDesk.file : x.reportFile;
+    return `${base}_${t.from}_${t.to}.${ext}`;
   }
 }
 

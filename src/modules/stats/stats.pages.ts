@@ -2,6 +2,7 @@
 // table, and charts drawn on the server (src/web/charts.ts), each with its data table. Filters are a
 // plain GET form, so the page works with JavaScript off; bad values come back with an error summary.
 import { adminLevels } from '../../domain/catalog.ts';
+import { satisfactionLevels } from '../../domain/stats.ts';
 import { errorSummary, formGroup, select as selectControl, textField } from '../../web/components.ts';
 import { barChart, dataTable, formatShare, lineChart, stackedBarChart, type BarRow, type TableData } from '../../web/charts.ts';
 import type { PageContext } from '../../web/context.ts';
@@ -93,6 +94,12 @@ ${data ? figures(ctx, catalog, data) : ''}`,
   });
 }
 
+/** The query of an export for the dashboard's filters (the page's language is the file's). */
+function exportQuery(d: Dashboard, by: 'unit' | 'field' | 'desk'): string {
+  const q = d.query;
+  return new URLSearchParams(Object.entries({ from: q.from, to: q.to, unitId: q.unitId, level: q.level, field: q.field, by }).filter((e): e is [string, string] => !!e[1])).toString();
+}
+
 function figures(ctx: PageContext, catalog: CatalogService, d: Dashboard): Html {
   const { lang } = ctx;
   const m = messages(lang);
@@ -128,7 +135,7 @@ function figures(ctx: PageContext, catalog: CatalogService, d: Dashboard): Html 
     { value: ind.onTimeRate.target, verdict: verdict(ind.onTimeRate.ratio, ind.onTimeRate.target), list: targetList('onTimeRate') })}
   ${card('satisfaction', s.indicators.satisfaction, shareOr(r.satisfied, s.satisfaction.none), [
     format(s.indicators.ofRatings, { part: num(r.satisfied.part), whole: num(r.satisfied.whole) }),
-    ...(r.average === null ? [] : [format(s.indicators.average, { score: new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 2 }).format(r.average) })]),
+    ...(r.total ? [format(s.indicators.byLevel, { very: num(r.counts.very_satisfied), satisfied: num(r.counts.satisfied), dissatisfied: num(r.counts.dissatisfied) })] : []),
   ])}
 </ul>`;
 
@@ -138,12 +145,13 @@ function figures(ctx: PageContext, catalog: CatalogService, d: Dashboard): Html 
     caption: format(s.report.caption, { period }),
     head: [s.report.item, s.report.dossiers],
     rows: [
+      [s.report.grandTotal, num(sum.received.grandTotal)], [s.report.carriedOver, num(sum.received.carriedOver)],
       [s.report.received, num(sum.received.total)], [s.report.online, num(sum.received.online)], [s.report.direct, num(sum.received.direct)], [s.report.postal, num(sum.received.postal)],
-      [s.report.carriedOver, num(sum.received.carriedOver)],
       [s.report.settled, num(sum.settled.total)], [s.report.early, num(sum.settled.early)], [s.report.onTime, num(sum.settled.onTime)], [s.report.late, num(sum.settled.late)],
       [s.report.pending, num(sum.pending.total)], [s.report.withinDeadline, num(sum.pending.withinDeadline)], [s.report.overdue, num(sum.pending.overdue)],
     ],
-  }, 'report-caption')}</div>`;
+  }, 'report-caption')}</div>
+<p class="stats-downloads">${s.report.download}: ${(['unit', 'field', 'desk'] as const).map((by, i) => html`${i ? ' · ' : ''}${s.report.by[by]} (<a href="/api/v1/stats/report.xlsx?${exportQuery(d, by)}">XLSX</a>, <a href="/api/v1/stats/report.csv?${exportQuery(d, by)}">CSV</a>)`)}</p>`;
 
   // Month by month.
   const last = d.months[d.months.length - 1];
@@ -246,7 +254,7 @@ ${barChart({
 
   // Satisfaction: the whole period, then month by month.
   const sat = s.satisfaction;
-  const ratingNames = [sat.ratings[1], sat.ratings[2], sat.ratings[3], sat.ratings[4], sat.ratings[5]];
+  const ratingNames = satisfactionLevels.map((l) => sat.levels[l]);
   const ratingRows = [{ label: sat.whole, ratings: d.ratings }, ...d.months.map((mo) => ({ label: monthLabel(mo.month), ratings: mo.ratings }))];
   const satisfaction = html`<h2>${sat.title}</h2>
 <p>${sat.lead}</p>
@@ -255,11 +263,11 @@ ${stackedBarChart({
     title: sat.chart,
     desc: format(sat.desc, { total: num(d.ratings.total), satisfied: shareOr(d.ratings.satisfied, sat.none) }),
     parts: ratingNames,
-    rows: ratingRows.map((row) => ({ label: row.label, values: row.ratings.counts, note: format(sat.note, { count: num(row.ratings.total) }), emptyText: sat.none })),
+    rows: ratingRows.map((row) => ({ label: row.label, values: satisfactionLevels.map((l) => row.ratings.counts[l]), note: format(sat.note, { count: num(row.ratings.total) }), emptyText: sat.none })),
     table: {
       caption: format(sat.caption, { period }),
       head: [sat.period, ...ratingNames, sat.total, sat.satisfied],
-      rows: ratingRows.map((row) => [row.label, ...row.ratings.counts.map(num), num(row.ratings.total), shareOr(row.ratings.satisfied, sat.none)]),
+      rows: ratingRows.map((row) => [row.label, ...satisfactionLevels.map((l) => num(row.ratings.counts[l])), num(row.ratings.total), shareOr(row.ratings.satisfied, sat.none)]),
     },
     tableLabel: s.tableLabel,
     empty: s.empty,

@@ -3,7 +3,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.ts';
 import type { StatsDailyTable } from '../../db/schema.ts';
-import type { Measure } from '../../domain/stats.ts';
+import type { Status } from '../../domain/dossier-status.ts';
+import { deskMeasure, holdStatuses, type Measure } from '../../domain/stats.ts';
 
 type Key = { unit_id: string; procedure_id: string; channel: string };
 
@@ -74,6 +75,33 @@ export async function sums(db: Db, f: SumFilter) {
     .execute();
 }
 
+/** Each measure's count before the period and within it, per field (lĩnh vực) of the procedures and channel: the rows of the table by field. */
+export async function sumsByField(db: Db, f: SumFilter) {
+  return dailyRows(db, f)
+    .innerJoin('procedures', 'procedures.id', 'stats_daily.procedure_id')
+    .where('stats_daily.day', '<=', f.to)
+    .select((eb) => [
+      'procedures.field_key as fieldKey',
+      'stats_daily.measure as measure',
+      'stats_daily.channel as channel',
+      eb.fn.sum<number>(eb.case().when('stats_daily.day', '<', f.from).then(eb.ref('stats_daily.n')).else(0).end()).as('before'),
+      eb.fn.sum<number>(eb.case().when('stats_daily.day', '>=', f.from).then(eb.ref('stats_daily.n')).else(0).end()).as('within'),
+    ])
+    .groupBy(['procedures.field_key', 'stats_daily.measure', 'stats_daily.channel'])
+    .execute();
+}
+
+/** The dossiers received in the period per receiving desk (the unit of `desk_received`) and channel; `unitIds` are the desks. */
+export async function receivedByDesk(db: Db, f: SumFilter) {
+  return dailyRows(db, f)
+    .where('stats_daily.measure', '=', deskMeasure)
+    .where('stats_daily.day', '>=', f.from)
+    .where('stats_daily.day', '<=', f.to)
+    .select((eb) => ['stats_daily.unit_id as unitId', 'stats_daily.channel as channel', eb.fn.sum<number>('stats_daily.n').as('n')])
+    .groupBy(['stats_daily.unit_id', 'stats_daily.channel'])
+    .execute();
+}
+
 export async function replaceDaily(db: Db, rows: StatsDailyTable[]): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('stats_daily').execute();
@@ -106,7 +134,7 @@ export async function countReceived(db: Db): Promise<number> {
 export async function receivedDossiers(db: Db, afterId: string, limit: number) {
   return db
     .selectFrom('dossiers')
-    .select(['id', 'unit_id', 'procedure_id', 'channel', 'due_at'])
+    .select(['id', 'unit_id', 'receiving_unit_id', 'procedure_id', 'channel', 'due_at'])
     .where('practice', '=', 0)
     .where('accepted_at', 'is not', null)
     .where('id', '>', afterId)
@@ -115,14 +143,32 @@ export async function receivedDossiers(db: Db, afterId: string, limit: number) {
     .execute();
 }
 
-/** The moments that matter to the figures, from the log: acceptance, resolution, confirmed withdrawal. */
+/**
+ * The entries of the log that matter to the figures: acceptance, resolution, confirmed withdrawal,
+ * and every change into or out of a hold status (paused or stopped), in the log's order.
+ */
 export async function settlingActions(db: Db, dossierIds: readonly string[]) {
   if (!dossierIds.length) return [];
+  const holds = [...holdStatuses] as Status[];
   return db
     .selectFrom('dossier_actions')
-    .select(['dossier_id', 'action', 'at'])
+    .select(['dossier_id', 'action', 'at', 'from_status', 'to_status'])
     .where('dossier_id', 'in', dossierIds)
-    .where('action', 'in', ['accept', 'resolve', 'confirm_withdrawal'])
+    .where((eb) => eb.or([eb('action', 'in', ['accept', 'resolve', 'confirm_withdrawal']), eb('to_status', 'in', holds), eb('from_status', 'in', holds)]))
+    .orderBy('dossier_id')
+    .orderBy('seq')
+    .execute();
+}
+
+/** The changes into and out of a hold status of some dossiers, in the log's order (for their holds). */
+export async function holdChanges(db: Db, dossierIds: readonly string[]) {
+  if (!dossierIds.length) return [];
+  const holds = [...holdStatuses] as Status[];
+  return db
+    .selectFrom('dossier_actions')
+    .select(['dossier_id', 'at', 'from_status', 'to_status'])
+    .where('dossier_id', 'in', dossierIds)
+    .where((eb) => eb.or([eb('to_status', 'in', holds), eb('from_status', 'in', holds)]))
     .orderBy('dossier_id')
     .orderBy('seq')
     .execute();
@@ -133,7 +179,17 @@ export async function ratingsForStats(db: Db) {
   return db
     .selectFrom('ratings')
     .innerJoin('dossiers', 'dossiers.id', 'ratings.dossier_id')
-    .select(['ratings.score', 'ratings.created_at', 'dossiers.unit_id', 'dossiers.procedure_id', 'dossiers.channel'])
+    .select(['ratings.score', 'ratings.satisfaction', 'ratings.created_at', 'dossiers.unit_id', 'dossiers.procedure_id', 'dossiers.channel'])
     .where('dossiers.practice', '=', 0)
     .execute();
+}
+
+/** Why the kept counts must be rebuilt (a migration's name), or null. */
+export async function rebuildNeeded(db: Db): Promise<string | null> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', 'stats_rebuild_needed').executeTakeFirst();
+  return row?.value ?? null;
+}
+
+export async function clearRebuildNeeded(db: Db): Promise<void> {
+  await db.deleteFrom('meta').where('key', '=', 'stats_rebuild_needed').execute();
 }
