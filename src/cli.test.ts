@@ -78,6 +78,7 @@ test('seed --synthetic --dossiers N adds dossiers at every stage, each with a lo
   const rows = await handle.db.selectFrom('dossiers').select(['id', 'code', 'status', 'state', 'channel']).execute();
   assert.equal(rows.length, 3000);
   assert.equal(new Set(rows.map((d) => d.code)).size, 3000, 'codes never repeat');
+  assert.ok(rows.every((d) => /^\d{3}\.\d{2}\.\d{2}\.H58-\d{6}-\d{4,}$/.test(d.code!)), 'each code starts with its unit’s agency identifier');
   for (const status of ['submitted', 'in_process', 'resolved', 'returned', 'refused', 'withdrawn']) assert.ok(rows.some((d) => d.status === status), status);
   for (const channel of ['online', 'counter', 'postal', 'national_portal']) assert.ok(rows.some((d) => d.channel === channel), channel);
   const sample = rows.slice(0, 50);
@@ -95,6 +96,24 @@ test('seed --synthetic --dossiers N adds dossiers at every stage, each with a lo
   assert.equal(rebuilt.code, 0, rebuilt.stderr);
   assert.match(rebuilt.stdout, /Statistics rebuilt from the action log: \d+ received dossiers/);
   assert.deepEqual(await daily(), seeded);
+});
+
+test('unit identifier sets a unit’s agency identifier (and refuses a malformed one or an unknown unit); unit missing-identifiers lists those without', async () => {
+  await handle.db.updateTable('units').set({ identifier: null }).where('id', '=', 'my-tho-phuong-6').execute();
+  const missing = motcua(['unit', 'missing-identifiers']);
+  assert.equal(missing.code, 0, missing.stderr);
+  assert.match(missing.stdout, /^my-tho-phuong-6\tPhường 6$/m);
+  const bad = motcua(['unit', 'identifier', 'my-tho-phuong-6', '12.H58']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /not an agency identifier: "12\.H58" \(format NNN\.NN\.NN\.XNN/);
+  const unknown = motcua(['unit', 'identifier', 'khong-co', '000.08.22.H58']);
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.stderr, /no unit with id "khong-co"/);
+  const set = motcua(['unit', 'identifier', 'my-tho-phuong-6', '000.08.22.H58']);
+  assert.equal(set.code, 0, set.stderr);
+  const row = await handle.db.selectFrom('units').select('identifier').where('id', '=', 'my-tho-phuong-6').executeTakeFirstOrThrow();
+  assert.equal(row.identifier, '000.08.22.H58');
+  assert.match(motcua(['unit', 'missing-identifiers']).stdout, /^Every unit valid today has an identifier\.$/m);
 });
 
 test('user add creates staff at a unit and citizens without one; the password is stored as an argon2 hash', async () => {
@@ -177,7 +196,7 @@ test('files sweep reports what it removed', () => {
 test('motcua purge applies the retention rules and says what each removed', () => {
   const r = motcua(['purge']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^Retention rules applied: \d+ drafts and \d+ orphan files removed, \d+ expired sessions and \d+ sign-in counters deleted, \d+ sent and \d+ failed messages deleted, \d+ feedback contacts cleared\.$/m);
+  assert.match(r.stdout, /^Retention rules applied: \d+ drafts and \d+ orphan files removed, \d+ expired sessions and \d+ sign-in counters deleted, \d+ sent and \d+ failed messages deleted, \d+ feedback contacts cleared, \d+ sent national sync events deleted\.$/m);
   assert.equal(motcua(['purge', '--days', '3']).code, 1, 'the periods come from the environment, not flags');
 });
 

@@ -1,5 +1,6 @@
 // The `motcua` command line (api-v1.md, Operations).
 import { auditVerifyCommand } from './modules/audit/audit.cli.ts';
+import { SyncCliError, syncCommand, syncUsage } from './modules/sync/sync.cli.ts';
 import { isUserAdminSubcommand, userAdminCommand, userAdminUsage } from './modules/accounts/accounts.cli.ts';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -8,7 +9,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { isDemoLoaded, seedDemo } from './seed/demo.ts';
 import { seedSyntheticProcedures } from './seed/synthetic.ts';
 import { seedSyntheticDossiers } from './seed/synthetic-dossiers.ts';
-import { systemClock } from './domain/time.ts';
+import { systemClock, vietnamDay } from './domain/time.ts';
 import { openFromConfig, serve, servicesFromConfig } from './main.ts';
 import { bumpCatalogRevision } from './modules/catalog/catalog.queries.ts';
 import { AccountError } from './modules/accounts/accounts.service.ts';
@@ -28,10 +29,13 @@ const usage = `Usage: motcua <command>
                                      first line; a second line, when given, must repeat it): never on the command line
 ${userAdminUsage}
   files sweep [--days N]             remove drafts untouched for N days (30) and files no dossier records
-  purge                              apply the retention rules now (drafts, sessions, sign-in counters, outbox, feedback contacts; README)
+  purge                              apply the retention rules now (drafts, sessions, sign-in counters, outbox, feedback contacts, sent sync events; README)
   stats rebuild                      recompute the daily statistics from the dossiers' action logs
+  unit identifier UNIT_ID IDENTIFIER set a unit's electronic agency identifier (NNN.NN.NN.XNN), which its dossier codes start with
+  unit missing-identifiers           list the units valid today that cannot issue dossier codes (no identifier)
   audit verify                       check the audit log's hash chain: exit 0 when intact, 1 naming the first bad entry
   keys rotate                        re-seal every dossier's personal data under DATA_KEY (old keys in PREVIOUS_DATA_KEYS), recompute look-up hashes
+${syncUsage}
 
 Environment: DATABASE_URL (postgres://…; SQLite at $DATA_DIR/motcua.db when unset), DATA_DIR, PORT, HOST, PUBLIC_URL, LOG_LEVEL.`;
 
@@ -80,8 +84,12 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     case 'migrate': {
-      const applied = await withDatabase((h) => migrateToLatest(h.db), { migrate: false });
+      const { applied, rebuilt } = await withDatabase(async (h, services) => {
+        const done = await migrateToLatest(h.db);
+        return { applied: done, rebuilt: done.length ? await services.stats.rebuildIfNeeded() : null };
+      }, { migrate: false });
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+      if (rebuilt) console.log(`Statistics rebuilt (${rebuilt.reason}): ${rebuilt.dossiers} dossiers, ${rebuilt.rows} daily rows.`);
       return;
     }
     case 'seed': {
@@ -112,7 +120,7 @@ async function run(argv: string[]): Promise<void> {
               // The most used procedures take most dossiers, as at a real desk.
               popularity: Math.max(0, 60 - rank) * 10,
             })));
-            const units = new Map(services.catalog.allUnits().map((u) => [u.id, { id: u.id, code: u.code }]));
+            const units = new Map(services.catalog.allUnits().map((u) => [u.id, { id: u.id, identifier: u.identifier }]));
             const calendar = await services.calendar.calendar(null);
             const result = await withProgress('dossiers', (tick) => seedSyntheticDossiers(h.db, n, { now: systemClock.now(), calendar, procedures, units, progress: tick, dialect: h.dialect, days: values.days ? positiveInt(values.days, '--days') : undefined }));
             console.log(`Synthetic dossiers: ${result.created} added.`);
@@ -159,7 +167,7 @@ async function run(argv: string[]): Promise<void> {
       if (rest.length) throw new UsageError('purge takes no arguments: the retention periods come from the environment (README)');
       const r = await withDatabase((_h, services) => services.retention.purge());
       console.log(`Retention rules applied: ${r.drafts} drafts and ${r.files} orphan files removed, ${r.sessions} expired sessions and ${r.throttle} sign-in counters deleted, `
-        + `${r.outboxSent} sent and ${r.outboxFailed} failed messages deleted, ${r.feedbackContacts} feedback contacts cleared.`);
+        + `${r.outboxSent} sent and ${r.outboxFailed} failed messages deleted, ${r.feedbackContacts} feedback contacts cleared, ${r.syncSent} sent national sync events deleted.`);
       return;
     }
     case 'stats': {
@@ -185,6 +193,36 @@ async function run(argv: string[]): Promise<void> {
       console.log(`Personal data re-sealed under the current DATA_KEY: ${r.changed} of ${r.seen} dossiers changed, ${s.changed} of ${s.seen} second-factor secrets. PREVIOUS_DATA_KEYS may now be removed.`);
       return;
     }
+    case 'unit': {
+      const [sub, ...args] = rest;
+      await withDatabase(async (h, services) => {
+        if (sub === 'identifier' && args.length === 2) {
+          const [unitId, identifier] = args as [string, string];
+          const r = await services.units.setIdentifier(unitId, identifier.trim());
+          if (r === 'unknown_unit') throw new UsageError(`no unit with id ${JSON.stringify(unitId)} (see GET /api/v1/units)`);
+          if (r === 'bad_identifier') throw new UsageError(`not an agency identifier: ${JSON.stringify(identifier)} (format NNN.NN.NN.XNN, e.g. 000.00.12.H56)`);
+          // Every instance reloads the catalogue's unit tree at its next refresh.
+          await bumpCatalogRevision(h.db, systemClock.now().toISOString());
+          console.log(`Identifier set: ${unitId} → ${identifier.trim()}. Dossier codes of this unit start with it from now on.`);
+          return;
+        }
+        if (sub === 'missing-identifiers' && !args.length) {
+          const missing = await services.units.unitsWithoutIdentifier(vietnamDay(systemClock.now()));
+          console.log(missing.length ? missing.map((u) => `${u.id}\t${u.name}`).join('\n') : 'Every unit valid today has an identifier.');
+          return;
+        }
+        throw new UsageError('usage: motcua unit identifier UNIT_ID IDENTIFIER | motcua unit missing-identifiers');
+      });
+      return;
+    }
+    case 'sync': {
+      await withDatabase(async (_h, services) => {
+        // An event names the procedure by its catalogue code.
+        await services.catalog.load();
+        await syncCommand(services.sync, rest, systemClock.now(), (line) => console.log(line));
+      });
+      return;
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -197,7 +235,7 @@ async function run(argv: string[]): Promise<void> {
 
 run(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(`motcua: configuration error: ${err.message}`);
-  else if (err instanceof UsageError || err instanceof AccountError) console.error(`motcua: ${err.message}\n\n${err instanceof UsageError ? usage : ''}`.trimEnd());
+  else if (err instanceof UsageError || err instanceof AccountError || err instanceof SyncCliError) console.error(`motcua: ${err.message}\n\n${err instanceof UsageError ? usage : ''}`.trimEnd());
   else if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS')) console.error(`motcua: ${err.message}\n\n${usage}`);
   else console.error('motcua:', err instanceof Error ? err.message : err);
   process.exitCode = 1;

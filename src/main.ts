@@ -5,7 +5,7 @@ import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type DbHandle } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { isDemoLoaded, seedDemo } from './seed/demo.ts';
-import { systemClock } from './domain/time.ts';
+import { systemClock, vietnamDay } from './domain/time.ts';
 import { buildApp } from './app.ts';
 import { createServices, type Services } from './services.ts';
 import { loadKeys } from './keys.ts';
@@ -15,18 +15,22 @@ import { loadWorkflowTemplates } from './modules/office/office.templates.ts';
 import { createTransports } from './modules/notifications/notifications.transports.ts';
 import { NotificationWorker } from './modules/notifications/notifications.worker.ts';
 import { createStorage } from './modules/files/files.storage.ts';
+import { SyncWorker } from './modules/sync/sync.worker.ts';
+import { SyncStandIn } from './modules/sync/sync.standin.ts';
+import { defaultSyncTimeoutMs, publicTarget, type StandInView } from './modules/sync/sync.service.ts';
+import { randomBytes } from 'node:crypto';
 
 export function openFromConfig(config: Config): DbHandle {
   return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'motcua.db') });
 }
 
 /** The services as this deployment is configured: the server and every CLI command build them here. */
-export function servicesFromConfig(handle: DbHandle, config: Config, log?: Logger): Services {
+export function servicesFromConfig(handle: DbHandle, config: Config, log?: Logger, syncStandIn?: StandInView): Services {
   const storage = createStorage({ dataDir: config.dataDir, s3: config.s3 ?? undefined });
   const { keys, generated, file } = loadKeys(config.keys);
   if (generated.length) log?.warn({ generated, file }, `generated ${generated.join(' and ')} for this demo and kept them beside the database; set them in the environment for a real deployment (NODE_ENV=production requires them)`);
-  const settings = { mode: config.mode, nationalPortalUrl: config.nationalPortalUrl, inboundKeys: config.inboundKeys, oidc: config.oidc };
-  return createServices(handle, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl, settings, log, keys, retention: config.retentionDays });
+  const settings = { mode: config.mode, nationalPortalUrl: config.nationalPortalUrl, inboundKeys: config.inboundKeys, oidc: config.oidc, nationalSync: config.nationalSync };
+  return createServices(handle, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl, settings, log, keys, retention: config.retentionDays, syncStandIn });
 }
 
 /** Fields whose values never reach a log (OWASP ASVS V7.1.1, V7.1.2, V8.3.5): credentials, keys,
@@ -65,8 +69,20 @@ export function createLogger(config: Pick<Config, 'logLevel'>, stream?: Destinat
   return stream ? pino(options, stream) : pino(options);
 }
 
+/**
+ * One warning at start listing the units valid today that receive dossiers but have no electronic
+ * agency identifier: intake there fails (409 unit_without_identifier) until one is set. Unit ids
+ * and names are not personal data. Answers the units warned of.
+ */
+export async function warnUnitsWithoutIdentifier(services: Pick<Services, 'units'>, log: Pick<Logger, 'warn'>, now: Date): Promise<string[]> {
+  const missing = await services.units.unitsWithoutIdentifier(vietnamDay(now));
+  const units = missing.map((u) => `${u.id} (${u.name})`);
+  if (units.length) log.warn({ units }, `${units.length} unit(s) have no electronic agency identifier and cannot issue dossier codes until one is set`);
+  return units;
+}
+
 export async function serve(opts: { demo: boolean }): Promise<void> {
-  const config = loadConfig();
+  let config = loadConfig();
   const log = createLogger(config);
   const handle = openFromConfig(config);
   const applied = await migrateToLatest(handle.db);
@@ -75,8 +91,21 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
     log.info('loading the demo data (first start)');
     log.info(await seedDemo(handle.db, systemClock.now()), 'demo data loaded');
   }
-  const services = servicesFromConfig(handle, config, log);
+  // A demo without a national receiver reports to an in-process stand-in, shown on /quan-tri/dong-bo-quoc-gia.
+  let standIn: SyncStandIn | null = null;
+  if (opts.demo && !config.nationalSync) {
+    standIn = await SyncStandIn.start({ key: randomBytes(24).toString('base64url'), keep: 1000 });
+    config = { ...config, nationalSync: { url: standIn.url, key: standIn.key, timeoutMs: defaultSyncTimeoutMs } };
+    log.info({ url: standIn.url }, 'national sync: NATIONAL_SYNC_URL is unset, so this demo reports dossier changes to an in-process stand-in receiver');
+  }
+  const services = servicesFromConfig(handle, config, log, standIn ?? undefined);
   await services.catalog.load();
+  await warnUnitsWithoutIdentifier(services, log, systemClock.now());
+  // The instance that applied the migrations recomputes the statistics when one of them asks for it.
+  if (applied.length) {
+    const rebuilt = await services.stats.rebuildIfNeeded();
+    if (rebuilt) log.info(rebuilt, 'statistics rebuilt after the migrations');
+  }
   // The official days off are reference data, loaded (once per year) with or without the demo.
   await services.calendar.seedFromJson(readReference(holidaysFile));
   // Workflow templates are configuration kept as data: the file wins at every start.
@@ -90,8 +119,11 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
   const transports = createTransports({ mode: config.notifyMode, smtpUrl: config.smtpUrl, from: config.mailFrom, sms: config.sms, log });
   const worker = new NotificationWorker({ ...transports, db: handle.db, clock: systemClock, log });
   worker.start(config.outboxPollMs);
+  const syncWorker = config.nationalSync ? new SyncWorker({ db: handle.db, clock: systemClock, settings: config.nationalSync, log }) : null;
+  syncWorker?.start(config.outboxPollMs);
   // Once a day, the retention rules (motcua purge does the same by hand): abandoned drafts and orphan
-  // files, expired sessions, idle sign-in counters, old outbox rows, old feedback contacts.
+  // files, expired sessions, idle sign-in counters, old outbox rows, old feedback contacts, old sent
+  // national sync events.
   const sweep = setInterval(() => {
     services.retention.purge().then((r) => log.info({ purged: r }, 'retention rules applied'), (err) => log.warn({ err }, 'retention purge failed'));
   }, 24 * 3600_000);
@@ -118,6 +150,8 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
     force.unref();
     await app.close();
     await worker.stop();
+    await syncWorker?.stop();
+    await standIn?.close();
     await handle.close();
     log.info('stopped');
     process.exit(0);
@@ -127,7 +161,7 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   log.info(
-    { database: handle.location, dialect: handle.dialect, procedures: services.catalog.size, notifications: config.notifyMode },
+    { database: handle.location, dialect: handle.dialect, procedures: services.catalog.size, notifications: config.notifyMode, nationalSync: config.nationalSync ? publicTarget(config.nationalSync.url) : 'off' },
     `Một Cửa is serving ${config.publicUrl}`,
   );
 }

@@ -31,6 +31,7 @@ import { AccountsRetention } from './modules/accounts/accounts.retention.ts';
 import { FeedbackRetention } from './modules/feedback/feedback.retention.ts';
 import { NotificationsService } from './modules/notifications/notifications.service.ts';
 import { PrivacyService } from './modules/privacy/privacy.service.ts';
+import { NationalSync, type NationalSyncSettings, type StandInView } from './modules/sync/sync.service.ts';
 
 export type Services = {
   handle: DbHandle;
@@ -57,11 +58,13 @@ export type Services = {
   dashboard: DashboardService;
   statsExport: StatsExportService;
   feedback: FeedbackService;
-  /** The retention rules (drafts, sessions, throttle rows, outbox, feedback contacts), run daily and by `motcua purge`. */
+  /** The retention rules (drafts, sessions, throttle rows, outbox, feedback contacts, sent sync events), run daily and by `motcua purge`. */
   retention: RetentionService;
   /** Consents to the privacy notice and the data subject's requests (Decree 13/2023). */
   privacy: PrivacyService;
   oidc: OidcLogin | null;
+  /** The national sync: every change of a dossier reported to the national portal (docs/national-sync.md). */
+  sync: NationalSync;
 };
 
 /** Messages leave through the outbox table, in the transaction of the change they report. */
@@ -74,15 +77,19 @@ export type Settings = {
   inboundKeys: Record<string, string>;
   /** Sign-in through an OpenID Connect provider (VNeID), when configured. */
   oidc?: OidcSettings | null;
+  /** The national sync's receiver; null or absent: the sync is off and records nothing. */
+  nationalSync?: NationalSyncSettings | null;
 };
 
 export const defaultSettings: Settings = { mode: 'full', nationalPortalUrl: 'https://dichvucong.gov.vn', inboundKeys: {} };
 
 export type ServiceOptions = { storage: FileStorage; uploads: UploadLimits; publicUrl: string; settings?: Settings; log?: Logger; keys: Keys; /** Session lifetimes (src/domain/accounts.ts by default; tests that move the clock by days pass longer ones). */ sessionLimits?: SessionLimits; retention?: Partial<RetentionDays>;
   /** Seals personal data at rest: AES-256-GCM under keys.data unless given (the benchmark passes a PlainSealer to measure the cost). */
-  sealer?: Sealer };
+  sealer?: Sealer;
+  /** The demo's in-process receiver of the national sync, shown on the sync's admin page. */
+  syncStandIn?: StandInView };
 
-export function createServices(handle: DbHandle, clock: Clock, { storage, uploads, publicUrl, settings = defaultSettings, log, keys, sessionLimits, retention: retentionDays, sealer = new AesSealer(keys.data, keys.previousData) }: ServiceOptions): Services {
+export function createServices(handle: DbHandle, clock: Clock, { storage, uploads, publicUrl, settings = defaultSettings, log, keys, sessionLimits, retention: retentionDays, sealer = new AesSealer(keys.data, keys.previousData), syncStandIn }: ServiceOptions): Services {
   const units = new UnitsService(handle.db);
   const catalog = new CatalogService(handle.db, units, clock, (query) => {
     recordMiss(handle.db, query, clock.now().toISOString()).catch((err) => log?.warn({ err }, 'could not record a search miss'));
@@ -90,7 +97,11 @@ export function createServices(handle: DbHandle, clock: Clock, { storage, upload
   const accounts = new AccountsService(handle.db, units, clock, outbox, keys.audit, new SecondFactor(handle.db, clock, sealer, keys.audit), sessionLimits);
   const accountsAdmin = new AccountsAdminService(handle.db, units, accounts, clock, keys.audit);
   const calendar = new CalendarService(handle.db, clock, keys.audit);
-  const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, calendar.forDossiers(), publicUrl, keys.audit, sealer);
+  // The sync reads dossiers through their service, bound late: the dossiers service records its changes through the sync.
+  const sync = new NationalSync(handle.db, catalog, clock, settings.nationalSync ?? null, {
+    results: (id) => dossiers.results(id), reported: (by, db) => dossiers.reported(by, db), hold: (tx, id) => dossiers.hold(tx, id),
+  }, syncStandIn ?? null);
+  const dossiers = new DossiersService(handle.db, catalog, units, clock, outbox, calendar.forDossiers(), publicUrl, keys.audit, sealer, sync);
   const views = new DossierViews(handle.db, dossiers, catalog, units, clock);
   const drafts = new DraftsService(handle.db, dossiers, views, catalog, storage, clock, settings.mode === 'back_office');
   const attachments = new AttachmentsService(handle.db, dossiers, catalog, storage, clock, uploads);
@@ -99,15 +110,15 @@ export function createServices(handle: DbHandle, clock: Clock, { storage, upload
   const oidc = settings.oidc ? new OidcLogin(settings.oidc, publicUrl) : null;
   const stats = new StatsService(handle.db, catalog);
   return { handle, keys, storage, settings, clock, units, catalog, accounts, accountsAdmin, dossiers, drafts, attachments, views, workflow, calendar, office, audit: new AuditService(handle.db, keys.audit), stats,
-    feedback: new FeedbackService(handle.db, dossiers, catalog, clock, outbox, publicUrl), oidc,
+    feedback: new FeedbackService(handle.db, dossiers, catalog, clock, outbox, publicUrl), oidc, sync,
     privacy: new PrivacyService(handle.db, views, drafts, clock, keys.audit),
     dashboard: new DashboardService(handle.db, catalog, stats),
-    retention: retentionService(handle, clock, drafts, retentionDays),
+    retention: retentionService(handle, clock, drafts, sync, retentionDays),
     statsExport: new StatsExportService(handle.db, stats, catalog, office, clock) };
 }
 
 /** Each retention rule carried out by the module that owns the data. */
-function retentionService(handle: DbHandle, clock: Clock, drafts: DraftsService, days?: Partial<RetentionDays>): RetentionService {
+function retentionService(handle: DbHandle, clock: Clock, drafts: DraftsService, sync: NationalSync, days?: Partial<RetentionDays>): RetentionService {
   const accounts = new AccountsRetention(handle.db, clock);
   const feedback = new FeedbackRetention(handle.db, clock);
   const notifications = new NotificationsService(handle.db, clock);
@@ -117,5 +128,6 @@ function retentionService(handle: DbHandle, clock: Clock, drafts: DraftsService,
     throttle: (d) => accounts.purgeThrottle(d),
     outbox: (sent, failed) => notifications.purge(sent, failed),
     feedbackContacts: (d) => feedback.clearContacts(d),
+    syncSent: (d) => sync.purgeSent(d),
   }, days);
 }

@@ -46,9 +46,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.updateTable('ratings').set({
     satisfaction: sql`case when score >= 5 then 'very_satisfied' when score >= 3 then 'satisfied' else 'dissatisfied' end`,
   }).execute();
+
+  // The statistics now count holds, withdrawals, receiving desks and the three-level scale
+  // (docs/domain.md §5): counters kept before this are recomputed once, by whoever applied this
+  // migration (`motcua migrate`, or the instance of `serve` that did), through StatsService.rebuildIfNeeded.
+  const kept = await db.selectFrom('stats_daily').select('day').limit(1).executeTakeFirst();
+  if (kept) await db.insertInto('meta').values({ key: 'stats_rebuild_needed', value: '0017_national' }).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.deleteFrom('meta').where('key', '=', 'stats_rebuild_needed').execute();
   await db.schema.alterTable('ratings').dropColumn('satisfaction').execute();
   await db.schema.dropTable('sync_events').ifExists().execute();
   await db.schema.dropIndex('dossiers_receiving_unit').ifExists().execute();

@@ -260,6 +260,13 @@ export class CatalogService {
     return detail;
   }
 
+  /** The fee lines of a published version (what a dossier filed under it was told); null for a version that does not exist. */
+  async versionFees(id: string, version: number, db: Db = this.db): Promise<unknown[] | null> {
+    const found = await q.findVersion(db, id, version);
+    if (!found) return null;
+    return Array.isArray(found.content.fees) ? found.content.fees : null;
+  }
+
   /** The form definition, as published, for rendering. */
   async formDefinition(id: string): Promise<VersionContent['form']> {
     return (await this.currentVersion(id)).content.form;

@@ -123,10 +123,10 @@ export class DraftsService {
     return { id, code, status: decision.to, trackingKey: key };
   }
 
-  /** The applicant sends what a supplement request asked for (files uploaded first); the dossier goes back where it was. */
+  /** The applicant sends what a supplement request asked for (files uploaded first); the dossier goes back where it was, and the request's deadline is cleared. */
   async supplement(user: SessionUser, id: string, note: string | undefined): Promise<DossierView> {
     const row = await this.dossiers.own(user, id);
-    await this.act(row, user, 'supplement', note);
+    await this.act(row, user, 'supplement', note, {}, { supplement_due_at: null });
     return this.views.get(user, id);
   }
 
@@ -137,10 +137,10 @@ export class DraftsService {
     return this.views.get(user, id);
   }
 
-  private async act(row: q.DossierRecord, user: SessionUser, action: Action, note?: string, data: Record<string, unknown> = {}): Promise<void> {
+  private async act(row: q.DossierRecord, user: SessionUser, action: Action, note?: string, data: Record<string, unknown> = {}, set: Partial<q.DossierRecord> = {}): Promise<void> {
     const { actor, refusal } = this.dossiers.actorFor(user, row, action);
     if (refusal) fail(refusal);
-    await this.db.transaction().execute((tx) => this.dossiers.applyAction(tx, row, { action, actor, userId: user.id, at: this.clock.now(), note, data }));
+    await this.db.transaction().execute((tx) => this.dossiers.applyAction(tx, row, { action, actor, userId: user.id, at: this.clock.now(), note, data, set }));
   }
 
   /**

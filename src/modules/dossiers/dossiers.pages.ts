@@ -177,6 +177,7 @@ ${items.length === 0 ? html`<p>${f.myDossiersEmpty}</p>` : ''}
   (d) => html`<li class="result">
   <h2 class="result-title">${procedureName(d.procedureId)}</h2>
   <p class="result-meta">${d.code ? html`<strong>${d.code}</strong> · ` : ''}<span class="badge">${m.statuses[d.status]}</span></p>
+  ${d.supplementDueAt ? html`<p>${f.supplementDueAt}: ${vietnamTime(d.supplementDueAt, ctx.lang)}</p>` : ''}
   ${d.status === 'draft' ? html`<p><a href="/ho-so/${d.id}/khai">${f.continueDraft}</a></p>` : html`<p><a href="/ho-so/${d.id}/giay-xac-nhan.pdf">${f.acknowledgement}</a>${d.acceptedAt ? html` · <a href="/ho-so/${d.id}/giay-tiep-nhan.pdf">${f.receipt}</a>` : ''}</p>`}
   ${d.status === 'returned' ? html`<p><a href="/ho-so/${d.id}/danh-gia">${m.feedback.rate}</a></p>` : ''}
   <details><summary>${f.timeline}</summary>

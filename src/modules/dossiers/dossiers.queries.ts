@@ -274,3 +274,24 @@ export async function rebuildStatusCounts(db: Db): Promise<void> {
     await sql`insert into dossier_status_counts (unit_id, status, n) select unit_id, status, count(*) from dossiers where status <> 'draft' and practice = 0 group by unit_id, status`.execute(tx);
   });
 }
+
+/** A dossier's columns a report to the national portal reads: none of the sealed personal ones. */
+export const reportedColumns = [
+  'id', 'code', 'procedure_id', 'procedure_version', 'unit_id', 'receiving_unit_id', 'channel', 'status', 'status_code', 'practice',
+  'submitted_at', 'accepted_at', 'due_at', 'new_due_at', 'resolved_at', 'returned_at', 'revision',
+] as const;
+
+export type ReportedDossier = Pick<DossierTable, (typeof reportedColumns)[number]>;
+
+export async function reportedDossier(db: Db, by: { id: string } | { code: string }): Promise<ReportedDossier | undefined> {
+  const q = db.selectFrom('dossiers').select(reportedColumns);
+  return ('id' in by ? q.where('id', '=', by.id) : q.where('code', '=', by.code)).executeTakeFirst();
+}
+
+/**
+ * Holds the dossier's row until the transaction ends (a write that changes nothing): a change of
+ * the dossier waits meanwhile.
+ */
+export async function holdDossier(tx: Db, id: string): Promise<void> {
+  await tx.updateTable('dossiers').set((eb) => ({ revision: eb.ref('revision') })).where('id', '=', id).execute();
+}

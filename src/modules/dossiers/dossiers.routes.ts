@@ -18,7 +18,7 @@ const Anything = Type.Object({}, { additionalProperties: true });
 
 export const DossierBody = Type.Object({
   procedureId: Type.Optional(Type.String({ maxLength: 200 })),
-  unitId: Type.Optional(Type.String({ maxLength: 100, description: 'The receiving unit; required when several units handle the procedure' })),
+  unitId: Type.Optional(Type.String({ maxLength: 100, description: 'The competent unit; required when several units handle the procedure' })),
   applicant: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'fullName, idNumber, phone, email, address { line, areaCode }' })),
   form: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'Answers keyed by the form field keys' })),
   delivery: Type.Optional(Type.Object({ method: Type.Optional(Type.String({ maxLength: 20 })), address: Type.Optional(Anything) })),
@@ -27,7 +27,7 @@ export const DossierBody = Type.Object({
 export const DossierView = Type.Object(
   {
     id: Type.String(), code: Type.Union([Type.String(), Type.Null()]), status: Type.String(), statusCode: Type.Integer(),
-    channel: Type.String(), procedureId: Type.String(), procedureVersion: Type.Integer(), unitId: Type.String(),
+    channel: Type.String(), procedureId: Type.String(), procedureVersion: Type.Integer(), unitId: Type.String(), receivingUnitId: Type.String({ description: 'The desk that received the dossier; differs from unitId when a desk took it in for another unit (Decree 118/2025)' }),
     applicant: Anything, form: Anything, delivery: Anything,
     attachments: Type.Array(Type.Object({ id: Type.String(), document: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String(), sha256: Type.String() })),
     trackingKey: Type.Union([Type.String(), Type.Null()]),
@@ -35,6 +35,7 @@ export const DossierView = Type.Object(
     dueAt: Type.Union([Type.String(), Type.Null()]), resolvedAt: Type.Union([Type.String(), Type.Null()]), returnedAt: Type.Union([Type.String(), Type.Null()]),
     overdue: Type.Boolean(),
     newDueAt: Type.Union([Type.String(), Type.Null()], { description: 'The new date of an apology letter (Form 04), when one was sent' }),
+    supplementDueAt: Type.Union([Type.String(), Type.Null()], { description: 'The deadline of an open supplement request, when one was set; past it the desk may return the dossier' }),
     assigneeId: Type.Union([Type.String(), Type.Null()]),
     results: Type.Array(Type.Object({ n: Type.Integer(), code: Type.String({ description: '{code}-KQ{n}' }), name: Type.String(), size: Type.Integer(), mime: Type.String(), sha256: Type.String() })),
     history: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), actorRole: Type.String(), status: Type.String(), note: Type.Union([Type.String(), Type.Null()]) })),
@@ -218,13 +219,22 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
       {
         schema: {
           tags: ['inbound'], summary: 'A dossier the national portal received (API-key auth, idempotent by the sender’s id)',
-          description: 'Send `X-Api-Key`. The dossier is created as submitted on channel `national_portal`. Repeating an `externalId` answers 200 with the same dossier.',
+          description: 'Send `X-Api-Key`. The dossier is created as submitted on channel `national_portal`, with `nationalCode` as its code when given (else a code of ours). '
+            + 'Repeating an `externalId`, or a `nationalCode` this sender already sent, answers 200 with the same dossier; a `nationalCode` another sender used answers 409 `national_code_taken`. '
+            + 'Without `nationalCode`, a unit with no agency identifier answers 409 `unit_without_identifier`.',
           headers: Type.Object({ 'x-api-key': Type.Optional(Type.String({ maxLength: 200 })) }),
-          body: Type.Object({ ...DossierBody.properties, externalId: Type.String({ maxLength: 100 }) }),
+          body: Type.Object({
+            ...DossierBody.properties,
+            externalId: Type.String({ maxLength: 100 }),
+            nationalCode: Type.Optional(Type.String({
+              maxLength: 50,
+              description: 'The code the national portal gave the dossier, {identifier}-{YYMMDD}-{NNNN}: an agency identifier NNN.NN.NN.XNN (e.g. 000.00.12.H56) or the portal’s own (e.g. G22.99.08), the day of receipt, a number of 4 or more digits. The dossier keeps it as its code.',
+            })),
+          }),
           response: {
             201: Type.Object({ id: Type.String(), code: Type.String(), status: Type.String(), trackingKey: Type.String() }),
             200: Type.Object({ id: Type.String(), code: Type.String(), status: Type.String(), trackingKey: Type.String() }),
-            ...errors(400, 401),
+            ...errors(400, 401, 409),
           },
         },
       },
@@ -232,7 +242,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
         const key = req.headers['x-api-key'] ?? '';
         const sender = Object.entries(services.settings.inboundKeys).find(([, k]) => k.length === key.length && timingSafeEqual(Buffer.from(k), Buffer.from(key)))?.[0];
         if (!sender) fail('bad_api_key');
-        const { created, ...dossier } = await dossiers.receiveInbound(sender, req.body as DossierInput & { externalId: string });
+        const { created, ...dossier } = await dossiers.receiveInbound(sender, req.body as DossierInput & { externalId: string; nationalCode?: string });
         return reply.code(created ? 201 : 200).send(dossier);
       },
     );

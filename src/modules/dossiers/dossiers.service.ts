@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
-import { dossierCode, trackingKey } from '../../domain/dossier-code.ts';
+import { dossierCode, isAgencyIdentifier, isNationalDossierCode, trackingKey } from '../../domain/dossier-code.ts';
 import { clockPaused, decide, statuses, type Action, type Actor, type DossierState, type Status } from '../../domain/dossier-status.ts';
 import { covers, dossierReaders } from '../../domain/roles.ts';
 import { vietnamDay, type Clock } from '../../domain/time.ts';
@@ -23,8 +23,15 @@ import { checkAnswers, pathOf, type AnswerCheck, type AnswerCheckOptions, type D
 
 export { deliveryMethods, type DeliveryMethod, type DossierInput } from './dossiers.answers.ts';
 export type { DossierView, TrackingView } from './dossiers.views.ts';
-export type { DossierRecord, ActionRecord } from './dossiers.queries.ts';
+export type { DossierRecord, ActionRecord, ReportedDossier } from './dossiers.queries.ts';
 export { trackingKey };
+
+/**
+ * What the receiving desk does on a dossier it received for another unit: the intake check, sending
+ * it on (transfer), the applicant's supplement and withdrawal, and handing back the result. The
+ * competent unit's own staff do the rest (docs/domain.md §3.7).
+ */
+export const deskActions: ReadonlySet<Action> = new Set(['accept', 'request_supplement', 'refuse', 'supplement', 'transfer', 'return_result', 'confirm_withdrawal']);
 
 /** Upload limits: a phone photo or a scan per file, and a ceiling for the whole dossier. */
 export type UploadLimits = { maxFileBytes: number; maxDossierBytes: number };
@@ -53,6 +60,21 @@ export type ActionInput = {
   notify?: boolean;
 };
 
+/**
+ * The national sync (src/modules/sync) as the engine sees it: told of every change inside the
+ * change's transaction, so the report and the change commit or roll back together.
+ */
+export type SyncRecorder = {
+  record(tx: Db, before: q.DossierRecord, after: q.DossierRecord, change: SyncedChange): Promise<void>;
+};
+/** One change as the sync reports it; `results` reads the dossier's result documents in the transaction, when asked. */
+export type SyncedChange = {
+  name: Action; actorRole: Actor; note: string | null; at: Date; data: Record<string, unknown>;
+  results(): Promise<Array<{ code: string; created_at: string }>>;
+};
+/** No national sync: nothing is recorded. */
+export const noSync: SyncRecorder = { record: async () => {} };
+
 /** The rule state kept beside the status (folded from the log when the row was written). */
 export function stateOf(row: Pick<q.DossierRecord, 'state'>): DossierState {
   return row.state;
@@ -72,19 +94,35 @@ export class DossiersService {
     private readonly auditKey: Buffer,
     /** Seals the applicant, form and delivery at rest (DATA_KEY); drafts, views and the office read through it. */
     readonly sealer: Sealer,
+    /** The national sync: each change of a dossier is reported in its transaction (off by default). */
+    private readonly sync: SyncRecorder = noSync,
   ) {}
 
   /**
    * A dossier the national portal received (api-v1.md, inbound): created as submitted, on channel
-   * `national_portal`, with our own code. Idempotent by the sender's id: a repeat answers with the
-   * dossier already made.
+   * `national_portal`. It keeps the national code (`nationalCode`, {identifier}-{YYMMDD}-{NNNN})
+   * as its code when the sender gives one, with no counter used; otherwise it gets one of ours.
+   * Idempotent by the sender's id and by the national code: a repeat from the same sender answers
+   * with the dossier already made; a national code another sender used is a 409, nothing made.
    */
-  async receiveInbound(sender: string, input: DossierInput & { externalId?: string }): Promise<{ created: boolean; id: string; code: string; status: Status; trackingKey: string }> {
+  async receiveInbound(sender: string, input: DossierInput & { externalId?: string; nationalCode?: string }): Promise<{ created: boolean; id: string; code: string; status: Status; trackingKey: string }> {
     const externalId = typeof input.externalId === 'string' ? input.externalId.trim().slice(0, 100) : '';
     if (!externalId) throw invalid({ externalId: { key: 'required' } });
+    const nationalCode = input.nationalCode === undefined ? null : typeof input.nationalCode === 'string' ? input.nationalCode.trim() : '';
+    if (nationalCode !== null && !isNationalDossierCode(nationalCode)) throw invalid({ nationalCode: { key: 'badNationalCode' } });
     const scopedId = `${sender}:${externalId}`;
-    const seen = await q.findByExternalId(this.db, scopedId, this.sealer);
-    if (seen) return { created: false, id: seen.id, code: seen.code!, status: seen.status, trackingKey: seen.tracking_key! };
+    const answer = (d: q.DossierRecord) => ({ created: false, id: d.id, code: d.code!, status: d.status, trackingKey: d.tracking_key! });
+    // The dossier this request repeats: the same sender's id, or its national code from the same sender.
+    const repeated = async () => {
+      const seen = await q.findByExternalId(this.db, scopedId, this.sealer);
+      if (seen) return answer(seen);
+      const holder = nationalCode ? await q.findDossierByCode(this.db, nationalCode, this.sealer) : undefined;
+      if (!holder) return undefined;
+      if (holder.channel === 'national_portal' && holder.external_id?.startsWith(`${sender}:`)) return answer(holder);
+      fail('national_code_taken');
+    };
+    const seen = await repeated();
+    if (seen) return seen;
     const { procedure, unitId } = this.procedureAndUnit(input);
     // The national portal checked completeness; its documents travel separately, so only the answers are checked here.
     const { applicant, form } = await this.checkDraft({ ...input, delivery: input.delivery ?? { method: 'online' } }, procedure.id, false);
@@ -95,8 +133,8 @@ export class DossiersService {
     let code = '';
     try {
       await this.db.transaction().execute(async (tx) => {
-        code = await this.issueCode(tx, unitId, now);
-        const by = { actor: 'system', userId: null, at: now, data: { sender, externalId } } as const;
+        code = nationalCode ?? (await this.issueCode(tx, unitId, now));
+        const by = { actor: 'system', userId: null, at: now, data: nationalCode ? { sender, externalId, nationalCode } : { sender, externalId } } as const;
         const draft = await this.insertNew(tx, {
           id, procedure_id: procedure.id, procedure_version: version, unit_id: unitId, channel: 'national_portal', owner_id: null,
           applicant, form, delivery: input.delivery ?? { method: 'online' },
@@ -105,9 +143,10 @@ export class DossiersService {
         await this.applyAction(tx, draft, { ...by, action: 'submit', notify: false, set: { code, tracking_key: key, submitted_at: now.toISOString() } });
       });
     } catch (err) {
-      // A concurrent retry of the same dossier won the unique external id: answer with its dossier.
-      const first = isUniqueViolation(err) ? await q.findByExternalId(this.db, scopedId, this.sealer) : undefined;
-      if (first) return { created: false, id: first.id, code: first.code!, status: first.status, trackingKey: first.tracking_key! };
+      // A concurrent request won the unique external id or code: a retry of the same dossier gets
+      // its answer; another sender's dossier with this national code, a 409.
+      const first = isUniqueViolation(err) ? await repeated() : undefined;
+      if (first) return first;
       throw err;
     }
     return { created: true, id, code, status: 'submitted', trackingKey: key };
@@ -126,6 +165,9 @@ export class DossiersService {
     if (row.owner_id === user.id) return { actor: 'citizen' };
     const state = row.state;
     const held = user.roles.filter((r) => r.role !== 'citizen' && this.covers(r, row.unit_id)).map((r) => r.role);
+    // The desk that received a dossier for another unit keeps the desk's part of it (Decree 118/2025:
+    // receiving is not bound to the administrative boundary): intake, sending it on, returning the result.
+    if (!held.includes('reception') && deskActions.has(action) && this.atReceivingDesk(user, row)) held.push('reception');
     const fit = held.find((r) => decide(state, action, r).ok);
     if (fit) return { actor: fit };
     const first = held[0] ?? 'citizen';
@@ -145,12 +187,22 @@ export class DossiersService {
     return { procedure, unitId };
   }
 
-  /** The next code of a unit's intake day, inside the caller's transaction (the counter row queues concurrent callers). */
+  /**
+   * The next code of a unit's intake day, {identifier}-{YYMMDD}-{NNNN} (docs/domain.md §7.1), inside
+   * the caller's transaction (the counter row queues concurrent callers). A unit without an
+   * electronic agency identifier cannot issue one: 409 `unit_without_identifier`, naming the unit
+   * (also as `fields.unitId`, so a form shows it beside what was typed), and the transaction rolls back.
+   */
   async issueCode(tx: Db, unitId: string, now: Date): Promise<string> {
     const unit = this.catalog.unit(unitId);
     if (!unit) fail('internal');
+    if (!isAgencyIdentifier(unit.identifier)) {
+      const parent = unit.parentId ? this.catalog.unit(unit.parentId) : undefined;
+      const params = { unit: [unit.name, parent?.name].filter(Boolean).join(', '), unitEn: [unit.nameEn, parent?.nameEn].filter(Boolean).join(', ') };
+      fail('unit_without_identifier', { params, fields: { unitId: { key: 'unitWithoutIdentifier', params } } });
+    }
     const day = vietnamDay(now);
-    return dossierCode(unit.code, day, await q.nextCounter(tx, unitId, day));
+    return dossierCode(unit.identifier, day, await q.nextCounter(tx, unitId, day));
   }
 
   /** Whether a role held at a unit (and maybe its subtree) covers another unit. */
@@ -164,8 +216,15 @@ export class DossiersService {
     if (!row || row.practice) fail('dossier_not_found');
     const mine = row.owner_id === user.id;
     const staff = user.roles.some((r) => dossierReaders.has(r.role) && this.covers(r, row.unit_id));
-    if (!mine && !staff) fail('dossier_not_found');
+    if (!mine && !staff && !this.atReceivingDesk(user, row)) fail('dossier_not_found');
     return row;
+  }
+
+  /** Whether the user holds reception at the desk that received a dossier for another unit. */
+  atReceivingDesk(user: SessionUser, row: Pick<q.DossierRecord, 'unit_id' | 'receiving_unit_id'>): boolean {
+    const desk = row.receiving_unit_id;
+    if (!desk || desk === row.unit_id) return false;
+    return user.roles.some((r) => r.role === 'reception' && this.covers(r, desk));
   }
 
   /** A dossier only its applicant may change: staff who can see it are refused (403), others never learn of it (404). */
@@ -211,6 +270,16 @@ export class DossiersService {
     return q.listResults(this.db, id);
   }
 
+  /** A dossier's columns without its personal data, for reports (the national sync), by id or code; in the caller's transaction when given. */
+  reported(by: { id: string } | { code: string }, db: Db = this.db): Promise<q.ReportedDossier | undefined> {
+    return q.reportedDossier(db, by);
+  }
+
+  /** Holds a dossier's row until the caller's transaction ends: its changes wait meanwhile. */
+  hold(tx: Db, id: string): Promise<void> {
+    return q.holdDossier(tx, id);
+  }
+
   /**
    * Dossiers whose applicant has this ID number, phone or email, in any spelling (the values are
    * sealed; they are found by keyed hash). Callers that show them to staff check each one's scope.
@@ -254,7 +323,7 @@ export class DossiersService {
   /** A new dossier's row and its first action (`create`), inside the caller's transaction. */
   async insertNew(
     tx: Db,
-    fields: Pick<q.DossierRecord, 'id' | 'procedure_id' | 'procedure_version' | 'unit_id' | 'channel' | 'owner_id' | 'applicant' | 'form' | 'delivery' | 'lang' | 'external_id'>,
+    fields: Pick<q.DossierRecord, 'id' | 'procedure_id' | 'procedure_version' | 'unit_id' | 'channel' | 'owner_id' | 'applicant' | 'form' | 'delivery' | 'lang' | 'external_id'> & { receiving_unit_id?: string },
     by: { actor: Actor; userId: string | null; at: Date; data?: Record<string, unknown> },
   ): Promise<q.DossierRecord> {
     const d = decide(null, 'create', by.actor);
@@ -264,7 +333,7 @@ export class DossiersService {
       ...fields, code: null, tracking_key: null, status: d.to, status_code: statuses[d.to], state: d.next, practice: 0,
       submitted_at: null, accepted_at: null, due_at: null, resolved_at: null, returned_at: null, created_at: at, updated_at: at, revision: 0,
       assignee_id: null, paused_at: null, new_due_at: null, processing_hours: null, reminded_on: null,
-      receiving_unit_id: fields.unit_id, supplement_due_at: null,
+      receiving_unit_id: fields.receiving_unit_id ?? fields.unit_id, supplement_due_at: null,
     };
     await q.insertDossier(tx, row, this.sealer);
     await q.appendAction(tx, { id: randomUUID(), dossier_id: row.id, at, action: 'create', actor_id: by.userId, actor_role: by.actor, from_status: null, to_status: d.to, note: null, data: by.data ?? {} });
@@ -302,6 +371,7 @@ export class DossiersService {
       const lang = next.lang === 'en' ? 'en' : 'vi';
       await this.notify(tx, next, lang, 'dossier_status_changed', { code: next.code, status: messages(lang).statuses[d.to], trackingUrl: this.trackingUrl(next.code, next.tracking_key) }, a.at);
     }
+    await this.sync.record(tx, row, next, { name: a.action, actorRole: a.actor, note: a.note ?? null, at: a.at, data: a.data ?? {}, results: () => q.listResults(tx, row.id) });
     // Last write of the step: the audit head stays locked until the transaction commits.
     await appendAudit(tx, { at, kind: 'dossier_action', actorId: a.userId, subject: `dossier:${row.id}`, data: { action: a.action, role: a.actor, from: row.status, to: d.to } }, this.auditKey);
     return next;

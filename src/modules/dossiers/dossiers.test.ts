@@ -115,13 +115,13 @@ test('submitting checks every required answer and document: 400 with fields, and
   assert.equal(after.body.code, null);
 });
 
-test('a complete dossier is submitted: code {unitCode}-{YYMMDD}-{NNNN}, a tracking key, a message to the applicant', async () => {
+test('a complete dossier is submitted: code {identifier}-{YYMMDD}-{NNNN}, a tracking key, a message to the applicant', async () => {
   const { auth } = await signedInCitizen(ctx);
   const { body } = await call('POST', '/api/v1/dossiers', auth, birthRegistration());
   await attachRequiredDocuments(ctx, auth, body.id);
   const r = await call('POST', `/api/v1/dossiers/${body.id}/submit`, auth);
   assert.equal(r.status, 200, JSON.stringify(r.body));
-  assert.match(r.body.code, /^28249-261129-\d{4}$/);
+  assert.match(r.body.code, /^000\.01\.22\.H58-261129-\d{4}$/);
   assert.match(r.body.trackingKey, /^[A-Z2-9]{10}$/);
   assert.equal(r.body.status, 'submitted');
   const view = await call('GET', `/api/v1/dossiers/${body.id}`, auth);
@@ -153,7 +153,7 @@ test('parallel submissions at one commune get consecutive codes that never repea
   const codes = results.map((r) => r.body.code as string);
   assert.equal(new Set(codes).size, 12);
   assert.deepEqual(codes.map((c) => Number(c.slice(-4))).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-  assert.ok(codes.every((c) => c.startsWith('28252-261129-')), 'Phường 4 has code 28252');
+  assert.ok(codes.every((c) => c.startsWith('000.02.22.H58-261129-')), 'Phường 4 has identifier 000.02.22.H58');
 });
 
 test('an Idempotency-Key on creation returns the same draft for a retry', async () => {
@@ -205,7 +205,7 @@ test('a wrong or missing key looks exactly like an unknown code', async () => {
   const { code } = (await call('POST', `/api/v1/dossiers/${body.id}/submit`, auth)).body;
   const wrong = await call('GET', `/api/v1/track/${encodeURIComponent(code)}?key=AAAAAAAAAA`, {});
   const missing = await call('GET', `/api/v1/track/${encodeURIComponent(code)}`, {});
-  const unknown = await call('GET', '/api/v1/track/28249-261129-9999?key=AAAAAAAAAA', {});
+  const unknown = await call('GET', '/api/v1/track/000.01.22.H58-261129-9999?key=AAAAAAAAAA', {});
   assert.equal(wrong.status, 404);
   assert.deepEqual(wrong, missing);
   assert.deepEqual(wrong, unknown);

@@ -18,6 +18,8 @@ import type { DossiersService } from './dossiers.service.ts';
 export type DossierView = {
   id: string; code: string | null; status: Status; statusCode: number; channel: string;
   procedureId: string; procedureVersion: number; unitId: string;
+  /** The desk that received it (the competent unit, `unitId`, unless a desk took it in for another unit). */
+  receivingUnitId: string;
   applicant: Record<string, unknown>; form: Record<string, unknown>; delivery: Record<string, unknown>;
   attachments: Array<{ id: string; document: string; name: string; size: number; mime: string; sha256: string }>;
   trackingKey: string | null;
@@ -25,6 +27,8 @@ export type DossierView = {
   resolvedAt: string | null; returnedAt: string | null; overdue: boolean;
   /** The date promised in an apology letter, when one was sent. */
   newDueAt: string | null;
+  /** The deadline of an open supplement request, when one was set (docs/domain.md §3.4). */
+  supplementDueAt: string | null;
   assigneeId: string | null;
   results: Array<{ n: number; code: string; name: string; size: number; mime: string; sha256: string }>;
   history: Array<{ at: string; action: string; actorRole: string; status: Status; note: string | null }>;
@@ -59,7 +63,7 @@ export class DossierViews {
     const [actions, attachments, results] = await Promise.all([q.listActions(this.db, row.id), q.listAttachments(this.db, row.id), q.listResults(this.db, row.id)]);
     return {
       id: row.id, code: row.code, status: row.status, statusCode: row.status_code, channel: row.channel,
-      procedureId: row.procedure_id, procedureVersion: row.procedure_version, unitId: row.unit_id,
+      procedureId: row.procedure_id, procedureVersion: row.procedure_version, unitId: row.unit_id, receivingUnitId: row.receiving_unit_id ?? row.unit_id,
       applicant: row.applicant, form: row.form, delivery: row.delivery,
       attachments: attachments.map((a) => ({ id: a.id, document: a.document_key, name: a.name, size: a.size, mime: a.mime, sha256: a.sha256 })),
       trackingKey: owner ? row.tracking_key : null,
@@ -67,6 +71,7 @@ export class DossierViews {
       resolvedAt: row.resolved_at, returnedAt: row.returned_at,
       overdue: isOverdue(row.status, row.due_at, this.clock.now()),
       newDueAt: row.new_due_at, assigneeId: row.assignee_id,
+      supplementDueAt: row.status === 'supplement_requested' ? row.supplement_due_at : null,
       results: results.map((r) => ({ n: r.n, code: r.code, name: r.name, size: r.size, mime: r.mime, sha256: r.sha256 })),
       history: actions.map((a) => ({ at: a.at, action: a.action, actorRole: a.actor_role, status: a.to_status, note: a.note })),
     };
@@ -114,7 +119,9 @@ export class DossierViews {
     const row = await this.dossiers.visible(user, id);
     if (!row.code || !row.tracking_key || !row.submitted_at) fail('invalid_transition');
     const [unit, attachments, procedure] = await Promise.all([this.units.find(row.unit_id), q.listAttachments(this.db, id), this.catalog.get(row.procedure_id)]);
-    const parent = unit?.parentId ? await this.units.find(unit.parentId) : null;
+    // The desk that received it prints the receipt in its name (docs/domain.md §3.7).
+    const desk = row.receiving_unit_id && row.receiving_unit_id !== row.unit_id ? await this.units.find(row.receiving_unit_id) : unit;
+    const parent = desk?.parentId ? await this.units.find(desk.parentId) : null;
     const applicant = row.applicant;
     const area = applicant.address?.areaCode ? await this.units.areaName(applicant.address.areaCode) : null;
     const areaText = area && (area.former ? format(messages(lang).receipt.formerly, { current: area.current, former: area.former }) : area.current);
@@ -123,7 +130,7 @@ export class DossierViews {
     return {
       unitName: unit ? localName(lang, unit) : row.unit_id,
       agencyName: unit ? (lang === 'en' ? unit.agencyNameEn : unit.agencyName) : null,
-      deskName: unit ? deskName(lang, unit, parent) : '',
+      deskName: desk ? deskName(lang, desk, parent) : '',
       code: row.code,
       trackingUrl: this.dossiers.trackingUrl(row.code, row.tracking_key),
       applicant: { ...applicant, addressText: [applicant.address?.line, areaText].filter(Boolean).join(', ') || undefined },

@@ -19,6 +19,7 @@ import { stateOf } from '../dossiers/dossiers.service.ts';
 import { isQueueTab, queueTabs } from '../../domain/queue.ts';
 import { dossierPage, intakeChoosePage, intakeDonePage, intakeFormPage, queuePage, type FailedAction, type OfferedAction } from './office.pages.ts';
 import { formsFor } from './office.forms.ts';
+import { supplementDeadline } from './office.service.ts';
 
 const perPage = 20;
 
@@ -92,13 +93,14 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
     async function intakeForm(req: FastifyRequest, reply: FastifyReply, procedureId: string, state: { values: Record<string, unknown>; errors: Record<string, string> }, status = 200) {
       const mine = intakeUnits(req.user!);
       const p = catalog.find(procedureId);
-      const at = p ? p.unitIds.filter((u) => mine.includes(u)) : [];
+      // Any procedure, for any of its units: the desk receives across boundaries (Decree 118/2025); its own units first.
+      const at = p ? [...p.unitIds.filter((u) => mine.includes(u)), ...p.unitIds.filter((u) => !mine.includes(u))] : [];
       if (!p || !at.length) {
         const text = format(messages(req.lang).fieldErrors[procedureId ? 'unknownProcedure' : 'required'], {});
-        return sendPage(reply, intakeChoosePage(pageContext(req, reply), proceduresAt(req.lang, mine), text), 400);
+        return sendPage(reply, intakeChoosePage(pageContext(req, reply), proceduresAt(req.lang, catalog.allUnits().map((u) => u.id)), text), 400);
       }
       const [detail, form, areas] = await Promise.all([catalog.get(p.id), catalog.formDefinition(p.id), units.currentCommunes(provinceOf(at[0]!))]);
-      const unitOptions = at.map((id) => ({ value: id, text: unitName(req.lang, id) }));
+      const unitOptions = at.map((id) => ({ value: id, text: unitName(req.lang, id), own: mine.includes(id) }));
       return sendPage(reply, intakeFormPage(pageContext(req, reply), detail, form, unitOptions, areas, vietnamDay(clock.now()), state), status);
     }
 
@@ -108,7 +110,7 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
       if (!mine.length) fail('forbidden');
       const chosen = (req.query as Record<string, unknown>)['thu-tuc'];
       if (typeof chosen === 'string') return intakeForm(req, reply, chosen.slice(0, 200), { values: {}, errors: {} });
-      return sendPage(reply, intakeChoosePage(pageContext(req, reply), proceduresAt(req.lang, mine)));
+      return sendPage(reply, intakeChoosePage(pageContext(req, reply), proceduresAt(req.lang, catalog.allUnits().map((u) => u.id))));
     });
 
     app.post('/can-bo/tiep-nhan', hide, async (req, reply) => {
@@ -172,10 +174,11 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
       })));
       const documents = [
         ...(d.code && d.acceptedAt ? (['01'] as const) : []),
-        ...formsFor({ actions: d.history.map((h) => h.action), acceptedAt: d.acceptedAt, dueAt: d.dueAt }),
+        ...formsFor({ status: d.status, actions: d.history.map((h) => h.action), acceptedAt: d.acceptedAt, dueAt: d.dueAt }),
       ];
       return sendPage(reply, dossierPage(pageContext(req, reply), {
         d, procedure, form, documents, actions, ...outcome,
+        supplement: supplementDeadline(row, clock.now()),
         unitName: unitName(req.lang, d.unitId),
         stepName: d.status === 'in_process' && steps[state.step] ? localName(req.lang, steps[state.step]!) : null,
         assigneeName: d.assigneeId ? (names.get(d.assigneeId) ?? null) : null,
@@ -194,12 +197,12 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
       checkCsrf(req);
       const user = requireUser(req);
       office.readerGrants(user);
-      const values = formTexts(req.body, ['action', 'note', 'missing', 'toUserId', 'newDueAt', 'receivedBy']);
+      const values = formTexts(req.body, ['action', 'note', 'missing', 'toUserId', 'newDueAt', 'supplementDueAt', 'receivedBy']);
       const { action } = values;
       // A message about the whole action, not one field, shows above its form (key '').
       const r = await attempt(req, () => workflow.act(user, req.params.id, {
         action, note: values.note, missing: values.missing.split(/\r?\n/), toUserId: values.toUserId || undefined,
-        newDueAt: values.newDueAt || undefined, receivedBy: values.receivedBy,
+        newDueAt: values.newDueAt || undefined, supplementDueAt: values.supplementDueAt || undefined, receivedBy: values.receivedBy,
       }), { field: 'action' });
       if (r.ok) return reply.redirect(`/can-bo/ho-so/${req.params.id}?xong=${action}`, 303);
       const { error, errors, status } = r.rejected;

@@ -91,7 +91,11 @@ test('counter intake: choose the procedure, fill its form; a mistake comes back 
   const none = await reception.get('/can-bo/tiep-nhan?thu-tuc=');
   assert.equal(none.statusCode, 400);
   assert.match(none.body, /<a href="#thu-tuc">Vui lòng nhập thông tin này.<\/a>/);
-  assert.equal((await reception.get('/can-bo/tiep-nhan?thu-tuc=dang-ky-ho-kinh-doanh')).statusCode, 400, 'a procedure this desk does not take in');
+  // A procedure another unit decides: the desk takes it in for that unit (Decree 118/2025, docs/domain.md §3.7).
+  const elsewhere = await reception.get('/can-bo/tiep-nhan?thu-tuc=dang-ky-ho-kinh-doanh');
+  assert.equal(elsewhere.statusCode, 200, 'receiving is not bound to the administrative boundary');
+  assert.match(elsewhere.body, /Cơ quan giải quyết/);
+  assert.equal((await reception.get('/can-bo/tiep-nhan?thu-tuc=khong-co-thu-tuc-nay')).statusCode, 400, 'a procedure that does not exist');
   const form = await reception.get('/can-bo/tiep-nhan?thu-tuc=xac-nhan-tinh-trang-hon-nhan');
   assert.equal(form.statusCode, 200);
   assert.match(form.body, /<label class="label" for="applicant.fullName">/);
@@ -116,7 +120,7 @@ test('counter intake: choose the procedure, fill its form; a mistake comes back 
   const confirmation = await reception.get(done.headers.location as string);
   assert.equal(confirmation.statusCode, 200);
   const code = /<strong class="dossier-code">([^<]+)<\/strong>/.exec(confirmation.body)?.[1];
-  assert.match(code ?? '', /^28249-261129-\d{4}$/);
+  assert.match(code ?? '', /^000\.01\.22\.H58-261129-\d{4}$/);
   assert.match(confirmation.body, /Hẹn trả kết quả: 17:00 ngày 03\/12\/2026/);
   const id = (done.headers.location as string).split('/').pop();
   assert.match(confirmation.body, new RegExp(`<a href="/api/v1/dossiers/${id}/receipt.pdf">`));
@@ -185,4 +189,61 @@ test('another commune’s officer never learns the dossier exists: the 404 page,
   assert.match(res.body, /Không tìm thấy trang/);
   assert.equal((await elsewhere.post(`/can-bo/ho-so/${w.id}/thao-tac`, { action: 'accept' })).statusCode, 404);
   assert.doesNotMatch((await elsewhere.get('/can-bo/ho-so')).body, new RegExp(w.code));
+});
+
+test('a supplement deadline on the pages: set on the request form (a bad date comes back with its message), shown on the dossier and in the queue, tagged once passed, and then the desk may return the dossier', async () => {
+  ctx.clock.set('2026-11-30T02:32:00.000Z');
+  const w = await onlineDossier(ctx);
+  const reception = await signedIn('reception');
+  const view = await reception.get(`/can-bo/ho-so/${w.id}`);
+  assert.match(view.body, /<label class="label" for="request_supplement-supplementDueAt">Hạn bổ sung \(không bắt buộc\)<\/label>/);
+  assert.match(view.body, /<input class="input input-medium" id="request_supplement-supplementDueAt" name="supplementDueAt" type="date"/);
+  const past = await reception.post(`/can-bo/ho-so/${w.id}/thao-tac`, { action: 'request_supplement', missing: 'Bản chính giấy chứng sinh', supplementDueAt: '2026-11-01' });
+  assert.equal(past.statusCode, 400);
+  assert.match(past.body, /<a href="#request_supplement-supplementDueAt">Hạn bổ sung phải là một ngày sau thời điểm hiện tại.<\/a>/);
+  assert.match(past.body, /value="2026-11-01"/, 'what was typed comes back');
+  const asked = await reception.post(`/can-bo/ho-so/${w.id}/thao-tac`, { action: 'request_supplement', missing: 'Bản chính giấy chứng sinh', supplementDueAt: '2026-12-01' });
+  assert.equal(asked.statusCode, 303);
+  const open = await reception.get(`/can-bo/ho-so/${w.id}`);
+  assert.match(open.body, /<dt>Hạn bổ sung<\/dt><dd>17:00 ngày 01\/12\/2026<\/dd>/);
+  assert.doesNotMatch(open.body, /Quá hạn bổ sung/);
+  assert.ok(!offered(open.body).includes('return_unsupplemented'), 'not offered before the deadline');
+  try {
+    ctx.clock.set('2026-12-02T02:00:00.000Z');
+    const late = await reception.get(`/can-bo/ho-so/${w.id}`);
+    assert.match(late.body, /<strong class="tag tag-overdue">Quá hạn bổ sung<\/strong>/);
+    assert.ok(offered(late.body).includes('return_unsupplemented'));
+    assert.match(late.body, /<button class="button button-warning" type="submit">Trả hồ sơ do quá hạn bổ sung<\/button>/);
+    const queue = await reception.get('/can-bo/ho-so?tab=paused');
+    assert.match(queue.body, new RegExp(`${w.code}[\\s\\S]*Hạn bổ sung: 17:00 ngày 01/12/2026 <strong class="tag tag-overdue">Quá hạn bổ sung</strong>`));
+    const noReason = await reception.post(`/can-bo/ho-so/${w.id}/thao-tac`, { action: 'return_unsupplemented', note: '' });
+    assert.equal(noReason.statusCode, 400);
+    assert.match(noReason.body, /<a href="#return_unsupplemented-note">Ghi rõ lý do.<\/a>/);
+    const returned = await reception.post(`/can-bo/ho-so/${w.id}/thao-tac`, { action: 'return_unsupplemented', note: 'Quá hạn bổ sung' });
+    assert.equal(returned.statusCode, 303);
+    const done = await reception.get(returned.headers.location as string);
+    assert.match(done.body, /Đã thực hiện: Trả hồ sơ do quá hạn bổ sung\./);
+    assert.match(done.body, /Không được tiếp nhận/);
+    assert.match(done.body, /Mẫu 03, PDF/);
+  } finally {
+    ctx.clock.set('2026-11-30T02:32:00.000Z');
+  }
+});
+
+test('a stopped dossier: the leader’s form says it ends the dossier; afterwards Form 05 is listed and no action is offered', async () => {
+  const desk = await deskAt(ctx);
+  const d = await counterDossier(ctx, desk.reception);
+  const approver = await signedIn('approver');
+  const reception = await signedIn('reception');
+  await reception.get(`/can-bo/ho-so/${d.id}`);
+  assert.equal((await reception.post(`/can-bo/ho-so/${d.id}/thao-tac`, { action: 'transfer' })).statusCode, 303);
+  const view = await approver.get(`/can-bo/ho-so/${d.id}`);
+  assert.match(view.body, /Dừng xử lý là kết thúc hồ sơ, kèm Thông báo dừng giải quyết hồ sơ \(Mẫu 05\)/);
+  assert.equal((await approver.post(`/can-bo/ho-so/${d.id}/thao-tac`, { action: 'suspend', note: 'Người nộp đề nghị dừng giải quyết' })).statusCode, 303);
+  const stopped = await approver.get(`/can-bo/ho-so/${d.id}`);
+  assert.match(stopped.body, new RegExp(`<a href="/api/v1/dossiers/${d.id}/documents/05.pdf">Thông báo dừng giải quyết hồ sơ \\(Mẫu 05, PDF\\)</a>`));
+  assert.deepEqual(offered(stopped.body), []);
+  const resumed = await approver.post(`/can-bo/ho-so/${d.id}/thao-tac`, { action: 'resume' });
+  assert.equal(resumed.statusCode, 409);
+  assert.match((await reception.get('/can-bo/ho-so?tab=closed')).body, new RegExp(d.code));
 });

@@ -85,6 +85,13 @@ function dueTag(lang: Lang, item: { overdue: boolean; dueSoon: boolean }): Html 
   return '';
 }
 
+/** An open supplement request's deadline (after its label in a list), and a tag in words once it has passed. */
+function supplementDue(lang: Lang, item: { supplementDueAt: string | null; supplementOverdue: boolean }, labelled = true): Html | '' {
+  const m = messages(lang).office;
+  if (!item.supplementDueAt) return '';
+  return html`${labelled ? `${m.supplementDue}: ` : ''}${when(lang, item.supplementDueAt)}${item.supplementOverdue ? html` <strong class="tag tag-overdue">${m.supplementOverdue}</strong>` : ''}`;
+}
+
 export function queuePage(ctx: PageContext, data: QueuePageData): Html {
   const { lang } = ctx;
   const m = messages(lang);
@@ -136,7 +143,7 @@ ${result.items.length === 0
       <td data-label="${c.applicant}">${i.applicantName || '—'}</td>
       <td data-label="${c.received}">${when(lang, i.submittedAt)}</td>
       <td data-label="${c.due}">${when(lang, i.dueAt)}${dueTag(lang, i)}${i.newDueAt ? html`<br><span class="hint">${o.newDueAt}: ${when(lang, i.newDueAt)}</span>` : ''}</td>
-      <td data-label="${c.status}"><span class="badge">${m.statuses[i.status]}</span></td>
+      <td data-label="${c.status}"><span class="badge">${m.statuses[i.status]}</span>${i.supplementDueAt ? html`<br><span class="hint">${supplementDue(lang, i)}</span>` : ''}</td>
       <td data-label="${c.assignee}">${i.assigneeId ? (data.staffNames.get(i.assigneeId) ?? '—') : html`<span class="hint">${o.nobody}</span>`}</td>
     </tr>`)}
   </tbody>
@@ -173,7 +180,7 @@ export function intakeChoosePage(ctx: PageContext, procedures: Option[], error?:
 
 export type IntakeState = { values: Record<string, unknown>; errors: Record<string, string> };
 
-export function intakeFormPage(ctx: PageContext, p: ProcedureDetail, form: FormDefinition, units: Option[], areas: Area[], today: string, state: IntakeState): Html {
+export function intakeFormPage(ctx: PageContext, p: ProcedureDetail, form: FormDefinition, units: Array<Option & { own?: boolean }>, areas: Area[], today: string, state: IntakeState): Html {
   const { lang } = ctx;
   const m = messages(lang);
   const o = m.office;
@@ -189,8 +196,8 @@ export function intakeFormPage(ctx: PageContext, p: ProcedureDetail, form: FormD
 <form action="/can-bo/tiep-nhan" method="post" novalidate>
   ${csrfInput(ctx.csrf)}
   <input type="hidden" name="procedureId" value="${p.id}">
-  ${units.length > 1
-    ? field(lang, { id: 'unitId', name: 'unitId', label: o.unit, type: 'select', blank: o.choose, options: units, value: value('unitId'), error: state.errors.unitId })
+  ${units.length > 1 || !units[0]?.own
+    ? field(lang, { id: 'unitId', name: 'unitId', label: o.unit, hint: o.unitHint, type: 'select', blank: o.choose, options: units, value: value('unitId') || (units.find((u) => u.own)?.value ?? ''), error: state.errors.unitId })
     : html`<input type="hidden" name="unitId" value="${units[0]?.value ?? ''}">`}
   ${radios(lang, {
     name: 'channel', legend: o.channel, value: value('channel') || 'counter', error: state.errors.channel,
@@ -244,6 +251,8 @@ export type DossierPageData = {
   canAttachResult: boolean;
   /** Form 01 (the receipt, from the dossiers module) and the office's forms the dossier has come to (office.forms.ts). */
   documents: ReadonlyArray<'01' | OfficeForm>;
+  /** The open supplement request's deadline, if one was set, and whether it has passed. */
+  supplement: { supplementDueAt: string | null; supplementOverdue: boolean };
   done?: Action;
   failed?: FailedAction;
 };
@@ -265,9 +274,13 @@ function actionForm(ctx: PageContext, d: DossierView, a: OfferedAction, failed: 
     type: 'select', blank: o.anyone, options: a.staff ?? [],
   });
   const inputs: Partial<Record<Action, () => Html[]>> = {
-    request_supplement: () => [input('missing', { label: o.missing, hint: o.missingHint, type: 'textarea' })],
+    request_supplement: () => [
+      input('missing', { label: o.missing, hint: o.missingHint, type: 'textarea' }),
+      input('supplementDueAt', { label: o.supplementDueAt, hint: o.supplementDueAtHint, type: 'date' }),
+    ],
     refuse: () => [reason],
-    suspend: () => [reason],
+    suspend: () => [html`<p class="hint">${o.suspendHint}</p>`, reason],
+    return_unsupplemented: () => [html`<p class="hint">${o.returnUnsupplementedHint}</p>`, reason],
     apologize: () => [input('newDueAt', { label: o.newDate, type: 'date' }), reason],
     transfer: () => [staff(), note],
     forward: () => [staff(), note],
@@ -276,7 +289,7 @@ function actionForm(ctx: PageContext, d: DossierView, a: OfferedAction, failed: 
     accept: () => [],
   };
   const fields = inputs[a.action]?.() ?? [note];
-  const warning = a.action === 'refuse' || a.action === 'suspend';
+  const warning = a.action === 'refuse' || a.action === 'suspend' || a.action === 'return_unsupplemented';
   return html`<section class="action" id="action-${a.action}"${fields.length ? html` aria-labelledby="action-${a.action}-title"` : ''}>
   ${fields.length ? html`<h3 id="action-${a.action}-title">${o.actions[a.action]}</h3>` : ''}
   ${errorMessage(mine?.errors[''])}
@@ -342,6 +355,7 @@ export function dossierPage(ctx: PageContext, data: DossierPageData): Html {
   ${row(o.acceptedAt, d.acceptedAt && when(lang, d.acceptedAt))}
   ${row(o.dueAt, d.dueAt && when(lang, d.dueAt))}
   ${row(o.newDueAt, d.newDueAt && when(lang, d.newDueAt))}
+  ${row(o.supplementDue, supplementDue(lang, data.supplement, false))}
   ${row(o.resolvedAt, d.resolvedAt && when(lang, d.resolvedAt))}
   ${row(o.returnedAt, d.returnedAt && when(lang, d.returnedAt))}
   ${row(o.step, data.stepName)}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { dossierReaders, staffRoles, type Role } from '../../domain/roles.ts';
 import type { TestContext } from '../../testing/context.ts';
 import { signedInCitizen, signedInStaff } from '../../testing/fixtures.ts';
-import { attachResult, counterIntakeBody, dossierAt, type Desk, openDesk } from '../../testing/office.ts';
+import { attachResult, counterIntakeBody, dossierAt, must, type Desk, openDesk } from '../../testing/office.ts';
 import { tinyPdf } from '../../testing/uploads.ts';
 
 let ctx: TestContext;
@@ -21,11 +21,26 @@ type Dossier = Awaited<ReturnType<typeof dossierAt>>;
 const get = async (url: string, auth: Record<string, string>) => (await ctx.app.inject({ url, headers: auth })).statusCode;
 const post = async (url: string, auth: Record<string, string>, payload: object) => (await ctx.app.inject({ method: 'POST', url, headers: auth, payload })).statusCode;
 
+/** The time the first dossier past its supplement deadline was made: each one starts there, so the clock never runs far. */
+let start: number | null = null;
+
+/** A dossier asked for a supplement with a deadline, now a day past it. */
+async function supplementOverdue() {
+  start ??= ctx.clock.now().getTime();
+  ctx.clock.set(new Date(start).toISOString());
+  const d = await dossierAt(ctx, desk, 'submitted');
+  await must(ctx, desk.reception, d.id, { action: 'request_supplement', missing: ['Bản chính giấy chứng sinh'], supplementDueAt: new Date(start + 86400_000).toISOString() });
+  ctx.clock.set(new Date(start + 2 * 86400_000).toISOString());
+  return d;
+}
+
 /** A dossier at a stage, made fresh for each caller of a route that changes it. */
 const stages = {
   submitted: () => dossierAt(ctx, desk, 'submitted'),
   inProcess: () => dossierAt(ctx, desk, 'processing'),
   resolved: () => dossierAt(ctx, desk, 'resolved'),
+  suspended: () => dossierAt(ctx, desk, 'suspended'),
+  supplementOverdue,
 };
 
 type Route = { name: string; stage: keyof typeof stages; fresh: boolean; call: (auth: Record<string, string>, d: Dossier) => Promise<number> };
@@ -36,6 +51,12 @@ const routes: Route[] = [
   { name: 'POST /dossiers/{id}/results', stage: 'inProcess', fresh: true, call: async (a, d) => (await attachResult(ctx, { auth: a }, d.id, tinyPdf)).status },
   { name: 'GET /dossiers/{id}/results/{n}', stage: 'resolved', fresh: false, call: (a, d) => get(`/api/v1/dossiers/${d.id}/results/1`, a) },
   { name: 'GET /dossiers/{id}/documents/06.pdf', stage: 'inProcess', fresh: false, call: (a, d) => get(`/api/v1/dossiers/${d.id}/documents/06.pdf`, a) },
+  { name: 'GET /dossiers/{id}/documents/05.pdf', stage: 'suspended', fresh: false, call: (a, d) => get(`/api/v1/dossiers/${d.id}/documents/05.pdf`, a) },
+  {
+    name: 'POST /dossiers/{id}/actions return_unsupplemented', stage: 'supplementOverdue', fresh: true,
+    call: (a, d) => post(`/api/v1/dossiers/${d.id}/actions`, a, { action: 'return_unsupplemented', note: 'Quá hạn bổ sung mà chưa bổ sung.' }),
+  },
+  { name: 'POST /dossiers/{id}/actions resume', stage: 'suspended', fresh: false, call: (a, d) => post(`/api/v1/dossiers/${d.id}/actions`, a, { action: 'resume' }) },
 ];
 
 const readers: readonly Role[] = [...dossierReaders];
@@ -49,7 +70,8 @@ function expected(kind: Kind, route: string): number {
     case 'GET /office/queue':
       return reader ? 200 : 403;
     case 'POST /office/dossiers':
-      return kind === 'reception-here' ? 201 : 403;
+      // Reception anywhere takes it in, for the competent commune (Decree 118/2025, docs/domain.md §3.7).
+      return role === 'reception' ? 201 : 403;
     case 'POST /dossiers/{id}/actions accept':
       if (kind === 'owner') return 403;
       if (!reader || where === 'elsewhere') return 404;
@@ -64,6 +86,19 @@ function expected(kind: Kind, route: string): number {
     case 'GET /dossiers/{id}/documents/06.pdf':
       if (kind === 'owner') return 403;
       return reader && where === 'here' ? 200 : 404;
+    case 'GET /dossiers/{id}/documents/05.pdf':
+      // The notice is the applicant's as much as the office's.
+      if (kind === 'owner') return 200;
+      return reader && where === 'here' ? 200 : 404;
+    case 'POST /dossiers/{id}/actions return_unsupplemented':
+      if (kind === 'owner') return 403;
+      if (!reader || where === 'elsewhere') return 404;
+      return role === 'reception' ? 200 : 403;
+    case 'POST /dossiers/{id}/actions resume':
+      // A stopped dossier is an end state: whoever may see it learns that nothing resumes it (409).
+      if (!reader && kind !== 'owner') return 404;
+      if (where === 'elsewhere') return 404;
+      return 409;
   }
   throw new Error(route);
 }

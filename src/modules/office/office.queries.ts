@@ -11,6 +11,8 @@ export { tabStatuses, type QueueTab };
 export type QueueFilter = {
   /** The units in scope, or `all` for a scope that covers every unit (no unit condition at all). */
   unitIds: readonly string[] | 'all';
+  /** Desks where the user holds reception: dossiers they received for other units are in the queue too (Decree 118/2025). */
+  deskUnitIds?: readonly string[];
   tab: QueueTab;
   status?: string;
   procedureId?: string;
@@ -24,12 +26,15 @@ export type QueueFilter = {
 
 type Q = SelectQueryBuilder<Database, 'dossiers', object>;
 
-function inScope<T extends { where: Q['where'] }>(q: T, unitIds: QueueFilter['unitIds']): T {
-  return unitIds === 'all' ? q : (q.where('unit_id', 'in', unitIds) as unknown as T);
+function inScope(q: Q, unitIds: QueueFilter['unitIds'], deskUnitIds: readonly string[] = []): Q {
+  if (unitIds === 'all') return q;
+  if (!deskUnitIds.length) return q.where('unit_id', 'in', unitIds);
+  // The receiving desk's dossiers for other units come by their own index (receiving_unit_id, status).
+  return q.where((eb) => eb.or([eb('unit_id', 'in', unitIds), eb('receiving_unit_id', 'in', deskUnitIds)]));
 }
 
 function inTab(db: Db, f: QueueFilter): Q {
-  let q = inScope(db.selectFrom('dossiers') as Q, f.unitIds);
+  let q = inScope(db.selectFrom('dossiers') as Q, f.unitIds, f.deskUnitIds);
   switch (f.tab) {
     case 'overdue':
       q = q.where('status', 'in', running).where('due_at', '<', f.now);
@@ -88,7 +93,7 @@ export async function queuePage(db: Db, f: QueueFilter, limit: number, offset: n
     .selectFrom('dossiers')
     .select([
       'id', 'code', 'status', 'status_code', 'procedure_id', 'unit_id', 'channel', 'applicant', 'submitted_at', 'accepted_at',
-      'due_at', 'new_due_at', 'assignee_id', 'state', 'owner_id',
+      'due_at', 'new_due_at', 'assignee_id', 'state', 'owner_id', 'supplement_due_at',
     ])
     .where('id', 'in', picked)
     .execute();
@@ -116,7 +121,16 @@ export async function queueCounts(db: Db, f: Omit<QueueFilter, 'tab'>): Promise<
     : await db.selectFrom('dossier_status_counts').select((eb) => ['status', eb.fn.sum<number>('n').as('n')])
       .$if(units !== 'all', (q) => q.where('unit_id', 'in', units as string[]))
       .where('status', 'in', tabStatuses.open).groupBy('status').execute();
-  for (const r of byStatus) {
+  // Dossiers the user's desks received for units outside the scope: not in the kept counts of the scope's units.
+  const desks = units === 'all' ? [] : (f.deskUnitIds ?? []);
+  const received = desks.length
+    ? await db.selectFrom('dossiers').select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .where('receiving_unit_id', 'in', desks).where('unit_id', 'not in', units as string[])
+      .where('status', 'in', tabStatuses.open).where('practice', '=', 0)
+      .$if(!!f.procedureId, (q) => q.where('procedure_id', '=', f.procedureId!))
+      .groupBy('status').execute()
+    : [];
+  for (const r of [...byStatus, ...received]) {
     const n = Number(r.n);
     counts.open += n;
     for (const tab of ['intake', 'processing', 'paused', 'to_return'] as const) if (tabStatuses[tab].includes(r.status)) counts[tab] += n;

@@ -6,12 +6,15 @@ import type { Sealer } from '../../domain/sealed.ts';
 /** The register holds at most this many rows; a longer period is refused (narrow it). */
 export const registerLimit = 5000;
 
-/** Dossiers of a unit submitted in [from, to), oldest first, practice ones left out. */
+/**
+ * Dossiers of a unit submitted in [from, to), oldest first, practice ones left out: those it decides
+ * and those its desk received for other units (docs/domain.md §3.7).
+ */
 export async function registerRows(db: Db, unitId: string, from: string, to: string, s: Sealer) {
   const rows = await db
     .selectFrom('dossiers')
     .select(['id', 'code', 'status', 'procedure_id', 'channel', 'applicant', 'submitted_at', 'accepted_at', 'due_at', 'new_due_at', 'resolved_at', 'returned_at'])
-    .where('unit_id', '=', unitId)
+    .where((eb) => eb.or([eb('unit_id', '=', unitId), eb('receiving_unit_id', '=', unitId)]))
     .where('practice', '=', 0)
     .where('submitted_at', '>=', from)
     .where('submitted_at', '<', to)

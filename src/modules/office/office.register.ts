@@ -145,7 +145,7 @@ export async function registerXlsx(lang: Lang, data: RegisterData): Promise<Buff
     c.border = border;
   });
   ws.views = [{ state: 'frozen', ySplit: headerRow }];
-  [5, 24, 26, 40, 17, 17, 26, 17, 17, 28].forEach((n, i) => (ws.getColumn(i + 1).width = n));
+  [5, 28, 26, 40, 17, 17, 26, 17, 17, 28].forEach((n, i) => (ws.getColumn(i + 1).width = n));
   data.rows.forEach((r, i) => {
     const row = ws.getRow(headerRow + 1 + i);
     cells(lang, r, i).forEach((v, j) => {
@@ -161,7 +161,8 @@ export async function registerXlsx(lang: Lang, data: RegisterData): Promise<Buff
 
 export async function registerPdf(lang: Lang, data: RegisterData): Promise<Buffer> {
   const w = template[lang];
-  const widths = [20, 100, 84, 110, 56, 56, 84, 56, 56, 0];
+  // The code column fits a whole code on one line ({identifier}-{YYMMDD}-{NNNN}, 25 characters).
+  const widths = [20, 126, 84, 110, 56, 56, 84, 56, 56, 0];
   const { title, lines } = heading(lang, data);
   return renderPdf(`${title} — ${data.unitName}`, (pdf) => {
     const left = pdf.page.margins.left;

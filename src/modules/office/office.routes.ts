@@ -15,6 +15,7 @@ import type { DossierInput } from '../dossiers/dossiers.service.ts';
 import { intakeChannels } from '../../domain/channels.ts';
 import { queueTabs } from '../../domain/queue.ts';
 import { officeForms, type OfficeForm } from './office.forms.ts';
+import { officeFormActions } from '../../domain/dossier-status.ts';
 import { registerPdf, registerXlsx } from './office.register.ts';
 
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
@@ -24,6 +25,8 @@ const QueueItem = Type.Object({
   procedureId: Type.String(), procedureName: Type.String(), unitId: Type.String(), channel: Type.String(), applicantName: Type.String(),
   submittedAt: Nullable(Type.String()), acceptedAt: Nullable(Type.String()), dueAt: Nullable(Type.String()), newDueAt: Nullable(Type.String()),
   overdue: Type.Boolean(), dueSoon: Type.Boolean(), assigneeId: Nullable(Type.String()), step: Type.Integer(),
+  supplementDueAt: Nullable(Type.String({ description: 'The deadline of an open supplement request, if one was set' })),
+  supplementOverdue: Type.Boolean({ description: 'A supplement was asked with a deadline that has passed: reception may return the dossier (return_unsupplemented)' }),
 });
 
 const Result = Type.Object({ n: Type.Integer(), code: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String(), sha256: Type.String() });
@@ -89,14 +92,14 @@ export function officeApiRoutes(services: Services): FastifyPluginAsync {
       {
         schema: {
           tags, summary: 'Counter or postal intake: the dossier is created and accepted in one step',
-          body: Type.Object({ ...DossierBody.properties, channel: StringEnum(intakeChannels) }),
+          body: Type.Object({ ...DossierBody.properties, channel: StringEnum(intakeChannels), receivingUnitId: Type.Optional(Type.String({ maxLength: 64, description: 'The desk that receives (Decree 118/2025: any desk, for any unit): a unit where the officer holds reception (postal for the post); by default the competent unit when the officer works there, else their own desk' })) }),
           response: {
             201: Type.Object({ id: Type.String(), code: Type.String(), status: Type.String(), trackingKey: Type.String(), dueAt: Nullable(Type.String()), acceptedAt: Nullable(Type.String()) }),
-            ...errors(400, 401, 403),
+            ...errors(400, 401, 403, 409),
           },
         },
       },
-      async (req, reply) => reply.code(201).send(await workflow.intake(requireUser(req), req.body as DossierInput & { channel: string }, req.lang)),
+      async (req, reply) => reply.code(201).send(await workflow.intake(requireUser(req), req.body as DossierInput & { channel: string; receivingUnitId?: string }, req.lang)),
     );
 
     app.post(
@@ -104,16 +107,18 @@ export function officeApiRoutes(services: Services): FastifyPluginAsync {
       {
         schema: {
           tags, summary: 'An officer’s action on a dossier',
-          description: 'accept, request_supplement (`missing`), supplement (documents handed in at the desk), refuse (`note`), transfer, assign (`toUserId`), forward (`toUserId`), return_step, recall, '
-            + 'request_financial_obligation, fulfil_financial_obligation, suspend (`note`), resume, resolve (after a result is attached), '
+          description: 'accept, request_supplement (`missing`, optional `supplementDueAt`: a date after now), supplement (documents handed in at the desk), refuse (`note`), '
+            + 'return_unsupplemented (`note`; reception, once the supplement deadline has passed: refused at intake, stopped during processing), transfer, assign (`toUserId`), forward (`toUserId`), return_step, recall, '
+            + 'request_financial_obligation, fulfil_financial_obligation, suspend (`note`; an end state, Form 05), resume (always 409: a stopped dossier is an end state since the 2025 rules), resolve (after a result is attached), '
             + 'return_result (`receivedBy`), apologize (`newDueAt`, `note`), confirm_withdrawal. 409 `invalid_transition` when the state does not allow it; 403 for a role that may not.',
           params: IdParams,
           body: Type.Object({
-            action: Type.String({ maxLength: 40 }),
+            action: StringEnum(officeFormActions),
             note: Type.Optional(Type.String({ maxLength: 2000 })),
             missing: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 50 })),
             toUserId: Type.Optional(Type.String({ maxLength: 64 })),
             newDueAt: Type.Optional(Type.String({ maxLength: 40 })),
+            supplementDueAt: Type.Optional(Type.String({ maxLength: 40, description: 'request_supplement: the deadline for the applicant, YYYY-MM-DD (17:00 that day) or a timestamp, after now' })),
             receivedBy: Type.Optional(Type.String({ maxLength: 200 })),
           }),
           response: { 200: DossierView, ...errors(400, 401, 403, 404, 409) },
@@ -147,7 +152,7 @@ export function officeApiRoutes(services: Services): FastifyPluginAsync {
       '/api/v1/dossiers/:id/documents/:form',
       {
         schema: {
-          tags, summary: 'A printed document (PDF): 02 supplement request, 03 refusal, 04 apology and new date, 06 process-control sheet',
+          tags, summary: 'A printed document (PDF): 02 supplement request, 03 refusal, 04 apology and new date, 05 notice that processing stopped, 06 process-control sheet',
           params: Type.Object({ id: Type.String({ maxLength: 64 }), form: StringEnum(officeForms.map((f) => `${f}.pdf`)) }),
           produces: ['application/pdf'],
           response: { ...errors(401, 403, 404, 409) },

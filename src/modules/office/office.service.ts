@@ -11,7 +11,7 @@ import { localName, messages, type Lang } from '../../i18n/index.ts';
 import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
 import type { CalendarService } from '../calendar/calendar.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
-import type { DossierRecord, DossiersService } from '../dossiers/dossiers.service.ts';
+import { deskActions, type DossierRecord, type DossiersService } from '../dossiers/dossiers.service.ts';
 import type { DossierViews } from '../dossiers/dossiers.views.ts';
 import type { WorkflowService } from './office.workflow.ts';
 import type { DocumentHeader } from './office.documents.ts';
@@ -28,9 +28,19 @@ export type QueueItem = {
   dueAt: string | null; newDueAt: string | null; overdue: boolean;
   /** Due by the end of the second working day from now (the due-soon tab), not yet late. */
   dueSoon: boolean;
+  /** The deadline of an open supplement request, if one was set. */
+  supplementDueAt: string | null;
+  /** A supplement was asked with a deadline that has passed: the desk may return the dossier (return_unsupplemented). */
+  supplementOverdue: boolean;
   assigneeId: string | null; step: number;
 };
 
+
+/** An open supplement request's deadline, and whether it has passed (only while the supplement is asked). */
+export function supplementDeadline(r: Pick<DossierRecord, 'status' | 'supplement_due_at'>, now: Date): { supplementDueAt: string | null; supplementOverdue: boolean } {
+  const due = r.status === 'supplement_requested' ? r.supplement_due_at : null;
+  return { supplementDueAt: due, supplementOverdue: !!due && now.toISOString() > due };
+}
 
 export class OfficeService {
   constructor(
@@ -85,8 +95,10 @@ export class OfficeService {
     const now = this.clock.now();
     // A scope that covers every unit (the province with its subtree) needs no unit condition.
     const everyUnit = !query.unitId && unitIds.length === this.catalog.allUnits().length;
+    // Desks where the user receives: what they took in for other units stays in their queue (Decree 118/2025).
+    const deskUnitIds = query.unitId ? [] : unitsCovered(user.roles.filter((r) => r.role === 'reception'), this.catalog.allUnits());
     const base = {
-      unitIds: everyUnit ? ('all' as const) : unitIds, userId: user.id, now: now.toISOString(), dueSoonBy: await this.dueSoonBy(unitIds.length === 1 ? unitIds[0]! : null, now),
+      unitIds: everyUnit ? ('all' as const) : unitIds, deskUnitIds, userId: user.id, now: now.toISOString(), dueSoonBy: await this.dueSoonBy(unitIds.length === 1 ? unitIds[0]! : null, now),
       closedSince: new Date(now.getTime() - 30 * 86400_000).toISOString(), procedureId: query.procedureId,
     };
     const empty = Object.fromEntries(queueTabs.map((t) => [t, 0])) as Record<QueueTab, number>;
@@ -108,6 +120,7 @@ export class OfficeService {
         applicantName: applicant.fullName ?? '', submittedAt: r.submitted_at, acceptedAt: r.accepted_at, dueAt: r.due_at,
         newDueAt: r.new_due_at, overdue: isOverdue(status, r.due_at, now),
         dueSoon: clockRunning.has(status) && !!r.due_at && r.due_at >= base.now && r.due_at <= base.dueSoonBy, assigneeId: r.assignee_id, step: r.state.step,
+        ...supplementDeadline(r, now),
       };
     });
     return { total, items, counts: counts as Record<Exclude<QueueTab, 'closed'>, number>, tab, scope: unitIds };
@@ -118,15 +131,18 @@ export class OfficeService {
    * rule table's, less a forward that the workflow template does not allow (no next step, or a
    * step the caller does not hold).
    */
-  async actionsFor(user: SessionUser, row: Pick<DossierRecord, 'owner_id' | 'unit_id' | 'procedure_id' | 'state'>): Promise<Action[]> {
+  async actionsFor(user: SessionUser, row: Pick<DossierRecord, 'owner_id' | 'unit_id' | 'receiving_unit_id' | 'procedure_id' | 'state' | 'supplement_due_at'>): Promise<Action[]> {
     const state = row.state;
-    if (row.owner_id === user.id) return allowedActions(state, 'citizen');
+    const context = await this.workflow.decisionContext(row, this.clock.now());
+    if (row.owner_id === user.id) return allowedActions(state, 'citizen', context);
     const steps = await this.workflow.steps(row.procedure_id);
     const found = new Set<Action>();
     for (const g of user.roles) {
       if (g.role === 'citizen' || !covers(g, row.unit_id, (id) => this.catalog.unit(id)?.parentId)) continue;
-      for (const a of allowedActions(state, g.role)) if (a !== 'forward' || !forwardProblem(steps, state.step, g.role)) found.add(a);
+      for (const a of allowedActions(state, g.role, context)) if (a !== 'forward' || !forwardProblem(steps, state.step, g.role)) found.add(a);
     }
+    // The desk that received it for another unit keeps the desk's part (docs/domain.md §3.7).
+    if (this.dossiers.atReceivingDesk(user, row)) for (const a of allowedActions(state, 'reception', context)) if (deskActions.has(a)) found.add(a);
     return [...found];
   }
 
@@ -140,7 +156,8 @@ export class OfficeService {
 
   /**
    * A document the desk prints for a dossier (Circular 03/2025/TT-VPCP): Form 02 after a supplement
-   * request, 03 after a refusal, 04 after an apology, 06 (the process-control sheet) once accepted.
+   * request, 03 after a refusal, 04 after an apology, 05 once processing stopped, 06 (the
+   * process-control sheet) once accepted.
    * 409 when the dossier has not come to it.
    */
   async document(user: SessionUser, id: string, form: OfficeForm, lang: Lang): Promise<Buffer> {
@@ -159,7 +176,7 @@ export class OfficeService {
       procedureName: procedure ? localName(lang, procedure) : row.procedure_id,
     };
     const doc = officeDocuments[form];
-    if (!doc.applies({ actions: log.map((a) => a.action), acceptedAt: row.accepted_at, dueAt: row.due_at })) fail('invalid_transition');
+    if (!doc.applies({ status: row.status, actions: log.map((a) => a.action), acceptedAt: row.accepted_at, dueAt: row.due_at })) fail('invalid_transition');
     return doc.render({
       lang, messages: messages(lang), header, acceptedAt: row.accepted_at ?? '', dueAt: row.due_at ?? '', log, names,
       steps: () => this.workflow.steps(row.procedure_id),

@@ -31,13 +31,18 @@ test('counter intake: created and accepted in one step, with its code and a due 
   assert.equal(receipt.statusCode, 200);
 });
 
-test('counter intake refuses what is not the desk’s: a specialist (403), another commune’s desk (403), a citizen (403), a bad channel (400)', async () => {
-  const elsewhere = await signedInStaff(ctx, 'reception', 'my-tho-phuong-4');
+test('counter intake refuses who holds no desk: a specialist (403), a citizen (403), a bad channel (400); another commune’s desk receives it for this one', async () => {
   const citizen = await signedInCitizen(ctx);
-  for (const who of [desk.specialist, elsewhere, citizen]) {
+  for (const who of [desk.specialist, citizen]) {
     const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/office/dossiers', headers: who.auth, payload: counterIntakeBody() });
     assert.equal(res.statusCode, 403, res.body);
   }
+  // Receiving is not bound to the administrative boundary (Decree 118/2025): docs/domain.md §3.7, office.receiving.test.ts.
+  const elsewhere = await signedInStaff(ctx, 'reception', 'my-tho-phuong-4');
+  const taken = await ctx.app.inject({ method: 'POST', url: '/api/v1/office/dossiers', headers: elsewhere.auth, payload: counterIntakeBody() });
+  assert.equal(taken.statusCode, 201, taken.body);
+  const row = await ctx.handle.db.selectFrom('dossiers').select(['unit_id', 'receiving_unit_id']).where('id', '=', taken.json().id).executeTakeFirstOrThrow();
+  assert.deepEqual(row, { unit_id: 'my-tho-phuong-5', receiving_unit_id: 'my-tho-phuong-4' });
   const bad = await ctx.app.inject({ method: 'POST', url: '/api/v1/office/dossiers', headers: desk.reception.auth, payload: counterIntakeBody({ channel: 'fax' }) });
   assert.equal(bad.statusCode, 400);
   const noName = await ctx.app.inject({ method: 'POST', url: '/api/v1/office/dossiers', headers: desk.reception.auth, payload: counterIntakeBody({ applicant: { fullName: '' } }) });
@@ -95,7 +100,7 @@ test('the intake check: a supplement needs the exact list; a refusal needs a rea
   assert.equal((await act(ctx, desk.reception, d.id, { action: 'accept' })).status, 409, 'a refused dossier has no exit');
 });
 
-test('deadline rule — a supplement during processing pauses the clock: due time moves on by the working time paused; a second request is refused', async () => {
+test('deadline rule — a supplement during processing pauses the clock: due time moves on by the working time paused; a second request by the same unit is refused', async () => {
   ctx.clock.set(monday0932);
   const d = await counterDossier(ctx, desk.reception);
   assert.equal(d.dueAt, '2026-12-03T10:00:00.000Z');
@@ -108,7 +113,7 @@ test('deadline rule — a supplement during processing pauses the clock: due tim
   const after = (await ctx.app.inject({ url: `/api/v1/dossiers/${d.id}`, headers: desk.reception.auth })).json();
   assert.equal(after.status, 'in_process');
   assert.equal(after.dueAt, '2026-12-07T10:00:00.000Z', 'Thursday 17:00 + 16 working hours = Monday 7 Dec 17:00');
-  assert.equal((await act(ctx, desk.specialist, d.id, { action: 'request_supplement', missing: ['x'] })).status, 409, 'once during processing');
+  assert.equal((await act(ctx, desk.specialist, d.id, { action: 'request_supplement', missing: ['x'] })).status, 409, 'once per unit during processing (every step of the default template is the commune’s)');
 });
 
 test('apology with a new date: at least one working day before the deadline, once, and a later date', async () => {

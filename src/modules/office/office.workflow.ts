@@ -1,13 +1,16 @@
 // The back office's side of a dossier (docs/domain.md §3): counter and postal intake, the intake check
-// (accept, ask for a supplement, refuse), the workflow steps (transfer, assign, forward, return,
-// recall), pauses, suspension, apology, results coded {code}-KQ{n}, their return, and withdrawal.
+// (accept, ask for a supplement with an optional deadline, refuse), returning a dossier whose
+// supplement deadline passed, the workflow steps (transfer, assign, forward, return, recall), pauses,
+// stopping (an end state, Form 05), apology, results coded {code}-KQ{n}, their return, and withdrawal.
 // Every action goes through DossiersService.applyAction: the one table decides, the log records.
+// What the table needs beyond the log (the time, the supplement deadline, the units of the workflow's
+// steps) is given to it here, before the action is recorded (decisionContext).
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Db } from '../../db/connection.ts';
 import { resultCode, trackingKey } from '../../domain/dossier-code.ts';
 import { intakeChannels, isIntakeChannel } from '../../domain/channels.ts';
-import { isAction, ownRouteActions } from '../../domain/dossier-status.ts';
+import { decide, isAction, officeFormActions, type DecisionContext } from '../../domain/dossier-status.ts';
 import { allowedForDocuments } from '../../domain/file-types.ts';
 import { defaultSteps, forwardProblem, stepDueAt, type WorkflowStep } from '../../domain/workflow.ts';
 import type { Clock } from '../../domain/time.ts';
@@ -31,6 +34,8 @@ export type ActionRequest = {
   toUserId?: unknown;
   /** apologize: the new date promised (YYYY-MM-DD, or a timestamp). */
   newDueAt?: unknown;
+  /** request_supplement: the deadline for the applicant (YYYY-MM-DD, meaning 17:00 that day, or a timestamp); optional. */
+  supplementDueAt?: unknown;
   /** return_result: who received the result. */
   receivedBy?: unknown;
 };
@@ -61,15 +66,22 @@ export class WorkflowService {
    * submitted and accepted in one step, with its code and due time. The officer has checked the
    * paper documents, so only the answers are checked here.
    */
-  async intake(user: SessionUser, input: DossierInput & { channel?: unknown }, lang: Lang) {
+  async intake(user: SessionUser, input: DossierInput & { channel?: unknown; receivingUnitId?: unknown }, lang: Lang) {
     const channel = input.channel;
     if (!isIntakeChannel(channel)) throw invalid({ channel: { key: 'notAllowed', params: { allowed: intakeChannels.join(', ') } } });
     const { procedure, unitId } = this.dossiers.procedureAndUnit(input);
     // A dossier that came by post is recorded as taken in by the postal role when the officer holds
-    // it over the unit (whatever order the roles were granted in); otherwise by reception.
-    const over = (name: 'reception' | 'postal') => user.roles.find((r) => r.role === name && this.dossiers.covers(r, unitId));
-    const role = (channel === 'postal' ? over('postal') : undefined) ?? over('reception');
-    if (!role) {
+    // it over the desk (whatever order the roles were granted in); otherwise by reception.
+    const over = (name: 'reception' | 'postal', at: string) => user.roles.find((r) => r.role === name && this.dossiers.covers(r, at));
+    const roleAt = (at: string) => (channel === 'postal' ? over('postal', at) : undefined) ?? over('reception', at);
+    // The desk that receives: the one asked for, else the competent unit when the officer works
+    // there, else the officer's own desk. Receiving is not bound to the administrative boundary
+    // (Decree 118/2025): a desk takes in a dossier for another unit and sends it on (docs/domain.md §3.7).
+    const asked = typeof input.receivingUnitId === 'string' && input.receivingUnitId ? input.receivingUnitId : null;
+    if (asked && !this.catalog.unit(asked)) throw invalid({ receivingUnitId: { key: 'unknownUnit' } });
+    const desk = asked ?? (roleAt(unitId) ? unitId : user.roles.find((r) => (r.role === 'reception' || (channel === 'postal' && r.role === 'postal')) && r.unitId)?.unitId);
+    const role = desk ? roleAt(desk) : undefined;
+    if (!desk || !role) {
       // Staff who may read the unit's dossiers learn they may not do this; anyone else, that the unit is not theirs.
       fail('forbidden');
     }
@@ -80,16 +92,27 @@ export class WorkflowService {
     const key = trackingKey();
     let row!: DossierRecord;
     await this.db.transaction().execute(async (tx) => {
-      const code = await this.dossiers.issueCode(tx, unitId, now);
+      // The receiving desk issues the code (its identifier, its daily counter) and the receipt.
+      const code = await this.dossiers.issueCode(tx, desk, now);
       const by = { actor: role.role, userId: user.id, at: now } as const;
       row = await this.dossiers.insertNew(tx, {
-        id, procedure_id: procedure.id, procedure_version: detail.version.number, unit_id: unitId, channel, owner_id: null,
+        id, procedure_id: procedure.id, procedure_version: detail.version.number, unit_id: unitId, receiving_unit_id: desk, channel, owner_id: null,
         applicant, form, delivery: input.delivery ?? { method: 'counter' }, lang, external_id: null,
       }, by);
       row = await this.dossiers.applyAction(tx, row, { ...by, action: 'submit', notify: false, set: { code, tracking_key: key, submitted_at: now.toISOString() } });
       row = await this.dossiers.applyAction(tx, row, { action: 'accept', actor: 'reception', userId: user.id, at: now, set: await this.acceptance(row, now, tx) });
     });
     return { id, code: row.code!, status: row.status, trackingKey: key, dueAt: row.due_at, acceptedAt: row.accepted_at };
+  }
+
+  /**
+   * What the rule table needs to decide on a dossier now, beyond its log: the time, the open
+   * supplement request's deadline, and the unit holding each step of its workflow (the step's own
+   * unit, or the dossier's), since each unit may ask for a supplement once during processing.
+   */
+  async decisionContext(row: Pick<DossierRecord, 'procedure_id' | 'unit_id' | 'supplement_due_at'>, now: Date = this.clock.now()): Promise<DecisionContext> {
+    const steps = await this.steps(row.procedure_id);
+    return { now, supplementDueAt: row.supplement_due_at, stepUnits: steps.map((s) => s.unitId ?? row.unit_id) };
   }
 
   /** What acceptance sets: the intake time, and the due time from the procedure's processing time under the unit's calendar. */
@@ -104,13 +127,17 @@ export class WorkflowService {
   /** An officer's action on a dossier in their scope (api-v1.md): 404 outside it, 403 for a role that may not, 409 in a state that does not allow it. */
   async act(user: SessionUser, id: string, req: ActionRequest): Promise<DossierView> {
     const action = req.action;
-    if (!isAction(action) || ownRouteActions.has(action)) {
-      throw invalid({ action: { key: 'notAllowed', params: { allowed: 'accept, request_supplement, supplement, refuse, transfer, assign, forward, return_step, recall, request_financial_obligation, fulfil_financial_obligation, suspend, resume, resolve, return_result, apologize, confirm_withdrawal' } } });
+    if (!isAction(action) || !officeFormActions.includes(action)) {
+      throw invalid({ action: { key: 'notAllowed', params: { allowed: officeFormActions.join(', ') } } });
     }
     const row = await this.dossiers.visible(user, id);
     const { actor, refusal } = this.dossiers.actorFor(user, row, action);
     if (refusal) fail(refusal);
     const now = this.clock.now();
+    // The table again, with what only the office knows now (a deadline passed, the unit that asks).
+    const context = await this.decisionContext(row, now);
+    const decision = decide(stateOf(row), action, actor, context);
+    if (!decision.ok) fail(decision.reason);
     const note = text(req.note, 2000);
     const problems: Record<string, FieldProblem> = {};
     const data: Record<string, unknown> = {};
@@ -125,11 +152,37 @@ export class WorkflowService {
         if (!missing.length) problems.missing = { key: 'missingList' };
         else if (missing.length > 30) problems.missing = { key: 'tooMany', params: { max: 30 } };
         data.missing = missing;
+        // An optional deadline: a real date (or time) after now. Past it the desk may return the dossier.
+        let due: string | null = null;
+        if (req.supplementDueAt !== undefined && req.supplementDueAt !== null && req.supplementDueAt !== '') {
+          due = parseWhen(req.supplementDueAt);
+          if (!due) problems.supplementDueAt = { key: 'badDate' };
+          else if (due <= now.toISOString()) problems.supplementDueAt = { key: 'supplementDueAfterNow' };
+          else data.supplementDueAt = due;
+        }
+        set.supplement_due_at = due;
+        // The unit that asks: during processing, the unit holding the current step (once per unit).
+        const state = stateOf(row);
+        data.unitId = state.status === 'in_process' ? (context.stepUnits?.[state.step] ?? row.unit_id) : row.receiving_unit_id ?? row.unit_id;
+        if (state.status === 'in_process') data.step = state.step;
         break;
       }
+      case 'supplement':
+        set.supplement_due_at = null;
+        break;
+      case 'return_unsupplemented':
+        if (!note) problems.note = { key: 'reasonRequired' };
+        data.supplementDueAt = row.supplement_due_at;
+        data.from = stateOf(row).supplementFrom;
+        set.supplement_due_at = null;
+        break;
       case 'refuse':
+        if (!note) problems.note = { key: 'reasonRequired' };
+        break;
       case 'suspend':
         if (!note) problems.note = { key: 'reasonRequired' };
+        // Form 05 says whether the stop answers the applicant's request to withdraw or stop.
+        data.withdrawalRequested = stateOf(row).withdrawalRequested;
         break;
       case 'transfer':
       case 'assign':
