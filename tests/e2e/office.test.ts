@@ -10,9 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import type { TestContext } from '../../src/testing/context.ts';
-import { browserWorld, type BrowserWorld } from '../../src/testing/e2e.ts';
+import { browserWorld, officerPage, type BrowserWorld } from '../../src/testing/e2e.ts';
 import { assertAccessible, axeViolations, describeViolations, phone } from '../../src/testing/browser.ts';
-import { communeUnit } from '../../src/testing/fixtures.ts';
 import { onlineDossier } from '../../src/testing/office.ts';
 import { tinyPdf } from '../../src/testing/uploads.ts';
 
@@ -34,19 +33,8 @@ const accessible = (page: Page) => assertAccessible(browser, page);
 const byId = (page: Page, id: string) => page.locator(`[id="${id}"]`);
 const desk = { viewport: { width: 1366, height: 768 }, locale: 'vi-VN' } as const;
 
-/** A staff member made by the administrator, signed in through the sign-in page the queue sends them to. */
-async function officer(role: string, name: string, options: BrowserContextOptions): Promise<Page> {
-  const username = `e2e.${role}.${name.normalize('NFD').replace(/[^a-z]/gi, '').toLowerCase()}`;
-  await ctx.services.accounts.addUser({ username, password: 'mat-khau-dai', name, role, unitId: communeUnit });
-  const page = await (await browser.newContext(options)).newPage();
-  await page.goto(`${base}/can-bo/ho-so`);
-  await page.waitForURL(/\/dang-nhap\?next=/);
-  await page.getByLabel('Thư điện tử hoặc số điện thoại di động').fill(username);
-  await page.getByLabel('Mật khẩu').fill('mat-khau-dai');
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(/\/can-bo\/ho-so$/);
-  return page;
-}
+/** A staff member at the commune, signed in through the sign-in page. */
+const officer = (role: string, name: string, options: BrowserContextOptions): Promise<Page> => officerPage(world, role, name, options);
 
 /** Takes an action by its button and lands back on the dossier with the success banner. */
 async function act(page: Page, button: string, action: string): Promise<void> {

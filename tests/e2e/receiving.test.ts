@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { TestContext } from '../../src/testing/context.ts';
-import { browserWorld, type BrowserWorld } from '../../src/testing/e2e.ts';
+import { browserWorld, officerPage, type BrowserWorld } from '../../src/testing/e2e.ts';
 import { assertAccessible } from '../../src/testing/browser.ts';
 import { tinyPdf } from '../../src/testing/uploads.ts';
 
@@ -34,19 +34,7 @@ const desk = { viewport: { width: 1366, height: 768 }, locale: 'vi-VN' } as cons
 const here = 'my-tho-phuong-5';
 const there = 'my-tho-phuong-4';
 
-/** A staff member at a unit, signed in through the sign-in page the queue sends them to. */
-async function officer(role: string, name: string, unitId: string): Promise<Page> {
-  const username = `e2e.${role}.${name.normalize('NFD').replace(/[^a-z]/gi, '').toLowerCase()}`;
-  await ctx.services.accounts.addUser({ username, password: 'mat-khau-dai', name, role, unitId });
-  const page = await (await browser.newContext(desk)).newPage();
-  await page.goto(`${base}/can-bo/ho-so`);
-  await page.waitForURL(/\/dang-nhap\?next=/);
-  await page.getByLabel('Thư điện tử hoặc số điện thoại di động').fill(username);
-  await page.getByLabel('Mật khẩu').fill('mat-khau-dai');
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(/\/can-bo\/ho-so$/);
-  return page;
-}
+const officer = (role: string, name: string, unitId: string): Promise<Page> => officerPage(world, role, name, desk, unitId);
 
 async function act(page: Page, button: string, action: string): Promise<void> {
   await page.getByRole('button', { name: button, exact: true }).click();

@@ -1,5 +1,6 @@
 // Delivers the outbox: claims due messages, renders them, sends each through its channel, and
 // records the outcome, retrying failures with backoff. Any number of instances may run one.
+import { PollingLoop } from '../../polling.ts';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/connection.ts';
 import { maxAttempts, nextAttemptAt } from '../../domain/backoff.ts';
@@ -30,14 +31,15 @@ function describe(err: unknown): string {
 export class NotificationWorker {
   private readonly batchSize: number;
   private readonly leaseMs: number;
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<void> | null = null;
-  /** The current polling loop; a loop that finds itself replaced (stop, then start) ends. */
-  private loop: object | null = null;
+  private readonly poller: PollingLoop;
 
   constructor(private readonly opts: WorkerOptions) {
     this.batchSize = opts.batchSize ?? 20;
     this.leaseMs = opts.leaseMs ?? 60_000;
+    this.poller = new PollingLoop(async () => {
+      const r = await this.runOnce();
+      return r.sent + r.retried + r.failed >= this.batchSize;
+    }, (err) => this.opts.log?.error({ err }, 'outbox run failed'));
   }
 
   /** One batch. Database errors propagate: the claims they leave run out and are taken again. */
@@ -95,39 +97,13 @@ export class NotificationWorker {
     throw new Error(`unknown channel ${JSON.stringify(msg.channel)}`);
   }
 
-  /**
-   * Polls every `intervalMs`, counted from the end of the previous run so runs never overlap; a
-   * full batch runs again at once, to drain a backlog. A failed run is logged and the loop goes on.
-   */
+  /** Polls every `intervalMs` (src/polling.ts): runs never overlap, and a full batch runs again at once. */
   start(intervalMs = 5_000): void {
-    if (this.loop) return;
-    const loop = {};
-    this.loop = loop;
-    const tick = async () => {
-      this.timer = null;
-      let again = intervalMs;
-      // After stop() and start(), the old loop's run may still be in flight: wait, so none overlap.
-      await this.inFlight;
-      if (this.loop !== loop) return;
-      const run = this.runOnce().then(
-        (r) => {
-          if (r.sent + r.retried + r.failed >= this.batchSize) again = 0;
-        },
-        (err: unknown) => this.opts.log?.error({ err }, 'outbox run failed'),
-      );
-      this.inFlight = run;
-      await run;
-      if (this.inFlight === run) this.inFlight = null;
-      if (this.loop === loop) this.timer = setTimeout(tick, again);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.poller.start(intervalMs);
   }
 
   /** Stops polling; resolves once the run in flight, if any, has finished. */
-  async stop(): Promise<void> {
-    this.loop = null;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.inFlight;
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 }

@@ -2,6 +2,7 @@
 // dossier that has one due, POSTs it, and on a 2xx answer marks it sent and goes on with that
 // dossier's next event; anything else is retried with backoff, never given up, and holds back the
 // dossier's later events until it is delivered. Any number of instances may run one.
+import { PollingLoop } from '../../polling.ts';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/connection.ts';
 import { stripPersonalData } from '../../domain/personal-text.ts';
@@ -45,16 +46,14 @@ export class SyncWorker {
   private readonly concurrency: number;
   private readonly chainLimit: number;
   private readonly leaseMs: number;
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<void> | null = null;
-  /** The current polling loop; a loop that finds itself replaced (stop, then start) ends. */
-  private loop: object | null = null;
+  private readonly poller: PollingLoop;
 
   constructor(private readonly opts: SyncWorkerOptions) {
     this.batchSize = opts.batchSize ?? 20;
     this.concurrency = opts.concurrency ?? 4;
     this.chainLimit = opts.chainLimit ?? 50;
     this.leaseMs = opts.leaseMs ?? opts.settings.timeoutMs * 2 + 30_000;
+    this.poller = new PollingLoop(async () => (await this.runOnce()).dossiers >= this.batchSize, (err) => this.opts.log?.error({ err }, 'national sync run failed'));
   }
 
   /** One run: the due dossiers' events, each dossier's in order. Database errors propagate; the claims they leave run out. */
@@ -118,38 +117,13 @@ export class SyncWorker {
     if (res.status < 200 || res.status > 299) throw new Refused(`HTTP ${res.status}${text ? ` ${stripPersonalData(text, '[…]')}` : ''}`);
   }
 
-  /**
-   * Polls every `intervalMs`, counted from the end of the previous run so runs never overlap; a
-   * full batch runs again at once, to drain a backlog. A failed run is logged and the loop goes on.
-   */
+  /** Polls every `intervalMs` (src/polling.ts): runs never overlap, and a full batch runs again at once. */
   start(intervalMs = 5_000): void {
-    if (this.loop) return;
-    const loop = {};
-    this.loop = loop;
-    const tick = async () => {
-      this.timer = null;
-      let again = intervalMs;
-      await this.inFlight;
-      if (this.loop !== loop) return;
-      const run = this.runOnce().then(
-        (r) => {
-          if (r.dossiers >= this.batchSize) again = 0;
-        },
-        (err: unknown) => this.opts.log?.error({ err }, 'national sync run failed'),
-      );
-      this.inFlight = run;
-      await run;
-      if (this.inFlight === run) this.inFlight = null;
-      if (this.loop === loop) this.timer = setTimeout(tick, again);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.poller.start(intervalMs);
   }
 
   /** Stops polling; resolves once the run in flight, if any, has finished. */
-  async stop(): Promise<void> {
-    this.loop = null;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.inFlight;
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 }
