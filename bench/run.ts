@@ -106,8 +106,10 @@ async function submissionBench(hello: ReturnType<typeof summary>) {
   // The same load twice on one database: personal data not sealed (a pass-through sealer), then
   // sealed at rest (AES-256-GCM, as deployed); the ratio is what encryption costs.
   const runs: Record<string, Awaited<ReturnType<typeof submissions>>> = {};
-  for (const [name, sealing] of [['encryption off', 'plain'], ['encryption on', 'aes']] as const) {
-    const portal = await startServer(['portal', path.join(dataDir, 'motcua.db'), sealing]);
+  // A third run adds the national sync (every change queued in its transaction and delivered to a
+  // stand-in receiver): the ratio to the second is what reporting to the national portal costs.
+  for (const [name, sealing, sync] of [['encryption off', 'plain', ''], ['encryption on', 'aes', ''], ['encryption on + national sync', 'aes', 'sync']] as const) {
+    const portal = await startServer(['portal', path.join(dataDir, 'motcua.db'), sealing, ...(sync ? [sync] : [])]);
     const base = `http://127.0.0.1:${portal.port}`;
     const auth = await signIn(base, '0912000111');
     await submissions(base, auth, 8, 2000);
@@ -120,6 +122,8 @@ async function submissionBench(hello: ReturnType<typeof summary>) {
   console.log(`\nSubmission with personal data sealed at rest vs not, same load, same run:`);
   console.table(Object.fromEntries(Object.entries(runs).map(([k, r]) => [k, { dossiersPerSec: r.dossiersPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors }])));
   console.log(`encryption on / off dossiers/s: ${(result.dossiersPerSec / Math.max(1, off.dossiersPerSec)).toFixed(2)}`);
+  const synced = runs['encryption on + national sync']!;
+  console.log(`national sync on / off dossiers/s (both encrypted): ${(synced.dossiersPerSec / Math.max(1, result.dossiersPerSec)).toFixed(2)}`);
   console.log(`\nSubmission (create + one 200 KB attachment + submit), SQLite, ${process.env.BENCH_SUBMIT_CONCURRENCY ?? 16} citizens at once, ${seconds} s:`);
   console.table({ submission: { dossiersPerSec: result.dossiersPerSec, requestsPerSec: result.dossiersPerSec * 3, p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.errors } });
   if (result.firstError) console.log(`first error: ${result.firstError}`);
