@@ -109,6 +109,10 @@ test('unit identifier sets a unit’s agency identifier (and refuses a malformed
   const unknown = motcua(['unit', 'identifier', 'khong-co', '000.08.22.H58']);
   assert.notEqual(unknown.code, 0);
   assert.match(unknown.stderr, /no unit with id "khong-co"/);
+  const p5 = await handle.db.selectFrom('units').select('identifier').where('id', '=', 'my-tho-phuong-5').executeTakeFirstOrThrow();
+  const taken = motcua(['unit', 'identifier', 'my-tho-phuong-6', p5.identifier!]);
+  assert.notEqual(taken.code, 0);
+  assert.match(taken.stderr, /belongs to another unit/);
   const set = motcua(['unit', 'identifier', 'my-tho-phuong-6', '000.08.22.H58']);
   assert.equal(set.code, 0, set.stderr);
   const row = await handle.db.selectFrom('units').select('identifier').where('id', '=', 'my-tho-phuong-6').executeTakeFirstOrThrow();

@@ -201,6 +201,7 @@ async function run(argv: string[]): Promise<void> {
           const r = await services.units.setIdentifier(unitId, identifier.trim());
           if (r === 'unknown_unit') throw new UsageError(`no unit with id ${JSON.stringify(unitId)} (see GET /api/v1/units)`);
           if (r === 'bad_identifier') throw new UsageError(`not an agency identifier: ${JSON.stringify(identifier)} (format NNN.NN.NN.XNN, e.g. 000.00.12.H56)`);
+          if (r === 'taken') throw new UsageError(`identifier ${identifier.trim()} belongs to another unit: two units sharing one would issue the same dossier codes`);
           // Every instance reloads the catalogue's unit tree at its next refresh.
           await bumpCatalogRevision(h.db, systemClock.now().toISOString());
           console.log(`Identifier set: ${unitId} → ${identifier.trim()}. Dossier codes of this unit start with it from now on.`);

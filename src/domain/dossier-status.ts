@@ -97,6 +97,19 @@ type Rule = {
 /** Where the applicant may still withdraw: submitted and not yet answered (not resolved, not ended). */
 const withdrawable: Status[] = ['submitted', 'accepted', 'in_process', 'supplement_requested', 'financial_obligation'];
 const beingProcessed: Status[] = ['accepted', 'in_process', 'financial_obligation'];
+/** Where processing may be stopped (Form 05): the withdrawable states after acceptance. */
+const stoppable: Status[] = ['accepted', 'in_process', 'supplement_requested', 'financial_obligation'];
+
+/**
+ * Whether the approver may stop the dossier now: always during processing; elsewhere after acceptance
+ * only to answer the applicant's open request to withdraw or stop (a supplement asked at intake is
+ * before acceptance: nothing to stop there).
+ */
+function mayStop(s: DossierState): boolean {
+  if (s.status === 'in_process') return true;
+  if (s.status === 'supplement_requested' && s.supplementFrom !== 'in_process') return false;
+  return s.withdrawalRequested;
+}
 const handlers = ['specialist', 'approver', 'clerk'] as const;
 
 /**
@@ -147,8 +160,9 @@ export const transitions: Record<Action, readonly Rule[]> = {
   recall: [{ from: ['in_process'], actors: [...handlers, 'reception'], guard: (s) => s.step > 0, apply: (s) => ({ step: s.step - 1 }) }],
   request_financial_obligation: [{ from: ['in_process'], to: 'financial_obligation', actors: ['specialist'] }],
   fulfil_financial_obligation: [{ from: ['financial_obligation'], to: 'in_process', actors: ['citizen', 'reception', 'specialist', 'system'] }],
-  // Stopping is an end state with Form 05, also the answer to an applicant who asked to withdraw or stop.
-  suspend: [{ from: ['in_process'], to: 'suspended', actors: ['approver'] }],
+  // Stopping is an end state with Form 05: during processing, or as the answer to the applicant's open
+  // request to withdraw or stop (`withdraw`) from any state after acceptance where it could be made.
+  suspend: [{ from: stoppable, to: 'suspended', actors: ['approver'], guard: mayStop, apply: () => ({ supplementFrom: null }) }],
   // Kept as an action name (the API contract lists it), but a stopped dossier is an end state: always 409.
   resume: [],
   attach_result: [{ from: ['in_process'], actors: handlers, apply: (s) => ({ results: s.results + 1 }) }],

@@ -142,6 +142,37 @@ test('stopping (suspended, 8) is an end state: reached by suspend from processin
   assert.deepEqual(allowedActions(at('suspended', { withdrawalRequested: true }), 'reception'), []);
 });
 
+test('the approver answers an open withdrawal request with a stop (Form 05) from any state after acceptance; without a request only during processing', () => {
+  const afterAcceptance = [
+    at('accepted'), at('in_process'), at('supplement_requested', { supplementFrom: 'in_process', processingSupplements: 1, supplementSteps: [0] }), at('financial_obligation'),
+  ];
+  for (const s of afterAcceptance) {
+    const asked = decide(s, 'withdraw', 'citizen');
+    assert.ok(asked.ok && asked.next.withdrawalRequested, `the applicant asks from ${s.status}`);
+    const stopped = decide(asked.next, 'suspend', 'approver');
+    assert.ok(stopped.ok && stopped.to === 'suspended', `stopped from ${s.status}`);
+    assert.equal(stopped.next.supplementFrom, null, 'no supplement left open');
+    assert.deepEqual(allowedActions(stopped.next, 'reception'), [], 'the request can no longer be confirmed');
+    assert.ok(allowedActions(asked.next, 'approver').includes('suspend'), `offered from ${s.status}`);
+    // Only the approver: reception confirms the withdrawal instead, the specialist neither.
+    assert.equal(outcome(decide(asked.next, 'suspend', 'reception')), 'forbidden');
+    assert.equal(outcome(decide(asked.next, 'suspend', 'specialist')), 'forbidden');
+  }
+  for (const s of ['accepted', 'financial_obligation'] as const) {
+    assert.equal(outcome(decide(at(s), 'suspend', 'approver')), 'invalid_transition', `no request, no stop from ${s}`);
+    assert.ok(!allowedActions(at(s), 'approver').includes('suspend'));
+  }
+  assert.equal(outcome(decide(at('supplement_requested', { supplementFrom: 'in_process' }), 'suspend', 'approver')), 'invalid_transition', 'a processing supplement without a request');
+  // A supplement asked at intake is before acceptance: the request is confirmed, there is no processing to stop.
+  assert.equal(outcome(decide(at('supplement_requested', { supplementFrom: 'submitted', withdrawalRequested: true }), 'suspend', 'approver')), 'invalid_transition');
+  assert.equal(outcome(decide(at('submitted', { withdrawalRequested: true }), 'suspend', 'approver')), 'invalid_transition');
+  // A recorded log: accepted, the applicant asks, the approver stops.
+  assert.equal(statusFromActions([
+    { action: 'create', actor: 'citizen' }, { action: 'submit', actor: 'citizen' }, { action: 'accept', actor: 'reception' },
+    { action: 'withdraw', actor: 'citizen' }, { action: 'suspend', actor: 'approver' },
+  ]), 'suspended');
+});
+
 test('the sets: end states, settled, clock running; a stopped dossier is ended, not settled, and never late', () => {
   assert.deepEqual([...terminalStatuses].sort(), ['refused', 'returned', 'suspended', 'withdrawn']);
   assert.deepEqual([...settledStatuses].sort(), ['refused', 'resolved', 'returned', 'withdrawn']);

@@ -866,7 +866,7 @@ export const en: Messages = {
     already_rated: 'You have already rated this dossier.',
     no_next_step: 'The dossier is at the last step of its workflow: resolve it; it cannot be forwarded further.',
     unit_without_identifier: '“{unitEn}” has no electronic agency identifier yet, so it cannot issue dossier codes. Choose another unit, or ask an administrator to set this unit’s identifier.',
-    national_code_taken: 'This national dossier code (nationalCode) already belongs to a dossier another sender sent. No dossier was created.',
+    national_code_taken: 'This national dossier code (nationalCode) is already used by another dossier. No dossier was created.',
     apology_too_late: 'An apology with a new date must be sent at least one working day before the deadline.',
     filing_disabled: 'Online dossiers are filed on the National Public Service Portal.',
     bad_api_key: 'The API key is not valid.',

@@ -870,7 +870,7 @@ export const vi = {
     already_rated: 'Bạn đã đánh giá hồ sơ này.',
     no_next_step: 'Hồ sơ đang ở bước cuối của quy trình: hãy trình ký giải quyết, không chuyển tiếp được nữa.',
     unit_without_identifier: 'Đơn vị “{unit}” chưa có mã định danh điện tử nên chưa cấp được mã hồ sơ. Vui lòng chọn đơn vị khác, hoặc báo quản trị viên cập nhật mã định danh cho đơn vị này.',
-    national_code_taken: 'Mã hồ sơ quốc gia (nationalCode) này đã thuộc về một hồ sơ do nơi khác gửi đến. Không tạo hồ sơ mới.',
+    national_code_taken: 'Mã hồ sơ quốc gia (nationalCode) này đã được dùng cho một hồ sơ khác. Không tạo hồ sơ mới.',
     apology_too_late: 'Phiếu xin lỗi và hẹn lại phải gửi trước hạn giải quyết ít nhất một ngày làm việc.',
     filing_disabled: 'Hồ sơ trực tuyến được nộp trên Cổng Dịch vụ công quốc gia.',
     bad_api_key: 'Khóa API không hợp lệ.',

@@ -5,10 +5,21 @@
 // queued for the national portal (sync_events, the outbox of the national sync); ratings keep the
 // national three-level satisfaction scale beside the old five-level score.
 import { sql, type Kysely } from 'kysely';
+import { readReference } from '../../reference.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  // NNN.NN.NN.XNN; null: the unit cannot issue dossier codes until an administrator sets it.
+  // NNN.NN.NN.XNN; null: the unit cannot issue dossier codes until an administrator sets it
+  // (`motcua unit identifier`). Two units never share one: their codes would clash.
   await db.schema.alterTable('units').addColumn('identifier', 'text').execute();
+  await db.schema.createIndex('units_identifier').on('units').column('identifier').unique().execute();
+  // A database holding the demo gets the demo's (synthetic) identifiers, as a fresh demo would; a
+  // province's own organisation is left for its administrator to fill in.
+  if (await db.selectFrom('meta').select('value').where('key', '=', 'demo_loaded_at').executeTakeFirst()) {
+    const file = readReference<{ units: Record<string, { identifier: string }> }>('org/agency-identifiers.json');
+    for (const [id, { identifier }] of Object.entries(file.units)) {
+      await db.updateTable('units').set({ identifier }).where('id', '=', id).where('identifier', 'is', null).execute();
+    }
+  }
 
   // The desk that received the dossier; the competent unit stays in unit_id. Older rows were received
   // where they were handled.
@@ -61,5 +72,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('dossiers_receiving_unit').ifExists().execute();
   await db.schema.alterTable('dossiers').dropColumn('supplement_due_at').execute();
   await db.schema.alterTable('dossiers').dropColumn('receiving_unit_id').execute();
+  await db.schema.dropIndex('units_identifier').ifExists().execute();
   await db.schema.alterTable('units').dropColumn('identifier').execute();
 }

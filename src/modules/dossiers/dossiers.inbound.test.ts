@@ -3,6 +3,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../testing/context.ts';
 import { birthRegistration, signedInCitizen, signedInStaff } from '../../testing/fixtures.ts';
+import { dossierCode } from '../../domain/dossier-code.ts';
+import { vietnamDay } from '../../domain/time.ts';
 
 let ctx: TestContext;
 const key = 'khoa-bi-mat-cua-cong-quoc-gia-2026';
@@ -97,9 +99,9 @@ test('a nationalCode another sender already used is a 409 national_code_taken (v
   const taken = await inbound({ ...birthRegistration(), externalId: 'bo-3001', nationalCode: '000.00.22.H58-261129-0201' }, otherKey);
   assert.equal(taken.statusCode, 409);
   assert.equal(taken.json().error.code, 'national_code_taken');
-  assert.match(taken.json().error.message, /^Mã hồ sơ quốc gia \(nationalCode\) này đã thuộc về một hồ sơ do nơi khác gửi đến/);
+  assert.match(taken.json().error.message, /^Mã hồ sơ quốc gia \(nationalCode\) này đã được dùng cho một hồ sơ khác/);
   const en = await ctx.app.inject({ method: 'POST', url: '/api/v1/inbound/dossiers', headers: { 'x-api-key': otherKey, 'accept-language': 'en' }, payload: { ...birthRegistration(), externalId: 'bo-3001', nationalCode: '000.00.22.H58-261129-0201' } });
-  assert.equal(en.json().error.message, 'This national dossier code (nationalCode) already belongs to a dossier another sender sent. No dossier was created.');
+  assert.equal(en.json().error.message, 'This national dossier code (nationalCode) is already used by another dossier. No dossier was created.');
   assert.equal(await count(), before, 'nothing created');
   assert.deepEqual((await dossiersCoded('000.00.22.H58-261129-0201')).map((d) => d.external_id), ['dvcqg:dvc-3001']);
 });
@@ -182,4 +184,16 @@ test('the OpenAPI document describes nationalCode and the 409 answer of the inbo
   assert.ok(!body.required.includes('nationalCode'));
   assert.ok(op.responses['409'], 'national_code_taken, unit_without_identifier');
   assert.ok(doc.paths['/api/v1/office/dossiers'].post.responses['409'], 'counter intake answers 409 unit_without_identifier');
+});
+
+test('a number the national portal already used under our identifier is skipped by our counter, never issued twice', async () => {
+  const unit = await ctx.handle.db.selectFrom('units').select('identifier').where('id', '=', 'my-tho-phuong-5').executeTakeFirstOrThrow();
+  const day = vietnamDay(ctx.clock.now());
+  const last = (await ctx.handle.db.selectFrom('dossier_counters').select('last').where('unit_id', '=', 'my-tho-phuong-5').where('day', '=', day).executeTakeFirst())?.last ?? 0;
+  const next = dossierCode(unit.identifier!, day, Number(last) + 1);
+  const portal = await inbound({ ...birthRegistration(), externalId: 'dvc-9001', nationalCode: next });
+  assert.equal(portal.statusCode, 201, portal.body);
+  const ours = await inbound({ ...birthRegistration(), externalId: 'dvc-9002' });
+  assert.equal(ours.statusCode, 201, ours.body);
+  assert.equal(ours.json().code, dossierCode(unit.identifier!, day, Number(last) + 2), 'the taken number is skipped');
 });

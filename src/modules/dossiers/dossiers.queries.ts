@@ -166,6 +166,11 @@ export async function nextCounter(db: Db, unitId: string, day: string): Promise<
   return Number(row.last);
 }
 
+/** Whether some dossier already has this code. */
+export async function codeTaken(db: Db, code: string): Promise<boolean> {
+  return !!(await db.selectFrom('dossiers').select('id').where('code', '=', code).executeTakeFirst());
+}
+
 export async function listOwnerDossiers(db: Db, ownerId: string, limit: number, offset: number, s: Sealer) {
   const [{ total } = { total: 0 }] = await db
     .selectFrom('dossiers')

@@ -220,7 +220,7 @@ export function dossiersRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags: ['inbound'], summary: 'A dossier the national portal received (API-key auth, idempotent by the sender’s id)',
           description: 'Send `X-Api-Key`. The dossier is created as submitted on channel `national_portal`, with `nationalCode` as its code when given (else a code of ours). '
-            + 'Repeating an `externalId`, or a `nationalCode` this sender already sent, answers 200 with the same dossier; a `nationalCode` another sender used answers 409 `national_code_taken`. '
+            + 'Repeating an `externalId`, or a `nationalCode` this sender already sent, answers 200 with the same dossier; a `nationalCode` another sender used, or one of our own dossiers holds, answers 409 `national_code_taken`. '
             + 'Without `nationalCode`, a unit with no agency identifier answers 409 `unit_without_identifier`.',
           headers: Type.Object({ 'x-api-key': Type.Optional(Type.String({ maxLength: 200 })) }),
           body: Type.Object({

@@ -27,11 +27,18 @@ export type { DossierRecord, ActionRecord, ReportedDossier } from './dossiers.qu
 export { trackingKey };
 
 /**
- * What the receiving desk does on a dossier it received for another unit: the intake check, sending
- * it on (transfer), the applicant's supplement and withdrawal, and handing back the result. The
- * competent unit's own staff do the rest (docs/domain.md §3.7).
+ * What the receiving desk does on a dossier it received for another unit: the intake check (accept,
+ * a supplement request before acceptance, refusal, the return of a dossier not supplemented in
+ * time), sending it on (transfer), the applicant's supplement and withdrawal, and handing back the
+ * result. The competent unit's own staff do the rest, a supplement request during processing too
+ * (docs/domain.md §3.7).
  */
-export const deskActions: ReadonlySet<Action> = new Set(['accept', 'request_supplement', 'refuse', 'supplement', 'transfer', 'return_result', 'confirm_withdrawal']);
+const deskActionSet: ReadonlySet<Action> = new Set(['accept', 'request_supplement', 'refuse', 'return_unsupplemented', 'supplement', 'transfer', 'return_result', 'confirm_withdrawal']);
+
+/** Whether the receiving desk takes this action on a dossier in this status. */
+export function deskMay(action: Action, status: Status): boolean {
+  return deskActionSet.has(action) && !(action === 'request_supplement' && status !== 'submitted');
+}
 
 /** Upload limits: a phone photo or a scan per file, and a ceiling for the whole dossier. */
 export type UploadLimits = { maxFileBytes: number; maxDossierBytes: number };
@@ -167,7 +174,7 @@ export class DossiersService {
     const held = user.roles.filter((r) => r.role !== 'citizen' && this.covers(r, row.unit_id)).map((r) => r.role);
     // The desk that received a dossier for another unit keeps the desk's part of it (Decree 118/2025:
     // receiving is not bound to the administrative boundary): intake, sending it on, returning the result.
-    if (!held.includes('reception') && deskActions.has(action) && this.atReceivingDesk(user, row)) held.push('reception');
+    if (deskMay(action, row.status)) for (const r of this.deskRoles(user, row)) if (!held.includes(r)) held.push(r);
     const fit = held.find((r) => decide(state, action, r).ok);
     if (fit) return { actor: fit };
     const first = held[0] ?? 'citizen';
@@ -202,7 +209,12 @@ export class DossiersService {
       fail('unit_without_identifier', { params, fields: { unitId: { key: 'unitWithoutIdentifier', params } } });
     }
     const day = vietnamDay(now);
-    return dossierCode(unit.identifier, day, await q.nextCounter(tx, unitId, day));
+    // A dossier from the national portal keeps the portal's code, which may use one of our
+    // identifiers: a number already taken that way is skipped, not issued twice.
+    for (;;) {
+      const code = dossierCode(unit.identifier, day, await q.nextCounter(tx, unitId, day));
+      if (!(await q.codeTaken(tx, code))) return code;
+    }
   }
 
   /** Whether a role held at a unit (and maybe its subtree) covers another unit. */
@@ -216,15 +228,17 @@ export class DossiersService {
     if (!row || row.practice) fail('dossier_not_found');
     const mine = row.owner_id === user.id;
     const staff = user.roles.some((r) => dossierReaders.has(r.role) && this.covers(r, row.unit_id));
-    if (!mine && !staff && !this.atReceivingDesk(user, row)) fail('dossier_not_found');
+    if (!mine && !staff && !this.deskRoles(user, row).length) fail('dossier_not_found');
     return row;
   }
 
-  /** Whether the user holds reception at the desk that received a dossier for another unit. */
-  atReceivingDesk(user: SessionUser, row: Pick<q.DossierRecord, 'unit_id' | 'receiving_unit_id'>): boolean {
+  /** The desk roles (reception, postal) the user holds at the desk that received a dossier for another unit. */
+  deskRoles(user: SessionUser, row: Pick<q.DossierRecord, 'unit_id' | 'receiving_unit_id'>): Array<'reception' | 'postal'> {
     const desk = row.receiving_unit_id;
-    if (!desk || desk === row.unit_id) return false;
-    return user.roles.some((r) => r.role === 'reception' && this.covers(r, desk));
+    if (!desk || desk === row.unit_id) return [];
+    const roles = new Set<'reception' | 'postal'>();
+    for (const r of user.roles) if ((r.role === 'reception' || r.role === 'postal') && this.covers(r, desk)) roles.add(r.role);
+    return [...roles];
   }
 
   /** A dossier only its applicant may change: staff who can see it are refused (403), others never learn of it (404). */

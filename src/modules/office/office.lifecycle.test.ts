@@ -187,6 +187,40 @@ test('stopping: the leader stops processing with a reason, also in answer to a w
   assert.equal(view.overdue, false);
 });
 
+test('a withdrawal request before processing or during a pause: the leader answers it with a stop (Form 05, at the applicant’s request); without a request no stop outside processing (409)', async () => {
+  ctx.clock.set(monday0932);
+  const accepted = await dossierAt(ctx, desk, 'accepted');
+  const refused = await act(ctx, desk.approver, accepted.id, { action: 'suspend', note: 'Không có đề nghị.' });
+  assert.equal(refused.status, 409, 'no request open: nothing to answer before processing');
+  assert.equal(refused.body.error.code, 'invalid_transition');
+  const paying = await dossierAt(ctx, desk, 'financial_obligation');
+  assert.equal((await act(ctx, desk.approver, paying.id, { action: 'suspend', note: 'Không có đề nghị.' })).status, 409, 'nor during a financial obligation');
+  const paused = await ctx.handle.db.selectFrom('dossiers').select(['due_at', 'paused_at']).where('id', '=', paying.id).executeTakeFirstOrThrow();
+  assert.ok(paused.paused_at && paused.due_at, 'the clock stands still');
+  ctx.clock.set('2026-12-02T02:32:00.000Z'); // Wednesday 09:32: two working days on hold
+
+  for (const d of [accepted, paying]) {
+    const asked = await ctx.app.inject({ method: 'POST', url: `/api/v1/dossiers/${d.id}/withdraw`, headers: d.citizen.auth, payload: { note: 'Tôi đề nghị dừng giải quyết hồ sơ' } });
+    assert.equal(asked.statusCode, 200, asked.body);
+    assert.equal((await act(ctx, desk.specialist, d.id, { action: 'suspend', note: 'x' })).status, 403, 'a leader’s decision');
+    assert.equal((await act(ctx, desk.reception, d.id, { action: 'suspend', note: 'x' })).status, 403, 'the desk confirms the withdrawal instead');
+    const stopped = await must(ctx, desk.approver, d.id, { action: 'suspend', note: 'Theo đơn đề nghị dừng giải quyết của người nộp.' });
+    assert.equal(stopped.status, 'suspended');
+    assert.equal(stopped.overdue, false);
+    assert.equal((await act(ctx, desk.reception, d.id, { action: 'confirm_withdrawal' })).status, 409, 'the request was answered by the stop');
+    const notice = await doc(d.citizen, d.id, '05');
+    assert.equal(notice.statusCode, 200);
+    const flowing = pdfText(notice.rawPayload).replace(/\s+/g, ' ');
+    for (const part of ['Dừng giải quyết hồ sơ', `Mã hồ sơ: ${d.code}`, 'theo đề nghị rút hồ sơ, dừng giải quyết hồ sơ của Ông/Bà', 'Lý do: Theo đơn đề nghị dừng giải quyết của người nộp.']) {
+      assert.ok(flowing.includes(part), `${part}\n${flowing}`);
+    }
+  }
+  // Leaving the financial obligation ended the pause: the due time moved by the time on hold, and no pause is left open.
+  const after = await ctx.handle.db.selectFrom('dossiers').select(['due_at', 'paused_at']).where('id', '=', paying.id).executeTakeFirstOrThrow();
+  assert.equal(after.paused_at, null);
+  assert.ok(after.due_at! > paused.due_at!, `${after.due_at} after ${paused.due_at}`);
+});
+
 test('withdrawal is not possible once the dossier is resolved: the request is 409, and an earlier open request can no longer be confirmed', async () => {
   const resolved = await dossierAt(ctx, desk, 'resolved');
   const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/dossiers/${resolved.id}/withdraw`, headers: resolved.citizen.auth, payload: {} });

@@ -43,9 +43,12 @@ test('a desk takes in a dossier for another commune: its own code and receipt, t
   assert.equal((await view(here.specialist, d.id)).statusCode, 404);
 
   // The desk sends it on; the processing is the competent commune's, not the desk's.
+  assert.equal((await view(here.postal, d.id)).statusCode, 200, 'postal staff at the desk see it too');
   await must(ctx, here.reception, d.id, { action: 'transfer' });
   const forward = await act(ctx, here.reception, d.id, { action: 'forward' });
   assert.equal(forward.status, 403, 'the receiving desk does not take the competent unit’s workflow steps');
+  const supplement = await act(ctx, here.reception, d.id, { action: 'request_supplement', missing: ['Bản sao CCCD'] });
+  assert.equal(supplement.status, 403, 'a supplement during processing is the competent unit’s to ask');
   await must(ctx, there.specialist, d.id, { action: 'forward' });
   assert.equal((await attachResult(ctx, there.approver, d.id, tinyPdf)).status, 201);
   await must(ctx, there.approver, d.id, { action: 'resolve' });

@@ -11,7 +11,7 @@ import { localName, messages, type Lang } from '../../i18n/index.ts';
 import type { Outbox, SessionUser } from '../accounts/accounts.service.ts';
 import type { CalendarService } from '../calendar/calendar.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
-import { deskActions, type DossierRecord, type DossiersService } from '../dossiers/dossiers.service.ts';
+import { deskMay, type DossierRecord, type DossiersService } from '../dossiers/dossiers.service.ts';
 import type { DossierViews } from '../dossiers/dossiers.views.ts';
 import type { WorkflowService } from './office.workflow.ts';
 import type { DocumentHeader } from './office.documents.ts';
@@ -95,8 +95,8 @@ export class OfficeService {
     const now = this.clock.now();
     // A scope that covers every unit (the province with its subtree) needs no unit condition.
     const everyUnit = !query.unitId && unitIds.length === this.catalog.allUnits().length;
-    // Desks where the user receives: what they took in for other units stays in their queue (Decree 118/2025).
-    const deskUnitIds = query.unitId ? [] : unitsCovered(user.roles.filter((r) => r.role === 'reception'), this.catalog.allUnits());
+    // Desks where the user receives (reception, postal): what they took in for other units stays in their queue (Decree 118/2025).
+    const deskUnitIds = query.unitId ? [] : unitsCovered(user.roles.filter((r) => r.role === 'reception' || r.role === 'postal'), this.catalog.allUnits());
     const base = {
       unitIds: everyUnit ? ('all' as const) : unitIds, deskUnitIds, userId: user.id, now: now.toISOString(), dueSoonBy: await this.dueSoonBy(unitIds.length === 1 ? unitIds[0]! : null, now),
       closedSince: new Date(now.getTime() - 30 * 86400_000).toISOString(), procedureId: query.procedureId,
@@ -142,7 +142,7 @@ export class OfficeService {
       for (const a of allowedActions(state, g.role, context)) if (a !== 'forward' || !forwardProblem(steps, state.step, g.role)) found.add(a);
     }
     // The desk that received it for another unit keeps the desk's part (docs/domain.md §3.7).
-    if (this.dossiers.atReceivingDesk(user, row)) for (const a of allowedActions(state, 'reception', context)) if (deskActions.has(a)) found.add(a);
+    for (const role of this.dossiers.deskRoles(user, row)) for (const a of allowedActions(state, role, context)) if (deskMay(a, state.status)) found.add(a);
     return [...found];
   }
 

@@ -183,6 +183,8 @@ export class WorkflowService {
         if (!note) problems.note = { key: 'reasonRequired' };
         // Form 05 says whether the stop answers the applicant's request to withdraw or stop.
         data.withdrawalRequested = stateOf(row).withdrawalRequested;
+        // A stop ends an open supplement request with the rest.
+        set.supplement_due_at = null;
         break;
       case 'transfer':
       case 'assign':

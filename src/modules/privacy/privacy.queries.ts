@@ -24,12 +24,12 @@ export async function sessionsOf(db: Db, userId: string) {
   return db.selectFrom('sessions').select(['kind', 'created_at', 'expires_at', 'last_seen_at']).where('user_id', '=', userId).orderBy('created_at').execute();
 }
 
-/** Ratings the owner gave to their dossiers. */
+/** Ratings the owner gave to their dossiers (`score` is 0 when only the three-level `satisfaction` was given). */
 export async function ratingsOf(db: Db, ownerId: string) {
   return db
     .selectFrom('ratings')
     .innerJoin('dossiers', 'dossiers.id', 'ratings.dossier_id')
-    .select(['ratings.dossier_id', 'dossiers.code', 'ratings.score', 'ratings.comment', 'ratings.created_at'])
+    .select(['ratings.dossier_id', 'dossiers.code', 'ratings.satisfaction', 'ratings.score', 'ratings.comment', 'ratings.created_at'])
     .where('dossiers.owner_id', '=', ownerId)
     .orderBy('ratings.created_at')
     .execute();

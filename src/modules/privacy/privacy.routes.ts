@@ -18,7 +18,7 @@ export const PersonalDataView = Type.Object({
   sessions: Type.Array(Loose('kind, createdAt, expiresAt, lastSeenAt (never the token)')),
   consents: Type.Array(Loose('purpose (registration, dossier), dossierId, noticeVersion, channel, givenAt, withdrawnAt')),
   dossiers: Type.Array(Loose('as GET /api/v1/dossiers/{id}: applicant, answers, attachments with SHA-256, results, history')),
-  ratings: Type.Array(Loose('dossierId, dossierCode, score, comment, createdAt')),
+  ratings: Type.Array(Loose('dossierId, dossierCode, satisfaction (very_satisfied, satisfied, dissatisfied), score (1–5, the older scale; null when not given), comment, createdAt')),
   feedback: Type.Array(Loose('feedback sent with the account’s email or phone, with its answer')),
 });
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
 import type { Clock } from '../../domain/time.ts';
 import { staffRoles } from '../../domain/roles.ts';
+import { isSatisfaction, satisfactionOfScore, type Satisfaction } from '../../domain/stats.ts';
 import { fail, invalid } from '../../errors.ts';
 import type { Lang } from '../../i18n/index.ts';
 import type { SessionUser } from '../accounts/accounts.service.ts';
@@ -33,7 +34,8 @@ export type PersonalData = {
   sessions: Array<{ kind: string; createdAt: string; expiresAt: string; lastSeenAt: string }>;
   consents: Consent[];
   dossiers: DossierView[];
-  ratings: Array<{ dossierId: string; dossierCode: string | null; score: number; comment: string | null; createdAt: string }>;
+  /** `satisfaction` on the national three-level scale; `score` (1–5, the older scale) null when it was not given. */
+  ratings: Array<{ dossierId: string; dossierCode: string | null; satisfaction: Satisfaction | null; score: number | null; comment: string | null; createdAt: string }>;
   feedback: Array<{ id: string; unitId: string; procedureId: string | null; dossierCode: string | null; name: string; contact: string; subject: string; body: string; createdAt: string; status: string; answer: string | null; answeredAt: string | null; published: boolean }>;
 };
 
@@ -124,7 +126,12 @@ export class PrivacyService {
       sessions: sessions.map((s) => ({ kind: s.kind, createdAt: s.created_at, expiresAt: s.expires_at, lastSeenAt: s.last_seen_at })),
       consents,
       dossiers,
-      ratings: ratings.map((r) => ({ dossierId: r.dossier_id, dossierCode: r.code, score: r.score, comment: r.comment, createdAt: r.created_at })),
+      ratings: ratings.map((r) => {
+        // A rating on the three-level scale alone stores score 0 (the column cannot be empty): not a score.
+        const score = r.score >= 1 ? r.score : null;
+        const satisfaction = isSatisfaction(r.satisfaction) ? r.satisfaction : score !== null ? satisfactionOfScore(score) : null;
+        return { dossierId: r.dossier_id, dossierCode: r.code, satisfaction, score, comment: r.comment, createdAt: r.created_at };
+      }),
       feedback: feedback.map((f) => ({
         id: f.id, unitId: f.unit_id, procedureId: f.procedure_id, dossierCode: f.dossier_code, name: f.name, contact: f.contact, subject: f.subject, body: f.body,
         createdAt: f.created_at, status: f.status, answer: f.answer, answeredAt: f.answered_at, published: f.published === 1,

@@ -146,7 +146,7 @@ test('a citizen downloads everything held about them as JSON, never cached, and 
   const id = await readyDraft(auth);
   await call('POST', `/api/v1/dossiers/${id}/submit`, auth, { consent: true });
   const dossier = (await call('GET', `/api/v1/dossiers/${id}`, auth)).body;
-  await ctx.handle.db.insertInto('ratings').values({ dossier_id: id, score: 4, comment: 'Nhanh', created_at: ctx.clock.now().toISOString() }).execute();
+  await ctx.handle.db.insertInto('ratings').values({ dossier_id: id, score: 4, satisfaction: 'satisfied', comment: 'Nhanh', created_at: ctx.clock.now().toISOString() }).execute();
   await ctx.services.feedback.submit({ unitId: 'my-tho-phuong-5', name: 'Võ Thị Sáu', contact: user.username, subject: 'Hỏi giờ làm việc', body: 'Thứ Bảy có làm việc không?' });
 
   const res = await call('GET', '/api/v1/me/data', auth);
@@ -170,7 +170,10 @@ test('a citizen downloads everything held about them as JSON, never cached, and 
   assert.ok(d.attachments.length > 0);
   assert.match(d.attachments[0].sha256, /^[0-9a-f]{64}$/);
   assert.equal(typeof d.attachments[0].name, 'string');
-  assert.deepEqual(data.ratings.map((r: { dossierId: string; score: number }) => [r.dossierId, r.score]), [[id, 4]]);
+  assert.deepEqual(
+    data.ratings.map((r: { dossierId: string; satisfaction: string; score: number | null }) => [r.dossierId, r.satisfaction, r.score]),
+    [[id, 'satisfied', 4]],
+  );
   assert.deepEqual(data.feedback.map((f: { subject: string; contact: string }) => [f.subject, f.contact]), [['Hỏi giờ làm việc', user.username]]);
 
   const audit = await ctx.handle.db.selectFrom('audit_log').selectAll().where('kind', '=', 'personal_data_export').where('subject', '=', `user:${user.id}`).execute();
@@ -186,6 +189,17 @@ test('a citizen downloads everything held about them as JSON, never cached, and 
   assert.match(String(file.headers['content-disposition']), /^attachment; filename="du-lieu-ca-nhan-\d{4}-\d{2}-\d{2}\.json"$/);
   assert.equal(JSON.parse(file.body).dossiers[0].code, dossier.code);
   assert.equal((await ctx.handle.db.selectFrom('audit_log').select('seq').where('kind', '=', 'personal_data_export').where('subject', '=', `user:${user.id}`).execute()).length, 2);
+});
+
+test('a rating given on the three-level scale alone is exported with its satisfaction and no score, not the stored 0', async () => {
+  const { auth, user } = await citizenWithBrowser('Lê Văn Tám');
+  const id = await readyDraft(auth);
+  await call('POST', `/api/v1/dossiers/${id}/submit`, auth, { consent: true });
+  // What FeedbackService.rate stores when only `satisfaction` is given: score 0 (the column cannot be empty).
+  await ctx.handle.db.insertInto('ratings').values({ dossier_id: id, score: 0, satisfaction: 'very_satisfied', comment: null, created_at: ctx.clock.now().toISOString() }).execute();
+  const data = (await call('GET', '/api/v1/me/data', auth)).body;
+  assert.equal(data.account.id, user.id);
+  assert.deepEqual(data.ratings, [{ dossierId: id, dossierCode: data.dossiers[0].code, satisfaction: 'very_satisfied', score: null, comment: null, createdAt: ctx.clock.now().toISOString() }]);
 });
 
 test('only the signed-in person gets their data: anonymous callers get 401 or the sign-in page, and one citizen never sees another’s', async () => {

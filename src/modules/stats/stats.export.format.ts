@@ -5,13 +5,19 @@ import ExcelJS from 'exceljs';
 import type { Summary } from '../../domain/stats.ts';
 import { messages, type Lang } from '../../i18n/index.ts';
 
-/** The table's numeric columns, in the order of form II.06a as the province reads it. */
-export const reportNumbers: ReadonlyArray<{ group: 'received' | 'settled' | 'pending'; label: keyof ReturnType<typeof messages>['statsExport']['columns']; value: (s: Summary) => number }> = [
+/**
+ * The table's numeric columns, in the order of form II.06a as the province reads it (the workbook's
+ * grouped headers). `appended`: a column added after the first release (grandTotal, issue 11), which
+ * the CSV puts at the end (`reportCsvNumbers`) so that readers taking the columns by position keep working.
+ */
+export const reportNumbers: ReadonlyArray<{
+  group: 'received' | 'settled' | 'pending'; label: keyof ReturnType<typeof messages>['statsExport']['columns']; value: (s: Summary) => number; appended?: true;
+}> = [
   { group: 'received', label: 'online', value: (s) => s.received.online },
   { group: 'received', label: 'directOrPostal', value: (s) => s.received.direct + s.received.postal },
   { group: 'received', label: 'carriedOver', value: (s) => s.received.carriedOver },
   { group: 'received', label: 'receivedTotal', value: (s) => s.received.total },
-  { group: 'received', label: 'grandTotal', value: (s) => s.received.grandTotal },
+  { group: 'received', label: 'grandTotal', value: (s) => s.received.grandTotal, appended: true },
   { group: 'settled', label: 'early', value: (s) => s.settled.early },
   { group: 'settled', label: 'onTime', value: (s) => s.settled.onTime },
   { group: 'settled', label: 'late', value: (s) => s.settled.late },
@@ -20,6 +26,9 @@ export const reportNumbers: ReadonlyArray<{ group: 'received' | 'settled' | 'pen
   { group: 'pending', label: 'overdue', value: (s) => s.pending.overdue },
   { group: 'pending', label: 'pendingTotal', value: (s) => s.pending.total },
 ];
+
+/** The CSV's numeric columns: those of the first release in their order, then the ones added since, appended. */
+export const reportCsvNumbers = [...reportNumbers.filter((n) => !n.appended), ...reportNumbers.filter((n) => n.appended)];
 
 type ByField = ReturnType<typeof messages>['statsExport']['byField'];
 

@@ -48,11 +48,12 @@ const OpenDataRowView = Type.Object(
     receivedOnline: Count, receivedDirect: Count, receivedPostal: Count,
     carriedOver: Type.Integer({ minimum: 0, description: 'Accepted before the month and not settled by its start' }),
     receivedTotal: Type.Integer({ minimum: 0, description: 'Accepted in the month (online + direct + postal; carried-over dossiers excluded)' }),
-    receivedGrandTotal: Type.Integer({ minimum: 0, description: 'Dossiers to settle in the month: carried over + received in the month (form II.06a’s “Tổng số”)' }),
     settledEarly: Count, settledOnTime: Count, settledLate: Count, settledTotal: Count,
     pendingWithinDeadline: Count,
     pendingOverdue: Type.Integer({ minimum: 0, description: 'Pending at the month’s end, with a due day on or before it' }),
     pendingTotal: Count,
+    // Added in issue 11: last, so that the dataset's columns keep their positions.
+    receivedGrandTotal: Type.Integer({ minimum: 0, description: 'Dossiers to settle in the month: carried over + received in the month (form II.06a’s “Tổng số”); added in issue 11, after the earlier columns' }),
   },
   { $id: 'OpenDataReportRow', description: 'A unit’s own dossiers (not those of the units below it) in one month' },
 );

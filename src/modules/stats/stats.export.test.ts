@@ -97,6 +97,14 @@ const numbersOf = (s: Summary) => [
   s.pending.withinDeadline, s.pending.overdue, s.pending.total,
 ];
 
+/** The same numbers in the CSV's order: the columns of the first release, then grandTotal (issue 11) appended. */
+const csvNumbersOf = (s: Summary) => [
+  s.received.online, s.received.direct + s.received.postal, s.received.carriedOver, s.received.total,
+  s.settled.early, s.settled.onTime, s.settled.late, s.settled.total,
+  s.pending.withinDeadline, s.pending.overdue, s.pending.total,
+  s.received.grandTotal,
+];
+
 const figureOf = (s: Summary, column: ListColumn): number => ({
   received_online: s.received.online, received_direct: s.received.direct, received_postal: s.received.postal, carried_over: s.received.carriedOver,
   settled_early: s.settled.early, settled_on_time: s.settled.onTime, settled_late: s.settled.late,
@@ -202,7 +210,7 @@ test('a unit’s table has a row per unit below it; a commune’s, its own row; 
   assert.equal(viaHeader.getCell('C3').value, 'Received');
 });
 
-test('the report table as CSV: UTF-8 with a BOM, a header row, RFC 4180, the summary’s numbers', async () => {
+test('the report table as CSV: UTF-8 with a BOM, a header row, RFC 4180, the summary’s numbers, columns added later at the end', async () => {
   const res = await get(`/api/v1/stats/report.csv?${december}`);
   assert.equal(res.statusCode, 200, res.body);
   assert.equal(res.headers['content-type'], 'text/csv; charset=utf-8');
@@ -210,18 +218,19 @@ test('the report table as CSV: UTF-8 with a BOM, a header row, RFC 4180, the sum
   const rows = parseCsv(res.rawPayload.toString('utf8').slice(1));
   assert.deepEqual(rows[0], [
     'Mã đơn vị', 'Đơn vị', 'Tiếp nhận: Trực tuyến', 'Tiếp nhận: Trực tiếp hoặc qua bưu chính', 'Tiếp nhận: Kỳ trước chuyển sang', 'Tiếp nhận: Tổng số mới tiếp nhận trong kỳ',
-    'Tiếp nhận: Tổng số (kỳ trước chuyển sang và mới tiếp nhận)',
     'Đã giải quyết: Trước hạn', 'Đã giải quyết: Đúng hạn', 'Đã giải quyết: Quá hạn', 'Đã giải quyết: Tổng số',
     'Đang giải quyết: Trong hạn', 'Đang giải quyết: Quá hạn', 'Đang giải quyết: Tổng số',
+    // Added in issue 11: appended, so the earlier columns keep their positions.
+    'Tiếp nhận: Tổng số (kỳ trước chuyển sang và mới tiếp nhận)',
   ]);
   const body = rows.slice(1, -1);
   assert.equal(body.length, ctx.services.catalog.allUnits().filter((u) => u.parentId === 'tien-giang').length);
   for (const [unitId, , ...numbers] of body) {
-    assert.deepEqual(numbers.map(Number), numbersOf(await summary({ ...params(december), unitId: unitId! })), unitId);
+    assert.deepEqual(numbers.map(Number), csvNumbersOf(await summary({ ...params(december), unitId: unitId! })), unitId);
   }
   const [blank, label, ...total] = rows.at(-1)!;
   assert.deepEqual([blank, label], ['', 'Tổng cộng']);
-  assert.deepEqual(total.map(Number), numbersOf(await summary(params(december))));
+  assert.deepEqual(total.map(Number), csvNumbersOf(await summary(params(december))));
   // A name with a comma is quoted.
   assert.ok(res.rawPayload.toString('utf8').includes('"Sở Văn hóa, Thể thao và Du lịch"'));
 });
@@ -407,8 +416,9 @@ test('open data: a row per unit and month with figures only, cached, adding up t
   const data = res.json() as { year: number; months: number; rows: Array<Record<string, string | number | null>> };
   assert.equal(data.year, 2026);
   assert.equal(data.months, 12);
-  const keys = ['year', 'month', 'unitId', 'unitCode', 'unitName', 'unitNameEn', 'parentUnitId', 'level', 'receivedOnline', 'receivedDirect', 'receivedPostal', 'carriedOver', 'receivedTotal', 'receivedGrandTotal',
-    'settledEarly', 'settledOnTime', 'settledLate', 'settledTotal', 'pendingWithinDeadline', 'pendingOverdue', 'pendingTotal'];
+  // The dataset's columns are stable: receivedGrandTotal (issue 11) is appended after the earlier ones.
+  const keys = ['year', 'month', 'unitId', 'unitCode', 'unitName', 'unitNameEn', 'parentUnitId', 'level', 'receivedOnline', 'receivedDirect', 'receivedPostal', 'carriedOver', 'receivedTotal',
+    'settledEarly', 'settledOnTime', 'settledLate', 'settledTotal', 'pendingWithinDeadline', 'pendingOverdue', 'pendingTotal', 'receivedGrandTotal'];
   for (const row of data.rows) assert.deepEqual(Object.keys(row), keys);
   assert.deepEqual([...new Set(data.rows.map((r) => r.unitId))].sort(), ['go-cong-phuong-2', 'my-tho-phuong-4', 'my-tho-phuong-5']);
   assert.equal(data.rows.length, 3 * 12);

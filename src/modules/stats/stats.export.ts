@@ -21,7 +21,7 @@ import type { OfficeService } from '../office/office.service.ts';
 import type { Unit } from '../units/units.service.ts';
 import * as q from './stats.export.queries.ts';
 import { holdChanges } from './stats.queries.ts';
-import { csv, dayInWords, headerStyle, localTime, officialNumbers, reportNumbers, thin, titleRows, workbook } from './stats.export.format.ts';
+import { csv, dayInWords, headerStyle, localTime, officialNumbers, reportCsvNumbers, reportNumbers, thin, titleRows, workbook } from './stats.export.format.ts';
 import { statFacts, type DeskFigures, type StatsService, type SummaryQuery } from './stats.service.ts';
 
 /** The columns of the table whose dossiers can be listed. */
@@ -52,19 +52,26 @@ export type ListedDossier = {
 
 export type DossierList = { column: ListColumn; from: string; to: string; unitId?: string; level?: string; field?: string; items: ListedDossier[] };
 
-/** One row of the open dataset: a unit's own dossiers in a month. Nothing in it names a person or a dossier. */
+/**
+ * One row of the open dataset: a unit's own dossiers in a month. Nothing in it names a person or a dossier.
+ * The dataset is stable: columns added later (receivedGrandTotal, issue 11) come last, so that
+ * readers taking the CSV's columns by position keep working.
+ */
 export type OpenDataRow = {
   year: number; month: number; unitId: string; unitCode: string; unitName: string; unitNameEn: string; parentUnitId: string | null; level: UnitLevel;
-  receivedOnline: number; receivedDirect: number; receivedPostal: number; carriedOver: number; receivedTotal: number; receivedGrandTotal: number;
+  receivedOnline: number; receivedDirect: number; receivedPostal: number; carriedOver: number; receivedTotal: number;
   settledEarly: number; settledOnTime: number; settledLate: number; settledTotal: number;
   pendingWithinDeadline: number; pendingOverdue: number; pendingTotal: number;
+  receivedGrandTotal: number;
 };
 
+/** The dataset's columns in order (CSV and JSON); new ones are appended, never inserted. */
 export const openDataColumns = [
   'year', 'month', 'unitId', 'unitCode', 'unitName', 'unitNameEn', 'parentUnitId', 'level',
-  'receivedOnline', 'receivedDirect', 'receivedPostal', 'carriedOver', 'receivedTotal', 'receivedGrandTotal',
+  'receivedOnline', 'receivedDirect', 'receivedPostal', 'carriedOver', 'receivedTotal',
   'settledEarly', 'settledOnTime', 'settledLate', 'settledTotal',
   'pendingWithinDeadline', 'pendingOverdue', 'pendingTotal',
+  'receivedGrandTotal',
 ] as const satisfies ReadonlyArray<keyof OpenDataRow>;
 
 export type UnitLevel = 'province' | 'district' | 'commune';
@@ -255,9 +262,10 @@ export class StatsExportService {
           year: y, month, unitId, unitCode: unit?.code ?? '', unitName: unit?.name ?? unitId, unitNameEn: unit?.nameEn ?? unitId,
           parentUnitId: unit?.parentId ?? null, level: this.levelOf(unitId),
           receivedOnline: f.received.online, receivedDirect: f.received.direct, receivedPostal: f.received.postal,
-          carriedOver: f.received.carriedOver, receivedTotal: f.received.total, receivedGrandTotal: f.received.grandTotal,
+          carriedOver: f.received.carriedOver, receivedTotal: f.received.total,
           settledEarly: f.settled.early, settledOnTime: f.settled.onTime, settledLate: f.settled.late, settledTotal: f.settled.total,
           pendingWithinDeadline: f.pending.withinDeadline, pendingOverdue: f.pending.overdue, pendingTotal: f.pending.total,
+          receivedGrandTotal: f.received.grandTotal,
         });
       }
     }
@@ -333,11 +341,11 @@ export class StatsExportService {
         ['', x.total, ...officialNumbers.map((n) => n.value(t.total))],
       ]);
     }
-    const header = [x.columns.unitId, x.columns.unit, ...reportNumbers.map((n) => `${x.groups[n.group]}: ${x.columns[n.label]}`)];
+    const header = [x.columns.unitId, x.columns.unit, ...reportCsvNumbers.map((n) => `${x.groups[n.group]}: ${x.columns[n.label]}`)];
     return csv([
       header,
-      ...t.rows.map((row) => [row.key, this.rowLabel(lang, t, row), ...reportNumbers.map((n) => n.value(row.figures))]),
-      ['', x.total, ...reportNumbers.map((n) => n.value(t.total))],
+      ...t.rows.map((row) => [row.key, this.rowLabel(lang, t, row), ...reportCsvNumbers.map((n) => n.value(row.figures))]),
+      ['', x.total, ...reportCsvNumbers.map((n) => n.value(t.total))],
     ]);
   }
 

@@ -155,13 +155,24 @@ export async function dueNow(db: Db, now: Date): Promise<number> {
 }
 
 /**
- * A dossier's events go out again, in order: each is pending and due now. A claim in flight keeps
- * its lease, so the event it holds is not sent twice at once.
+ * A dossier's events go out again, in order: each is pending and due now, its attempts back to 0 and
+ * its (run-out) claim cleared, so a resent event that fails is retried after the first backoff step
+ * (30 s), not the hour the earlier failures had reached. A claim in flight keeps its lease and its
+ * attempts: the lease so the event it holds is not sent twice at once, the attempts because they
+ * fence that claim's `markRetry` (resetting them would let a later claim's count match the old one).
  */
 export async function resetDossier(db: Db, dossierId: string, now: Date): Promise<number> {
+  const at = now.toISOString();
   const r = await db
     .updateTable('sync_events')
-    .set({ status: 'pending', next_attempt_at: now.toISOString(), sent_at: null, last_error: null })
+    .set((eb) => {
+      const held = eb('claimed_until', '>=', at);
+      return {
+        status: 'pending', next_attempt_at: at, sent_at: null, last_error: null,
+        attempts: eb.case().when(held).then(eb.ref('attempts')).else(0).end(),
+        claimed_until: eb.case().when(held).then(eb.ref('claimed_until')).else(null).end(),
+      };
+    })
     .where('dossier_id', '=', dossierId)
     .executeTakeFirst();
   return Number(r.numUpdatedRows);

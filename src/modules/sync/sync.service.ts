@@ -158,8 +158,17 @@ export class NationalSync implements SyncRecorder {
       returnedAt: d.returned_at,
       action: how.action,
       results: results.map((r) => ({ number: r.code, date: r.created_at, issuingUnitIdentifier: ids.get(d.unit_id) ?? null })),
-      fees: { procedureVersion: d.procedure_version, totalVnd: procedure?.feeVnd ?? null, items: await this.feeItems(tx, d.procedure_id, d.procedure_version) },
+      fees: await this.feesOf(tx, d.procedure_id, d.procedure_version),
     };
+  }
+
+  /** The fees of the version the dossier was filed under: its lines, and their total when every line's amount is known. */
+  private async feesOf(tx: Db, procedureId: string, version: number): Promise<SyncEvent['fees']> {
+    const items = await this.feeItems(tx, procedureId, version);
+    // A free line counts 0; a line without an amount (set by the council, say) leaves the total unknown.
+    const amounts = items.map((i) => (i.kind === 'free' ? 0 : i.amountVnd));
+    const totalVnd = amounts.every((a) => a !== null) ? amounts.reduce<number>((sum, a) => sum + a!, 0) : null;
+    return { procedureVersion: version, totalVnd, items };
   }
 
   /** The fee lines of the version the dossier was filed under (cached: a published version never changes). */

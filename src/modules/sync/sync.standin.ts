@@ -28,6 +28,12 @@ export class SyncStandIn implements StandInView {
   outOfOrder = 0;
   /** Times a request for a dossier arrived while another request for it was unanswered. */
   overlaps = 0;
+  /**
+   * Idempotency keys already recorded, oldest first (a Set keeps insertion order), bounded to the last
+   * `remember` keys so that a long demo does not grow it without end. `remember` is at least `keep`,
+   * so every recorded event still shown is still known; a key older than that would be recorded again,
+   * but the worker retries a lost answer within its capped backoff, long before that many newer events.
+   */
   private readonly seen = new Set<string>();
   private readonly lastSeq = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
@@ -37,15 +43,20 @@ export class SyncStandIn implements StandInView {
   private losing = 0;
   private readonly server: http.Server;
 
-  private constructor(readonly key: string, private readonly keep: number) {
+  private constructor(readonly key: string, private readonly keep: number, private readonly remember: number) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
     // A hung request keeps its socket until the client gives up; closing must not wait for it.
     this.server.keepAliveTimeout = 1_000;
   }
 
-  /** Starts listening on 127.0.0.1 (a free port unless given). `keep`: recorded events kept (the oldest are dropped). */
-  static async start(opts: { key: string; port?: number; keep?: number }): Promise<SyncStandIn> {
-    const s = new SyncStandIn(opts.key, opts.keep ?? 100_000);
+  /**
+   * Starts listening on 127.0.0.1 (a free port unless given). `keep`: recorded events kept (the oldest
+   * are dropped). `remember`: idempotency keys remembered (the oldest are forgotten); at least `keep`,
+   * by default the larger of `keep` and 10,000.
+   */
+  static async start(opts: { key: string; port?: number; keep?: number; remember?: number }): Promise<SyncStandIn> {
+    const keep = opts.keep ?? 100_000;
+    const s = new SyncStandIn(opts.key, keep, Math.max(keep, opts.remember ?? 10_000));
     await new Promise<void>((resolve, reject) => {
       s.server.once('error', reject);
       s.server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
@@ -147,6 +158,7 @@ export class SyncStandIn implements StandInView {
       return finish(200, { status: 'repeat', eventId: key });
     }
     this.seen.add(key);
+    if (this.seen.size > this.remember) this.seen.delete(this.seen.values().next().value!);
     const last = this.lastSeq.get(dossier);
     if (last !== undefined && seen.seq < last) this.outOfOrder++;
     this.lastSeq.set(dossier, Math.max(last ?? seen.seq, seen.seq));

@@ -280,6 +280,52 @@ test('idempotency: a lost answer, and a resend, reach the stand-in again under t
   assert.equal(standIn.eventsOf(d.code).length, 2);
 });
 
+test('a resend starts the attempts again: a resent event that fails is retried after 30 s, not the hour its earlier failures reached; a claim in flight keeps its lease', async () => {
+  advance(3_600_000);
+  await deliverDue();
+  assert.equal(await pending(), 0, 'nothing left from earlier tests');
+  const d = await counterDossier(ctx, desk.reception);
+  const events = (await stored(d.id)).length;
+  const w = worker({}, 1);
+  // Eight failures in a row: the backoff has reached its cap of an hour.
+  for (let i = 1; i <= 8; i++) {
+    standIn.failNext(1);
+    assert.equal((await w.runOnce()).retried, 1);
+    const [head] = await stored(d.id);
+    assert.equal(head!.attempts, i);
+    advance(retryDelayMs(i));
+  }
+  standIn.failNext(1);
+  assert.equal((await w.runOnce()).retried, 1);
+  const [capped] = await stored(d.id);
+  assert.equal(Date.parse(capped!.next_attempt_at) - ctx.clock.now().getTime(), 3_600_000);
+
+  // The operator resends: attempts back to 0, no claim, due now.
+  assert.deepEqual(await ctx.services.sync.resend(d.code), { dossierId: d.id, events, snapshot: false });
+  const now = ctx.clock.now().toISOString();
+  assert.deepEqual((await stored(d.id)).map((e) => [e.status, e.attempts, e.claimed_until, e.next_attempt_at, e.last_error]), Array.from({ length: events }, () => ['pending', 0, null, now, null]));
+  // It fails again: the first backoff step, 30 s.
+  standIn.failNext(1);
+  assert.equal((await w.runOnce()).retried, 1);
+  const [again] = await stored(d.id);
+  assert.equal(again!.attempts, 1);
+  assert.equal(Date.parse(again!.next_attempt_at) - ctx.clock.now().getTime(), 30_000);
+  advance(30_000);
+  assert.equal((await deliverDue(w)).sent, events);
+
+  // A claim in flight (another instance sending the head right now) keeps its lease and its attempts.
+  const [head] = await stored(d.id);
+  const until = new Date(ctx.clock.now().getTime() + 60_000).toISOString();
+  await ctx.handle.db.updateTable('sync_events').set({ status: 'pending', attempts: 4, claimed_until: until }).where('id', '=', head!.id).execute();
+  await ctx.services.sync.resend(d.code);
+  const after = await stored(d.id);
+  assert.deepEqual([after[0]!.attempts, after[0]!.claimed_until], [4, until]);
+  assert.ok(after.slice(1).every((e) => e.status === 'pending' && e.attempts === 0 && e.claimed_until === null));
+  assert.equal((await w.runOnce()).dossiers, 0, 'the held head is not claimed again, and the events behind it wait');
+  advance(60_001);
+  assert.equal((await deliverDue(w)).sent, events);
+});
+
 test('the X-Api-Key header: a wrong key is refused (401) and retried; nothing is recorded until the right key is sent', async () => {
   const d = await counterDossier(ctx, desk.reception);
   assert.equal((await worker({ key: 'a-wrong-key-0123456789abc' }).runOnce()).retried, 1);

@@ -97,3 +97,8 @@ export async function setUnitIdentifier(db: Db, id: string, identifier: string):
   const r = await db.updateTable('units').set({ identifier }).where('id', '=', id).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** The unit that holds an identifier, if any. */
+export async function unitWithIdentifier(db: Db, identifier: string): Promise<string | undefined> {
+  return (await db.selectFrom('units').select('id').where('identifier', '=', identifier).executeTakeFirst())?.id;
+}

@@ -2,7 +2,7 @@
 import type { Db } from '../../db/connection.ts';
 import { isAgencyIdentifier } from '../../domain/dossier-code.ts';
 import { isValidOn, type UnitKind } from '../../domain/units.ts';
-import { allUnits, areaWithProvince, communeAreaCodes, communeAreas, findUnit, listUnits, setUnitIdentifier, unitsOfKindsOn, type UnitFilter, type UnitRow } from './units.queries.ts';
+import { allUnits, areaWithProvince, communeAreaCodes, communeAreas, findUnit, listUnits, setUnitIdentifier, unitWithIdentifier, unitsOfKindsOn, type UnitFilter, type UnitRow } from './units.queries.ts';
 
 export type Unit = {
   id: string; code: string; name: string; nameEn: string; kind: string; parentId: string | null;
@@ -75,20 +75,22 @@ export class UnitsService {
   }
 
   /**
+   * Sets a unit's electronic agency identifier (`motcua unit identifier`), the real one replacing a
+   * synthetic one or filling a gap. The catalogue keeps the unit tree in memory: the caller bumps its
+   * revision so every instance reloads. 'unknown_unit', 'bad_identifier' or 'taken' (another unit has it) when refused.
+   */
+  async setIdentifier(id: string, identifier: string): Promise<'set' | 'unknown_unit' | 'bad_identifier' | 'taken'> {
+    if (!isAgencyIdentifier(identifier)) return 'bad_identifier';
+    const holder = await unitWithIdentifier(this.db, identifier);
+    if (holder && holder !== id) return 'taken';
+    return (await setUnitIdentifier(this.db, id, identifier)) ? 'set' : 'unknown_unit';
+  }
+
+  /**
    * The units valid on a day that receive dossiers but have no well-formed electronic agency
    * identifier: they cannot issue dossier codes, so intake there fails until an administrator sets
    * one (the server warns of them at start).
    */
-  /**
-   * Sets a unit's electronic agency identifier (`motcua unit identifier`), the real one replacing a
-   * synthetic one or filling a gap. The catalogue keeps the unit tree in memory: the caller bumps its
-   * revision so every instance reloads. 'unknown_unit' or 'bad_identifier' when refused.
-   */
-  async setIdentifier(id: string, identifier: string): Promise<'set' | 'unknown_unit' | 'bad_identifier'> {
-    if (!isAgencyIdentifier(identifier)) return 'bad_identifier';
-    return (await setUnitIdentifier(this.db, id, identifier)) ? 'set' : 'unknown_unit';
-  }
-
   async unitsWithoutIdentifier(day: string): Promise<Unit[]> {
     return (await unitsOfKindsOn(this.db, codeIssuingKinds, day)).filter((r) => !isAgencyIdentifier(r.identifier)).map(toUnit);
   }
