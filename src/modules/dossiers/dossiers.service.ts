@@ -105,6 +105,14 @@ export class DossiersService {
     private readonly sync: SyncRecorder = noSync,
   ) {}
 
+  /** Other modules told of every change in its transaction, after the national sync (payments record refunds, the postal service opens shipments). */
+  private readonly observers: SyncRecorder[] = [];
+
+  /** Adds a module that must act on changes of dossiers inside the change's transaction (wired once, in src/services.ts). */
+  observe(observer: SyncRecorder): void {
+    this.observers.push(observer);
+  }
+
   /**
    * A dossier the national portal received (api-v1.md, inbound): created as submitted, on channel
    * `national_portal`. It keeps the national code (`nationalCode`, {identifier}-{YYMMDD}-{NNNN})
@@ -385,7 +393,9 @@ export class DossiersService {
       const lang = next.lang === 'en' ? 'en' : 'vi';
       await this.notify(tx, next, lang, 'dossier_status_changed', { code: next.code, status: messages(lang).statuses[d.to], trackingUrl: this.trackingUrl(next.code, next.tracking_key) }, a.at);
     }
-    await this.sync.record(tx, row, next, { name: a.action, actorRole: a.actor, note: a.note ?? null, at: a.at, data: a.data ?? {}, results: () => q.listResults(tx, row.id) });
+    const change: SyncedChange = { name: a.action, actorRole: a.actor, note: a.note ?? null, at: a.at, data: a.data ?? {}, results: () => q.listResults(tx, row.id) };
+    await this.sync.record(tx, row, next, change);
+    for (const observer of this.observers) await observer.record(tx, row, next, change);
     // Last write of the step: the audit head stays locked until the transaction commits.
     await appendAudit(tx, { at, kind: 'dossier_action', actorId: a.userId, subject: `dossier:${row.id}`, data: { action: a.action, role: a.actor, from: row.status, to: d.to } }, this.auditKey);
     return next;
