@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { signBench } from './sign.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -237,11 +238,12 @@ async function statsBench() {
   report(`\nStatistics summary, SQLite, ${dossiers} synthetic dossiers over three years (seeded in ${seeded} s), ${seconds} s each, ×N = requests at once:`, results, 100);
 }
 
-/** `npm run bench` runs them all; `npm run bench -- search`, `-- submit`, `-- queue` or `-- stats` runs one. */
+/** `npm run bench` runs them all; `npm run bench -- search`, `-- submit`, `-- queue`, `-- stats` or `-- sign` runs one. */
 async function main() {
   const only = process.argv[2];
   if (only === 'queue') return queueBench();
   if (only === 'stats') return statsBench();
+  if (only === 'sign') return signBench();
   const hello = await startServer(['hello']);
   const baseline = summary(await load(`http://127.0.0.1:${hello.port}`, ['/hello']));
   hello.child.kill();
@@ -249,6 +251,7 @@ async function main() {
   if (!only || only === 'submit') await submissionBench(baseline);
   if (!only) await queueBench();
   if (!only) await statsBench();
+  if (!only) await signBench();
 }
 
 async function searchBench(hello: ReturnType<typeof summary>) {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from './context.ts';
 import { birthRegistration, communeUnit, signedInCitizen, signedInStaff } from './fixtures.ts';
-import { attachRequiredDocuments, multipartBody, tinyPdf } from './uploads.ts';
+import { attachRequiredDocuments, tinyPdf } from './uploads.ts';
 
 export type Officer = Awaited<ReturnType<typeof signedInStaff>>;
 export type Desk = { reception: Officer; specialist: Officer; approver: Officer; clerk: Officer; postal: Officer };
@@ -56,10 +56,23 @@ export async function must(ctx: TestContext, who: { auth: Record<string, string>
   return r.body;
 }
 
-/** Attaches a result document as an officer. */
-export async function attachResult(ctx: TestContext, who: { auth: Record<string, string> }, id: string, bytes: Buffer, name = 'ket-qua.pdf') {
-  // The results route reads only the `file` part; the document field rides along unread.
-  const { body, contentType } = multipartBody('result', { name, type: 'application/pdf', bytes });
+/** What a result records beside its file (docs/domain.md §7.3): a decision numbered 15/QĐ-UBND unless told otherwise. */
+export const resultFields = { type: 'decision', number: '15', symbol: 'QĐ-UBND' };
+
+/** A multipart body with text fields first, then the `file` part. */
+export function multipartFields(fields: Record<string, string>, file?: { name: string; type: string; bytes: Buffer }) {
+  const boundary = `----motcua${Date.now().toString(16)}`;
+  const parts: Buffer[] = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  if (file) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.bytes, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** Attaches a result document as an officer, with its type, number and symbol (`fields` overrides them). */
+export async function attachResult(ctx: TestContext, who: { auth: Record<string, string> }, id: string, bytes: Buffer, name = 'ket-qua.pdf', fields: Record<string, string> = resultFields) {
+  const { body, contentType } = multipartFields(fields, { name, type: name.endsWith('.pdf') ? 'application/pdf' : 'image/png', bytes });
   const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/dossiers/${id}/results`, headers: { ...who.auth, 'content-type': contentType }, payload: body });
   return { status: res.statusCode, body: res.json() };
 }

@@ -96,6 +96,9 @@ for (const [i, javaScriptEnabled] of [true, false].entries()) {
       await approver.getByRole('link', { name: /^Giao cho tôi/ }).click();
       await approver.getByRole('link', { name: w.code }).click();
       await accessible(approver);
+      await byId(approver, 'attach_result-type').selectOption('decision');
+      await byId(approver, 'attach_result-number').fill('15');
+      await byId(approver, 'attach_result-symbol').fill('QĐ-UBND');
       await byId(approver, 'attach_result-file').setInputFiles(resultFile);
       await act(approver, 'Đính kèm kết quả', 'attach_result');
       assert.ok(await approver.getByRole('link', { name: `${w.code}-KQ1` }).isVisible());

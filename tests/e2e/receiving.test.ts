@@ -84,6 +84,9 @@ test('a desk takes in a dossier for another commune, which processes it; the des
     await act(specialist, 'Chuyển bước tiếp theo', 'forward');
     await approver.getByRole('link', { name: /^Giao cho tôi/ }).click();
     await approver.getByRole('link', { name: code }).click();
+    await byId(approver, 'attach_result-type').selectOption('decision');
+    await byId(approver, 'attach_result-number').fill('15');
+    await byId(approver, 'attach_result-symbol').fill('QĐ-UBND');
     await byId(approver, 'attach_result-file').setInputFiles(resultFile);
     await act(approver, 'Đính kèm kết quả', 'attach_result');
     await act(approver, 'Ký, có kết quả', 'resolve');

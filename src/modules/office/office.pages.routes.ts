@@ -20,13 +20,15 @@ import { isQueueTab, queueTabs } from '../../domain/queue.ts';
 import { dossierPage, intakeChoosePage, intakeDonePage, intakeFormPage, queuePage, type FailedAction, type OfferedAction } from './office.pages.ts';
 import { formsFor } from './office.forms.ts';
 import { supplementDeadline } from './office.service.ts';
+import { resultFormFields } from './office.results.pages.ts';
+import { postalAddressFields, postedAddress, shipmentsSection } from '../postal/postal.pages.ts';
 
 const perPage = 20;
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
 export function officePageRoutes(services: Services): FastifyPluginAsync {
-  const { office, workflow, dossiers, views, attachments, catalog, units, clock } = services;
+  const { office, workflow, dossiers, views, attachments, catalog, units, clock, results } = services;
 
   const unitName = (lang: Lang, id: string) => {
     const u = catalog.unit(id);
@@ -101,7 +103,8 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
       }
       const [detail, form, areas] = await Promise.all([catalog.get(p.id), catalog.formDefinition(p.id), units.currentCommunes(provinceOf(at[0]!))]);
       const unitOptions = at.map((id) => ({ value: id, text: unitName(req.lang, id), own: mine.includes(id) }));
-      return sendPage(reply, intakeFormPage(pageContext(req, reply), detail, form, unitOptions, areas, vietnamDay(clock.now()), state), status);
+      const postalAddress = postalAddressFields(req.lang, services.postal.network, mine[0] ?? at[0]!, state.values, state.errors);
+      return sendPage(reply, intakeFormPage(pageContext(req, reply), detail, form, unitOptions, areas, vietnamDay(clock.now()), state, postalAddress), status);
     }
 
     app.get('/can-bo/tiep-nhan', hide, async (req, reply) => {
@@ -120,7 +123,9 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
       const posted = { ...(req.body as Record<string, unknown>) };
       delete posted[csrfField];
       const str = (k: string) => formText(posted, k).trim();
-      const address = str('delivery.address');
+      // "Show its communes" of the postal address: the form comes back with what was typed.
+      if (posted.show === 'communes') return intakeForm(req, reply, str('procedureId'), { values: posted, errors: {} });
+      const address = postedAddress(posted) ?? str('delivery.address');
       // The form's answers are read from the flat field keys the form-fields renderer posts.
       const r = await attempt(req, () => workflow.intake(user, {
         procedureId: str('procedureId'), unitId: str('unitId') || undefined, channel: str('channel'), form: posted,
@@ -184,6 +189,7 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
         assigneeName: d.assigneeId ? (names.get(d.assigneeId) ?? null) : null,
         areaName: (c) => areas.get(c) ?? c,
         canAttachResult: allowed.includes('attach_result'),
+        shipments: shipmentsSection(req.lang, await services.postal.forDossier(user, row.id), { desk: true }),
       }), status);
     }
 
@@ -215,19 +221,21 @@ export function officePageRoutes(services: Services): FastifyPluginAsync {
     app.post<{ Params: { id: string } }>('/can-bo/ho-so/:id/ket-qua', hide, async (req, reply) => {
       const user = requireUser(req);
       office.readerGrants(user);
+      let values: Record<string, string> = {};
       const r = await attempt(req, async () => {
-        const { stored } = await readUpload(req, {
+        const { stored, fields } = await readUpload(req, {
           maxBytes: attachments.limits.maxFileBytes, csrf: true,
-          receive: (file) => workflow.receiveResult(user, req.params.id, file),
-          discard: (s) => workflow.discard(s),
+          receive: (file) => results.receive(user, req.params.id, file),
+          discard: (s) => results.discard(s),
         });
+        values = Object.fromEntries(resultFormFields.map((k) => [k, fields[k] ?? '']));
         if (!stored) throw invalid({ file: { key: 'chooseFile' } });
-        await workflow.recordResult(user, req.params.id, stored);
+        await results.attach(user, req.params.id, stored, fields);
       }, { field: 'file' });
       if (r.ok) return reply.redirect(`/can-bo/ho-so/${req.params.id}?xong=attach_result`, 303);
-      // Whatever the field, the one file input shows the first message.
+      // Each message beside its field, with what was typed (a file is never kept: it is chosen again).
       const { errors, status } = r.rejected;
-      return showDossier(req, reply, { failed: { action: 'attach_result', values: {}, errors: { file: Object.values(errors)[0]! } } }, status);
+      return showDossier(req, reply, { failed: { action: 'attach_result', values, errors } }, status);
     });
   };
 }

@@ -17,6 +17,7 @@ import { vietnamTime } from '../../i18n/index.ts';
 import type { DossierView } from '../dossiers/dossiers.service.ts';
 import type { QueueItem } from './office.service.ts';
 import type { OfficeForm } from './office.forms.ts';
+import { resultForm } from './office.results.pages.ts';
 
 export type { QueueTab };
 type Option = { value: string; text: string };
@@ -180,7 +181,7 @@ export function intakeChoosePage(ctx: PageContext, procedures: Option[], error?:
 
 export type IntakeState = { values: Record<string, unknown>; errors: Record<string, string> };
 
-export function intakeFormPage(ctx: PageContext, p: ProcedureDetail, form: FormDefinition, units: Array<Option & { own?: boolean }>, areas: Area[], today: string, state: IntakeState): Html {
+export function intakeFormPage(ctx: PageContext, p: ProcedureDetail, form: FormDefinition, units: Array<Option & { own?: boolean }>, areas: Area[], today: string, state: IntakeState, postalAddress?: Html): Html {
   const { lang } = ctx;
   const m = messages(lang);
   const o = m.office;
@@ -208,7 +209,7 @@ export function intakeFormPage(ctx: PageContext, p: ProcedureDetail, form: FormD
     name: 'delivery.method', legend: m.filing.delivery, value: value('delivery.method'), error: state.errors['delivery.method'],
     options: (['counter', 'postal', 'online'] as const).filter((k) => k !== 'postal' || p.postal.return).map((k) => ({ value: k, text: m.filing.deliveryMethods[k] })),
   })}
-  ${p.postal.return ? textField(lang, { name: 'delivery.address', label: m.filing.deliveryAddress, value: value('delivery.address'), error: state.errors['delivery.address'] }) : ''}
+  ${p.postal.return && postalAddress ? postalAddress : p.postal.return ? textField(lang, { name: 'delivery.address', label: m.filing.deliveryAddress, value: value('delivery.address'), error: state.errors['delivery.address'] }) : ''}
   <button class="button" type="submit">${o.intakeButton}</button>
 </form>`,
   });
@@ -253,6 +254,8 @@ export type DossierPageData = {
   documents: ReadonlyArray<'01' | OfficeForm>;
   /** The open supplement request's deadline, if one was set, and whether it has passed. */
   supplement: { supplementDueAt: string | null; supplementOverdue: boolean };
+  /** The dossier's postal shipments (src/modules/postal), a failed result's flagged for the desk. */
+  shipments?: Html | '';
   done?: Action;
   failed?: FailedAction;
 };
@@ -302,24 +305,6 @@ function actionForm(ctx: PageContext, d: DossierView, a: OfferedAction, failed: 
 </section>`;
 }
 
-function resultForm(ctx: PageContext, d: DossierView, failed: FailedAction | undefined): Html {
-  const { lang } = ctx;
-  const m = messages(lang);
-  const error = failed?.action === 'attach_result' ? failed.errors.file : undefined;
-  return html`<section class="action" id="action-attach_result" aria-labelledby="action-attach_result-title">
-  <h3 id="action-attach_result-title">${m.office.actions.attach_result}</h3>
-  <form action="/can-bo/ho-so/${d.id}/ket-qua" method="post" enctype="multipart/form-data">
-    ${csrfInput(ctx.csrf)}
-    <div class="form-group${error ? ' form-group-error' : ''}">
-      <label class="label" for="attach_result-file">${m.office.resultFile}</label>
-      ${errorMessage(error, { id: 'attach_result-file-error', lang })}
-      <input class="file-input" type="file" id="attach_result-file" name="file" accept="application/pdf,image/jpeg,image/png"${error ? html` aria-describedby="attach_result-file-error"` : ''}>
-    </div>
-    <button class="button button-secondary" type="submit">${m.office.actions.attach_result}</button>
-  </form>
-</section>`;
-}
-
 export function dossierPage(ctx: PageContext, data: DossierPageData): Html {
   const { lang } = ctx;
   const m = messages(lang);
@@ -345,6 +330,7 @@ export function dossierPage(ctx: PageContext, data: DossierPageData): Html {
 <p class="breadcrumbs"><a href="/can-bo/ho-so">${o.backToQueue}</a> · <a href="#actions">${o.actionsTitle}</a></p>
 <span class="caption">${localName(lang, data.procedure)}</span>
 <h1>${format(o.viewTitle, { code: d.code ?? '' })}</h1>
+${data.shipments ?? ''}
 <h2>${o.summary}</h2>
 <dl class="summary-list">
   ${row(o.status, html`<span class="badge">${m.statuses[d.status]}</span>${d.overdue ? html` <strong class="tag tag-overdue">${o.overdue}</strong>` : ''}`)}
@@ -386,7 +372,7 @@ ${d.results.length
   (${m.account.role[h.actorRole as keyof typeof m.account.role] ?? h.actorRole}) — ${m.statuses[h.status]}${h.note ? html`<br><q>${h.note}</q>` : ''}</li>`)}</ol>
 <h2 id="actions" tabindex="-1">${o.actionsTitle}</h2>
 ${data.actions.length || data.canAttachResult ? '' : html`<p>${o.noActions}</p>`}
-${data.canAttachResult ? resultForm(ctx, d, failed) : ''}
+${data.canAttachResult ? resultForm(ctx, d.id, failed?.action === 'attach_result' ? failed : undefined) : ''}
 ${data.actions.map((a) => actionForm(ctx, d, a, failed))}`,
   });
 }

@@ -17,6 +17,7 @@ import { queueTabs } from '../../domain/queue.ts';
 import { officeForms, type OfficeForm } from './office.forms.ts';
 import { officeFormActions } from '../../domain/dossier-status.ts';
 import { registerPdf, registerXlsx } from './office.register.ts';
+import { resultTypes } from '../../domain/results.ts';
 
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
 
@@ -29,7 +30,13 @@ const QueueItem = Type.Object({
   supplementOverdue: Type.Boolean({ description: 'A supplement was asked with a deadline that has passed: reception may return the dossier (return_unsupplemented)' }),
 });
 
-const Result = Type.Object({ n: Type.Integer(), code: Type.String(), name: Type.String(), size: Type.Integer(), mime: Type.String(), sha256: Type.String() });
+const Result = Type.Object({
+  n: Type.Integer(), code: Type.String({ description: '{code}-KQ{n}: the result id' }), name: Type.String(), size: Type.Integer(), mime: Type.String(),
+  sha256: Type.String({ description: 'SHA-256 of the stored file: the signed one for a PDF' }),
+  number: Type.String(), symbol: Nullable(Type.String()), type: StringEnum(resultTypes), issuedOn: Type.String(), issuingUnit: Nullable(Type.String()),
+  signed: Type.Boolean({ description: 'true for a PDF, stamped with the verification QR code and signed; other files are stored unsigned' }),
+  signer: Nullable(Type.String()), signedAt: Nullable(Type.String()), certSha256: Nullable(Type.String()), demoCertificate: Type.Boolean(), verifyUrl: Type.String(),
+});
 
 export function officeApiRoutes(services: Services): FastifyPluginAsync {
   const { office, workflow } = services;
@@ -131,20 +138,22 @@ export function officeApiRoutes(services: Services): FastifyPluginAsync {
       '/api/v1/dossiers/:id/results',
       {
         schema: {
-          tags, summary: 'Attach a result document (multipart `file`), coded {code}-KQ{n}',
+          tags, summary: 'Attach a result document (multipart `file`, `number`, `symbol`, `type`, optional `issuedOn`), coded {code}-KQ{n}',
+          description: 'A PDF is stamped with the QR code of its verification page and digitally signed (PKCS#7); other files are stored unsigned. '
+            + '`type`: ' + resultTypes.join(', ') + '; `symbol` is required for decision, written_answer and refusal; `issuedOn` YYYY-MM-DD, today by default, not later. 400 with `fields` otherwise.',
           consumes: ['multipart/form-data'], params: IdParams,
           response: { 201: Result, ...errors(400, 401, 403, 404, 409, 413, 415) },
         },
       },
       async (req, reply) => {
         const user = requireUser(req);
-        const { stored } = await readUpload(req, {
+        const { stored, fields } = await readUpload(req, {
           maxBytes: services.attachments.limits.maxFileBytes,
-          receive: (file) => workflow.receiveResult(user, req.params.id, file),
-          discard: (s) => workflow.discard(s),
+          receive: (file) => services.results.receive(user, req.params.id, file),
+          discard: (s) => services.results.discard(s),
         });
         if (!stored) throw invalid({ file: { key: 'required' } });
-        return reply.code(201).send(await workflow.recordResult(user, req.params.id, stored));
+        return reply.code(201).send(await services.results.attach(user, req.params.id, stored, fields));
       },
     );
 
@@ -169,14 +178,15 @@ export function officeApiRoutes(services: Services): FastifyPluginAsync {
       '/api/v1/dossiers/:id/results/:n',
       {
         schema: {
-          tags, summary: 'A result document: for staff over the dossier, and for its applicant once resolved',
+          tags, summary: 'A result document (the signed PDF): for staff over the dossier, and for its applicant once resolved',
+          description: 'The applicant’s first download of a signed result of a resolved dossier whose result goes back online returns the dossier (return_result by the citizen).',
           params: Type.Object({ id: Type.String({ maxLength: 64 }), n: Type.Integer({ minimum: 1, maximum: 1000 }) }),
           response: { ...errors(401, 404) },
         },
       },
       async (req, reply) => {
         const user = requireUser(req);
-        const r = await workflow.resultFile(user, req.params.id, req.params.n);
+        const r = await services.results.file(user, req.params.id, req.params.n);
         await services.audit.recordStaffAccess(user, services.clock.now(), { kind: 'personal_data_read', subject: `dossier:${req.params.id}`, data: { read: 'result', n: req.params.n } });
         return sendUpload(reply, r.mime, r.body, `${r.code}${extensionOf(r.name)}`);
       },

@@ -1,28 +1,25 @@
 // The back office's side of a dossier (docs/domain.md §3): counter and postal intake, the intake check
 // (accept, ask for a supplement with an optional deadline, refuse), returning a dossier whose
 // supplement deadline passed, the workflow steps (transfer, assign, forward, return, recall), pauses,
-// stopping (an end state, Form 05), apology, results coded {code}-KQ{n}, their return, and withdrawal.
+// stopping (an end state, Form 05), apology, the return of results (attached by ResultsService,
+// office.results.ts, coded {code}-KQ{n}), and withdrawal.
 // Every action goes through DossiersService.applyAction: the one table decides, the log records.
 // What the table needs beyond the log (the time, the supplement deadline, the units of the workflow's
 // steps) is given to it here, before the action is recorded (decisionContext).
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import type { Db } from '../../db/connection.ts';
-import { resultCode, trackingKey } from '../../domain/dossier-code.ts';
+import { trackingKey } from '../../domain/dossier-code.ts';
 import { intakeChannels, isIntakeChannel } from '../../domain/channels.ts';
 import { decide, isAction, officeFormActions, type DecisionContext } from '../../domain/dossier-status.ts';
-import { allowedForDocuments } from '../../domain/file-types.ts';
 import { defaultSteps, forwardProblem, stepDueAt, type WorkflowStep } from '../../domain/workflow.ts';
 import type { Clock } from '../../domain/time.ts';
 import { invalid, type FieldProblem, fail } from '../../errors.ts';
 import type { Lang } from '../../i18n/index.ts';
 import type { SessionUser } from '../accounts/accounts.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
-import type { FileStorage } from '../files/files.storage.ts';
 import { findWorkflowTemplate, staffRolesOf } from './office.workflow.queries.ts';
 import { stateOf, type DossierRecord, type DossierInput, type DossierView, type DossiersService, type DueCalendar } from '../dossiers/dossiers.service.ts';
 import type { DossierViews } from '../dossiers/dossiers.views.ts';
-import { storeUpload, type StoredUpload } from '../dossiers/dossiers.uploads.ts';
 
 /** What an officer sends with an action (api-v1.md: POST /dossiers/{id}/actions). */
 export type ActionRequest = {
@@ -49,9 +46,7 @@ export class WorkflowService {
     private readonly dossiers: DossiersService,
     private readonly catalog: CatalogService,
     private readonly calendar: DueCalendar,
-    private readonly storage: FileStorage,
     private readonly clock: Clock,
-    private readonly maxFileBytes: number,
     private readonly views: DossierViews,
   ) {}
 
@@ -246,57 +241,6 @@ export class WorkflowService {
   private async holdsStep(userId: string, unitId: string, role: string | null): Promise<boolean> {
     const roles = await staffRolesOf(this.db, userId);
     return roles.some((r) => (role === null ? r.role !== 'citizen' : r.role === role) && this.dossiers.covers(r, unitId));
-  }
-
-  /** Stores an uploaded result file, once the caller may attach a result now; recordResult then records it. */
-  async receiveResult(user: SessionUser, id: string, file: { filename: string; stream: Readable }): Promise<StoredUpload> {
-    const row = await this.dossiers.visible(user, id);
-    const { refusal } = this.dossiers.actorFor(user, row, 'attach_result');
-    if (refusal) {
-      file.stream.resume();
-      fail(refusal);
-    }
-    return storeUpload(this.storage, `results/${row.id}`, file, { allowed: allowedForDocuments, maxBytes: this.maxFileBytes });
-  }
-
-  /**
-   * Records a stored result as {code}-KQ{n} with the `attach_result` action, in one transaction;
-   * if that fails (another officer attached one at the same moment, say) the file is removed again.
-   */
-  async recordResult(user: SessionUser, id: string, stored: StoredUpload) {
-    try {
-      const row = await this.dossiers.visible(user, id);
-      const { actor, refusal } = this.dossiers.actorFor(user, row, 'attach_result');
-      if (refusal) fail(refusal);
-      const now = this.clock.now();
-      const n = stateOf(row).results + 1;
-      const code = resultCode(row.code!, n);
-      await this.db.transaction().execute(async (tx) => {
-        await this.dossiers.applyAction(tx, row, { action: 'attach_result', actor, userId: user.id, at: now, data: { code, sha256: stored.sha256 } });
-        await this.dossiers.addResult(tx, {
-          id: randomUUID(), dossier_id: row.id, n, code, name: stored.name, size: stored.size, mime: stored.mime, sha256: stored.sha256,
-          storage_key: stored.storageKey, created_at: now.toISOString(), created_by: user.id,
-        });
-      });
-      return { n, code, name: stored.name, size: stored.size, mime: stored.mime, sha256: stored.sha256 };
-    } catch (err) {
-      await this.storage.delete(stored.storageKey);
-      throw err;
-    }
-  }
-
-  async discard(stored: StoredUpload): Promise<void> {
-    await this.storage.delete(stored.storageKey);
-  }
-
-  /** A result file: for staff over the dossier, and for its applicant once resolved. */
-  async resultFile(user: SessionUser, id: string, n: number) {
-    const row = await this.dossiers.visible(user, id);
-    const staff = row.owner_id !== user.id;
-    if (!staff && row.status !== 'resolved' && row.status !== 'returned') fail('dossier_not_found');
-    const result = (await this.dossiers.results(row.id)).find((r) => r.n === n);
-    if (!result) fail('not_found');
-    return { ...result, body: await this.storage.get(result.storage_key) };
   }
 }
 

@@ -1,0 +1,57 @@
+// English words of result documents, their digital signature and public verification: the same keys as results.vi.ts.
+import type { resultsVi } from './results.vi.ts';
+
+type Widen<T> = T extends string ? string : { [K in keyof T]: Widen<T[K]> };
+
+export const resultsEn: Widen<typeof resultsVi> = {
+  types: {
+    licence: 'Licence or certificate',
+    decision: 'Decision',
+    written_answer: 'Written answer',
+    refusal: 'Refusal',
+    other: 'Other document',
+  },
+  form: {
+    type: 'Type of result',
+    number: 'Number',
+    numberHint: 'The document’s number, in digits, for example 15.',
+    symbol: 'Symbol',
+    symbolHint: 'For example QĐ-UBND. Required for a decision, a written answer and a refusal; may be left empty for a licence or certificate.',
+    issuedOn: 'Date of issue',
+    issuedOnHint: 'Leave empty for today.',
+    signedNote: 'A PDF gets a verification QR code and a digital signature when it is attached; a photo is kept as it is, unsigned.',
+  },
+  stampTitle: 'Result {code} — No. {number}',
+  stampSigned: 'Digitally signed by: {signer}, on {date}',
+  stampVerify: 'Verify: scan the QR code or open {url}',
+  stampDemo: 'Test certificate: no legal effect.',
+  signedBy: 'signed by {signer}',
+  unsigned: 'not signed',
+  verify: {
+    title: 'Verify the result of an administrative procedure',
+    pageTitle: 'Verify result {id}',
+    authentic: 'Authentic document',
+    authenticLead: 'Result {id} is held by Một Cửa and its digital signature is valid.',
+    notAuthentic: 'Not authentic',
+    notAuthenticLead: 'The digital signature of the stored result is not valid. Do not rely on this copy; contact the issuing body.',
+    unsignedLead: 'Result {id} is a plain upload (a photo, or a file that is not a PDF), with no digital signature to verify.',
+    unknown: 'No result has this id',
+    unknownLead: 'Check the result id printed below the QR code; it looks like {example}.',
+    demo: 'This result was signed with the system’s test certificate and has no legal effect.',
+    resultId: 'Result id',
+    procedure: 'Procedure',
+    type: 'Type of result',
+    numberSymbol: 'Number and symbol',
+    issuedOn: 'Date of issue',
+    issuingUnit: 'Issuing body',
+    signer: 'Signed by (certificate)',
+    signedAt: 'Signed at',
+    sha256: 'SHA-256 of the file',
+    checkCopy: 'Check a copy',
+    checkCopyLead: 'Upload the PDF you received to check that it is the signed document, without a single byte changed.',
+    file: 'PDF to check',
+    check: 'Check',
+    copyAuthentic: 'Authentic copy: byte for byte the signed result {id}, with a valid signature.',
+    copyNotAuthentic: 'Not an authentic copy: this file matches no result signed by the system, or its digital signature is not valid. It may have been changed.',
+  },
+};
