@@ -1,5 +1,6 @@
 // The catalogue's rules that do not need a database: online classes, documents read from the
 // published lists, and the plan's level split.
+import type { FeeRule } from './fees.ts';
 import type { FormDefinition } from './forms.ts';
 import { slugify } from './text.ts';
 
@@ -65,7 +66,8 @@ export function planSplit(total: number): Record<OnlineLevel, number> {
 /** What a published version holds besides the summary columns. */
 export type VersionContent = {
   documents: ProcedureDocument[];
-  fees: Array<{ kind: 'fixed' | 'free' | 'set_by_council'; amountVnd: number | null; collect: 'before' | 'after'; note: string | null }>;
+  /** Fee lines (src/domain/fees.ts): fixed, free, set by the council, per copy; exemptions by the form's fee category. */
+  fees: FeeRule[];
   processingNote: string | null;
   legalBasis: string[];
   result: string;

@@ -42,6 +42,12 @@ export function formFor(p: { id: string; audience: string }): FormDefinition {
   return def;
 }
 
+let feeRuleFile: Record<string, VersionContent['fees']> | null = null;
+function feeRules(): Record<string, VersionContent['fees']> {
+  feeRuleFile ??= readReference<{ procedures: Record<string, VersionContent['fees']> }>('catalog/fee-rules.json').procedures;
+  return feeRuleFile;
+}
+
 export function versionContent(p: SourceProcedure, postal: PostalRules): VersionContent {
   const fee: VersionContent['fees'][number] =
     p.fee_vnd === null
@@ -49,9 +55,11 @@ export function versionContent(p: SourceProcedure, postal: PostalRules): Version
       : p.fee_vnd === 0
         ? { kind: 'free', amountVnd: 0, collect: 'before', note: p.fee_note ?? null }
         : { kind: 'fixed', amountVnd: p.fee_vnd, collect: 'before', note: p.fee_note ?? null };
+  // Finer rules where known (per copy, per page, exemptions by fee category): data/reference/catalog/fee-rules.json.
+  const rules = feeRules()[p.id];
   return {
     documents: documentsFromList(p.required_documents),
-    fees: [fee],
+    fees: rules ?? [fee],
     processingNote: p.processing_note ?? null,
     legalBasis: p.legal_basis,
     result: p.result_vi,
