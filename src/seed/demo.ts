@@ -7,6 +7,7 @@ import { readReference } from '../reference.ts';
 import { loadWorkflowTemplates } from '../modules/office/office.templates.ts';
 import { CalendarService, holidaysFile } from '../modules/calendar/calendar.service.ts';
 import { loadAdminAreas, loadOrganisation } from './organisation.ts';
+import { seedOutreach } from '../modules/outreach/outreach.seed.ts';
 
 export async function isDemoLoaded(db: Db): Promise<boolean> {
   const row = await db.selectFrom('meta').select('value').where('key', '=', 'demo_loaded_at').executeTakeFirst();
@@ -21,10 +22,11 @@ export async function seedDemo(db: Db, now: Date) {
   await bumpCatalogRevision(db, now.toISOString());
   const calendar = await new CalendarService(db).seedFromJson(readReference(holidaysFile));
   const workflows = await loadWorkflowTemplates(db, now);
+  const outreach = await seedOutreach(db, now);
   await db
     .insertInto('meta')
     .values({ key: 'demo_loaded_at', value: now.toISOString() })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: now.toISOString() }))
     .execute();
-  return { units, ...areas, ...catalog, holidayYears: calendar.loaded.length, workflows: workflows.loaded };
+  return { units, ...areas, ...catalog, holidayYears: calendar.loaded.length, workflows: workflows.loaded, outreachPlans: outreach.plans };
 }

@@ -68,7 +68,7 @@ ${body}
 </main>
 <footer class="site-footer">
   <div class="container">
-    <p>${m.site.footer} <a href="/openapi.json">${m.site.footerApi}</a> · <a href="/phan-anh">${m.feedback.nav}</a> · <a href="/quyen-rieng-tu">${m.privacy.nav}</a></p>
+    <p>${m.site.footer} <a href="/openapi.json">${m.site.footerApi}</a> · <a href="/phan-anh">${m.feedback.nav}</a> · <a href="/truyen-thong">${m.outreach.title}</a> · <a href="/quyen-rieng-tu">${m.privacy.nav}</a></p>
   </div>
 </footer>
 </body>
