@@ -94,3 +94,14 @@ test('with NODE_ENV=production the keys are required; a demo generates them once
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('VIETQR_*: all three or none; a bad BIN or account names its variable; unset means VietQR is not offered', () => {
+  assert.equal(loadConfig({}).vietqr, null);
+  assert.deepEqual(loadConfig({ VIETQR_BANK_BIN: '970415', VIETQR_ACCOUNT_NO: '113366668888', VIETQR_ACCOUNT_NAME: 'UBND TINH' }).vietqr, { bankBin: '970415', accountNo: '113366668888', accountName: 'UBND TINH' });
+  const cases: Array<[Record<string, string>, string]> = [
+    [{ VIETQR_BANK_BIN: '970415' }, 'VIETQR_ACCOUNT_NO'],
+    [{ VIETQR_BANK_BIN: '97041', VIETQR_ACCOUNT_NO: '1', VIETQR_ACCOUNT_NAME: 'A' }, 'VIETQR_BANK_BIN'],
+    [{ VIETQR_BANK_BIN: '970415', VIETQR_ACCOUNT_NO: '12-34', VIETQR_ACCOUNT_NAME: 'A' }, 'VIETQR_ACCOUNT_NO'],
+  ];
+  for (const [env, variable] of cases) assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${variable}:`), variable);
+});

@@ -1,11 +1,15 @@
 // Configuration from the environment, validated once at start: a bad value stops the server
 // with one line that names the variable.
 import { isIP } from 'node:net';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { OidcSettings } from './modules/accounts/accounts.oidc.ts';
 import { KeyError, parseKey, type KeySource } from './keys.ts';
 import { retentionRules, type RetentionDays, type RetentionRule } from './modules/retention/retention.service.ts';
 import { defaultSyncTimeoutMs, type NationalSyncSettings } from './modules/sync/sync.service.ts';
+import { vietQrProblem, type VietQrPayee } from './domain/vietqr.ts';
+import type { VnpaySettings } from './modules/payments/payments.vnpay.ts';
+import { sandboxPath } from './modules/payments/payments.sandbox.ts';
 
 export type Config = {
   port: number;
@@ -36,6 +40,8 @@ export type Config = {
   nationalPortalUrl: string;
   /** API keys of the systems that send dossiers in (the national portal), by sender name. */
   inboundKeys: Record<string, string>;
+  /** POSTAL_OPERATOR_KEYS: `operator:key` pairs, the key a postal operator sends with its shipment events. */
+  postalOperatorKeys: Record<string, string>;
   /** Sign-in through an OpenID Connect provider such as VNeID; off when OIDC_ISSUER is unset. */
   oidc: OidcSettings | null;
   /** DATA_KEY and AUDIT_KEY (src/keys.ts): required when NODE_ENV=production, generated for a demo. */
@@ -44,6 +50,12 @@ export type Config = {
   trustProxy: TrustProxy;
   /** The national sync's receiver (docs/national-sync.md): off when NATIONAL_SYNC_URL is unset. */
   nationalSync: NationalSyncSettings | null;
+  /** SIGNING_P12 (a PKCS#12 file) and SIGNING_P12_PASSWORD: the certificate results are signed with; null: a demo certificate kept in the database. */
+  signing: { p12Path: string; password: string } | null;
+  /** VIETQR_BANK_BIN, VIETQR_ACCOUNT_NO, VIETQR_ACCOUNT_NAME: the account VietQR transfers go to; VietQR is not offered without them. */
+  vietqr: VietQrPayee | null;
+  /** VNPAY_TMN_CODE, VNPAY_HASH_SECRET, VNPAY_URL: VNPay 2.1.0; not offered without them (a demo wires the sandbox). */
+  vnpay: VnpaySettings | null;
 };
 
 /** `true` (any proxy), a number of hops, or the proxies' addresses (CIDR ranges too); false: none. */
@@ -129,6 +141,12 @@ export function loadConfig(env: Env = process.env): Config {
     if (!sender || !key || key.length < 16) throw new ConfigError('INBOUND_API_KEYS', 'expected sender:key pairs, keys of at least 16 characters, separated by commas');
     inboundKeys[sender] = key;
   }
+  const postalOperatorKeys: Record<string, string> = {};
+  for (const pair of (env.POSTAL_OPERATOR_KEYS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [operator, key, extra] = pair.split(':');
+    if (!operator || !key || extra !== undefined || key.length < 16 || !/^[a-z0-9_-]+$/.test(operator)) throw new ConfigError('POSTAL_OPERATOR_KEYS', 'expected operator:key pairs (operator in lowercase letters, digits, - or _; keys of at least 16 characters), separated by commas');
+    postalOperatorKeys[operator] = key;
+  }
   const oidc = oidcSettings(env);
   const keys: KeySource = {
     dataKey: env.DATA_KEY?.trim() || undefined, auditKey: env.AUDIT_KEY?.trim() || undefined,
@@ -166,12 +184,62 @@ export function loadConfig(env: Env = process.env): Config {
     mode,
     nationalPortalUrl: (env.NATIONAL_PORTAL_URL ?? 'https://dichvucong.gov.vn').replace(/\/+$/, ''),
     inboundKeys,
+    postalOperatorKeys,
     oidc,
     keys,
     trustProxy: trustProxyVar(env.TRUST_PROXY),
     nationalSync: nationalSyncSettings(env),
+    signing: signingSettings(env),
+    vietqr: vietQrSettings(env),
+    vnpay: vnpaySettings(env, publicUrl),
     uploads: { maxFileBytes: intVar(env, 'MAX_FILE_MB', 20, 1, 100) * mb, maxDossierBytes: intVar(env, 'MAX_DOSSIER_MB', 60, 1, 1000) * mb },
   };
+}
+
+/**
+ * VNPay: the three variables together, or none (then VNPay is not offered, except in a demo, which
+ * wires the sandbox gateway). VNPAY_URL pointing at this portal's own sandbox path turns the sandbox on.
+ */
+function vnpaySettings(env: Env, publicUrl: string): Config['vnpay'] {
+  const vars = ['VNPAY_TMN_CODE', 'VNPAY_HASH_SECRET', 'VNPAY_URL'] as const;
+  const set = vars.filter((v) => env[v]?.trim());
+  if (!set.length) return null;
+  const missing = vars.find((v) => !env[v]?.trim());
+  if (missing) throw new ConfigError(missing, `required with ${set.join(', ')} (set all three for VNPay, or none)`);
+  const tmnCode = env.VNPAY_TMN_CODE!.trim();
+  if (!/^[A-Za-z0-9]{1,16}$/.test(tmnCode)) throw new ConfigError('VNPAY_TMN_CODE', 'expected the terminal code VNPay gave (letters and digits)');
+  const hashSecret = env.VNPAY_HASH_SECRET!.trim();
+  if (hashSecret.length < 16) throw new ConfigError('VNPAY_HASH_SECRET', 'expected at least 16 characters');
+  const gatewayUrl = env.VNPAY_URL!.trim();
+  let u: URL;
+  try {
+    u = new URL(gatewayUrl);
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname))) throw new Error();
+  } catch {
+    throw new ConfigError('VNPAY_URL', `expected an https URL (http only for localhost), got "${gatewayUrl}"`);
+  }
+  const sandbox = u.pathname === sandboxPath && u.origin === new URL(publicUrl).origin;
+  return { tmnCode, hashSecret, gatewayUrl, sandbox, expireMinutes: intVar(env, 'VNPAY_EXPIRE_MINUTES', 15, 5, 60) };
+}
+
+/** The sandbox gateway of a demo: Một Cửa's own page, a demo terminal and secret (they pay nothing). */
+export function demoVnpay(publicUrl: string): VnpaySettings {
+  return { tmnCode: 'MOTCUADEMO', hashSecret: 'demo-sandbox-secret-not-for-production', gatewayUrl: `${publicUrl}${sandboxPath}`, sandbox: true, expireMinutes: 15 };
+}
+
+/** The VietQR payee: the three variables together, or none (then VietQR is not offered). */
+function vietQrSettings(env: Env): Config['vietqr'] {
+  const vars = ['VIETQR_BANK_BIN', 'VIETQR_ACCOUNT_NO', 'VIETQR_ACCOUNT_NAME'] as const;
+  const set = vars.filter((v) => env[v]?.trim());
+  if (!set.length) return null;
+  const missing = vars.find((v) => !env[v]?.trim());
+  if (missing) throw new ConfigError(missing, `required with ${set.join(', ')} (set all three for VietQR transfers, or none)`);
+  const payee = { bankBin: env.VIETQR_BANK_BIN!.trim(), accountNo: env.VIETQR_ACCOUNT_NO!.trim(), accountName: env.VIETQR_ACCOUNT_NAME!.trim() };
+  const problem = vietQrProblem(payee);
+  if (problem?.startsWith('bankBin')) throw new ConfigError('VIETQR_BANK_BIN', 'expected the bank\'s six-digit NAPAS BIN (e.g. 970415)');
+  if (problem) throw new ConfigError('VIETQR_ACCOUNT_NO', 'expected 1 to 19 letters or digits');
+  if (payee.accountName.length > 70) throw new ConfigError('VIETQR_ACCOUNT_NAME', 'at most 70 characters');
+  return payee;
 }
 
 /** The SMS gateway: live mode has no other way to send an SMS (there is no log-only provider). */
@@ -214,6 +282,22 @@ function nationalSyncSettings(env: Env): Config['nationalSync'] {
   if (!key) throw new ConfigError('NATIONAL_SYNC_KEY', 'required with NATIONAL_SYNC_URL (sent as the X-Api-Key header)');
   if (key.length < 16 || !/^[\x21-\x7e]+$/.test(key)) throw new ConfigError('NATIONAL_SYNC_KEY', 'expected at least 16 printable ASCII characters without spaces');
   return { url, key, timeoutMs };
+}
+
+/** SIGNING_P12: a readable PKCS#12 file (its password in SIGNING_P12_PASSWORD, which may be empty); the file is opened at start. */
+function signingSettings(env: Env): Config['signing'] {
+  const file = env.SIGNING_P12?.trim();
+  if (!file) {
+    if (env.SIGNING_P12_PASSWORD) throw new ConfigError('SIGNING_P12', 'required with SIGNING_P12_PASSWORD (the path of the PKCS#12 certificate results are signed with)');
+    return null;
+  }
+  const p12Path = path.resolve(file);
+  try {
+    fs.accessSync(p12Path, fs.constants.R_OK);
+  } catch {
+    throw new ConfigError('SIGNING_P12', `cannot read "${p12Path}" (the PKCS#12 certificate results are signed with)`);
+  }
+  return { p12Path, password: env.SIGNING_P12_PASSWORD ?? '' };
 }
 
 function oidcSettings(env: Env): OidcSettings | null {

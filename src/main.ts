@@ -1,7 +1,8 @@
 // Starting and stopping the server: configuration, database, migrations, services, HTTP.
 import pino, { type DestinationStream, type Logger } from 'pino';
+import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, type Config } from './config.ts';
+import { demoVnpay, loadConfig, type Config } from './config.ts';
 import { openDatabase, type DbHandle } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { isDemoLoaded, seedDemo } from './seed/demo.ts';
@@ -19,6 +20,7 @@ import { SyncWorker } from './modules/sync/sync.worker.ts';
 import { SyncStandIn } from './modules/sync/sync.standin.ts';
 import { defaultSyncTimeoutMs, publicTarget, type StandInView } from './modules/sync/sync.service.ts';
 import { randomBytes } from 'node:crypto';
+import { illustrativePayee } from './domain/vietqr.ts';
 
 export function openFromConfig(config: Config): DbHandle {
   return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'motcua.db') });
@@ -29,8 +31,9 @@ export function servicesFromConfig(handle: DbHandle, config: Config, log?: Logge
   const storage = createStorage({ dataDir: config.dataDir, s3: config.s3 ?? undefined });
   const { keys, generated, file } = loadKeys(config.keys);
   if (generated.length) log?.warn({ generated, file }, `generated ${generated.join(' and ')} for this demo and kept them beside the database; set them in the environment for a real deployment (NODE_ENV=production requires them)`);
-  const settings = { mode: config.mode, nationalPortalUrl: config.nationalPortalUrl, inboundKeys: config.inboundKeys, oidc: config.oidc, nationalSync: config.nationalSync };
-  return createServices(handle, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl, settings, log, keys, retention: config.retentionDays, syncStandIn });
+  const settings = { mode: config.mode, nationalPortalUrl: config.nationalPortalUrl, inboundKeys: config.inboundKeys, postalOperatorKeys: config.postalOperatorKeys, oidc: config.oidc, nationalSync: config.nationalSync, vietqr: config.vietqr, vnpay: config.vnpay };
+  const signing = config.signing ? { p12: fs.readFileSync(config.signing.p12Path), password: config.signing.password } : null;
+  return createServices(handle, systemClock, { storage, uploads: config.uploads, publicUrl: config.publicUrl, settings, log, keys, retention: config.retentionDays, syncStandIn, signing });
 }
 
 /** Fields whose values never reach a log (OWASP ASVS V7.1.1, V7.1.2, V8.3.5): credentials, keys,
@@ -81,6 +84,13 @@ export async function warnUnitsWithoutIdentifier(services: Pick<Services, 'units
   return units;
 }
 
+/** Opens the certificate results are signed with; warns when it is the self-signed demo one. Answers whether it is. */
+export async function warnDemoSigning(services: Pick<Services, 'results'>, log: Pick<Logger, 'warn'>): Promise<boolean> {
+  const cert = await services.results.signing.certificate();
+  if (cert.demo) log.warn({ signer: cert.signer, sha256: cert.sha256 }, 'results are signed with a self-signed demo certificate, kept sealed in the database: set SIGNING_P12 and SIGNING_P12_PASSWORD to sign with a real one');
+  return cert.demo;
+}
+
 export async function serve(opts: { demo: boolean }): Promise<void> {
   let config = loadConfig();
   const log = createLogger(config);
@@ -98,9 +108,21 @@ export async function serve(opts: { demo: boolean }): Promise<void> {
     config = { ...config, nationalSync: { url: standIn.url, key: standIn.key, timeoutMs: defaultSyncTimeoutMs } };
     log.info({ url: standIn.url }, 'national sync: NATIONAL_SYNC_URL is unset, so this demo reports dossier changes to an in-process stand-in receiver');
   }
+  // A demo without a VietQR payee shows a made-up one, marked as such on every page that shows it.
+  if (opts.demo && !config.vietqr) {
+    config = { ...config, vietqr: illustrativePayee };
+    log.info('VietQR: VIETQR_* is unset, so this demo shows an illustrative payee account (marked as such; it receives nothing)');
+  }
+  // A demo without VNPay pays through Một Cửa's own sandbox gateway (a demo terminal; no money moves).
+  if (opts.demo && !config.vnpay) {
+    config = { ...config, vnpay: demoVnpay(config.publicUrl) };
+    log.info('VNPay: VNPAY_* is unset, so this demo pays through the built-in sandbox gateway (no money moves)');
+  }
   const services = servicesFromConfig(handle, config, log, standIn ?? undefined);
   await services.catalog.load();
   await warnUnitsWithoutIdentifier(services, log, systemClock.now());
+  // The signing certificate is opened (a bad SIGNING_P12_PASSWORD stops the start), or the demo one made and kept.
+  await warnDemoSigning(services, log);
   // The instance that applied the migrations recomputes the statistics when one of them asks for it.
   if (applied.length) {
     const rebuilt = await services.stats.rebuildIfNeeded();

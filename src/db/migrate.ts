@@ -18,6 +18,11 @@ import * as m0014 from './migrations/0014_audit_anchor.ts';
 import * as m0015 from './migrations/0015_privacy.ts';
 import * as m0016 from './migrations/0016_deadlines.ts';
 import * as m0017 from './migrations/0017_national.ts';
+import * as m0018 from './migrations/0018_signed_results.ts';
+import * as m0019 from './migrations/0019_payments.ts';
+import * as m0020 from './migrations/0020_postal.ts';
+import * as m0021 from './migrations/0021_statements.ts';
+import * as m0022 from './migrations/0022_outreach.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -37,6 +42,11 @@ const migrations: Record<string, Migration> = {
   '0015_privacy': m0015,
   '0016_deadlines': m0016,
   '0017_national': m0017,
+  '0018_signed_results': m0018,
+  '0019_payments': m0019,
+  '0020_postal': m0020,
+  '0021_statements': m0021,
+  '0022_outreach': m0022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -189,6 +189,19 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   sync_events: SyncEventTable;
+  outreach_plans: OutreachPlanTable;
+  outreach_channels: OutreachChannelTable;
+  outreach_activities: OutreachActivityTable;
+  outreach_budget_lines: OutreachBudgetLineTable;
+  outreach_evidence: OutreachEvidenceTable;
+  postal_exclusions: PostalExclusionTable;
+  shipments: ShipmentTable;
+  shipment_events: ShipmentEventTable;
+  payments: PaymentTable;
+  payment_attempts: PaymentAttemptTable;
+  payment_receipt_counters: PaymentReceiptCounterTable;
+  statement_imports: StatementImportTable;
+  statement_lines: StatementLineTable;
 }
 
 /** A consent to the privacy notice (Decree 13/2023): who, which notice version, when, for what. */
@@ -419,6 +432,21 @@ export interface DossierResultTable {
   storage_key: string;
   created_at: string;
   created_by: string;
+  /** Số and ký hiệu (Decree 30/2020), the result type (src/domain/results.ts), the date of issue (YYYY-MM-DD): null for results attached before 0018. */
+  number: string | null;
+  symbol: string | null;
+  type: string | null;
+  issued_on: string | null;
+  issuing_unit_id: string | null;
+  /** The issuing unit's name when the result was issued. */
+  issuing_unit: string | null;
+  /** For a signed PDF: the certificate subject's CN, when, the certificate's SHA-256, and the uploaded file's SHA-256 before stamping and signing. */
+  signer: string | null;
+  signed_at: string | null;
+  cert_sha256: string | null;
+  original_sha256: string | null;
+  /** 1: signed with the self-signed demo certificate. */
+  demo_cert: number;
 }
 
 export interface DossierActionTable {
@@ -540,4 +568,220 @@ export interface SyncEventTable {
   last_attempt_at: string | null;
   created_at: string;
   sent_at: string | null;
+}
+
+/** A payment request of a dossier (migration 0019, docs/domain.md "Payments"): due at a stage, paid once, then numbered. */
+export interface PaymentTable {
+  id: string;
+  dossier_id: string;
+  /** `fee` (lệ phí) or `charge` (phí). */
+  purpose: string;
+  /** `before_intake`, `before_processing` or `before_result`. */
+  stage: string;
+  amount_vnd: number;
+  /** `due`, `pending`, `paid`, `failed`, `refunded`, or `cancelled` (the dossier ended unpaid). */
+  status: string;
+  /** null, `vnpay`, `vietqr` or `cash`. */
+  method: string | null;
+  /** 'MC' + 10 of A-Z0-9, unique: a bank transfer's description carries it. */
+  reference: string;
+  /** JSON: the fee line (label, rule, exemption) the amount came from. */
+  detail: Generated<string>;
+  /** The collecting unit. */
+  unit_id: string;
+  receipt_series: string | null;
+  receipt_no: string | null;
+  paid_at: string | null;
+  /** The officer who took cash; null otherwise. */
+  paid_by: string | null;
+  gateway_ref: string | null;
+  /** 1: a refund is owed (the dossier was refused or withdrawn after it was paid). */
+  refund_due: Generated<number>;
+  refunded_at: string | null;
+  refunded_by: string | null;
+  created_at: string;
+  updated_at: string;
+  revision: Generated<number>;
+}
+
+/** One try of a payment through a gateway (its vnp_TxnRef). */
+export interface PaymentAttemptTable {
+  id: string;
+  payment_id: string;
+  method: string;
+  txn_ref: string;
+  amount_vnd: number;
+  /** `pending`, `succeeded`, `failed` or `expired`. */
+  status: string;
+  lang: string;
+  ip: string;
+  created_at: string;
+  expires_at: string;
+  finished_at: string | null;
+  response_code: string | null;
+  gateway_ref: string | null;
+}
+
+/** The last receipt number of a series in a year. */
+export interface PaymentReceiptCounterTable {
+  series: string;
+  year: number;
+  last: number;
+}
+
+/** A procedure a unit does not take in or return through the public postal service (docs/domain.md §9). */
+export interface PostalExclusionTable {
+  unit_id: string;
+  procedure_id: string;
+  created_at: string;
+  created_by: string | null;
+}
+
+/** A dossier carried to the desk (inbound) or a result carried to the applicant (outbound) by post. */
+export interface ShipmentTable {
+  id: string;
+  dossier_id: string;
+  /** `inbound` or `outbound`. */
+  direction: string;
+  operator: string;
+  post_office_id: string | null;
+  tracking_number: string | null;
+  fee_vnd: number;
+  /** The applicant's address (outbound), sealed under DATA_KEY; null inbound. */
+  address: string | null;
+  /** src/domain/postal.ts `shipmentStatuses`. */
+  status: string;
+  created_at: string;
+  updated_at: string;
+  revision: number;
+}
+
+/** A status a shipment went through, reported by its operator (idempotent by `event_id`) or recorded by postal staff. */
+export interface ShipmentEventTable {
+  id: string;
+  shipment_id: string;
+  event_id: string;
+  /** Its place among the shipment's events. */
+  seq: number;
+  /** `operator` or `staff`. */
+  source: string;
+  from_status: string;
+  status: string;
+  at: string;
+  recorded_at: string;
+  note: string | null;
+}
+
+/** A campaign plan (migration 0022, docs/domain.md "Campaigns"); JSON text in objectives, themes, units, discrepancies. Amounts in VND (bigint: text or number as read). */
+export interface OutreachPlanTable {
+  id: string;
+  number: string;
+  appendix_number: string | null;
+  date: string;
+  issuer: string;
+  title: string;
+  period_from: string;
+  period_to: string;
+  objectives: string;
+  themes: string;
+  units: string;
+  discrepancies: string;
+  printed_amount: number | string | null;
+  printed_state: number | string | null;
+  printed_social: number | string | null;
+  source: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OutreachChannelTable {
+  id: string;
+  plan_id: string;
+  position: number;
+  /** src/domain/outreach.ts outreachChannels. */
+  kind: string;
+  label: string | null;
+}
+
+export interface OutreachActivityTable {
+  id: string;
+  plan_id: string;
+  position: number;
+  title: string;
+  channel_id: string | null;
+  planned_from: string;
+  planned_to: string;
+  /** planned, in_progress, done, cancelled. */
+  status: string;
+  actual_from: string | null;
+  actual_to: string | null;
+  actual_spending: number | string | null;
+  note: string | null;
+  updated_at: string;
+}
+
+export interface OutreachBudgetLineTable {
+  id: string;
+  plan_id: string;
+  position: number;
+  section: string;
+  section_name: string;
+  group_key: string | null;
+  group_name: string | null;
+  no: number;
+  item: string;
+  duration: string | null;
+  quantity: number | string | null;
+  unit_price: number | string;
+  amount: number | string;
+  state: number | string;
+  social: number | string;
+  note: string | null;
+}
+
+export interface OutreachEvidenceTable {
+  id: string;
+  activity_id: string;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+/** A bank statement imported to reconcile VietQR transfers (migration 0021, docs/domain.md §8.3). */
+export interface StatementImportTable {
+  id: string;
+  file_name: string;
+  sha256: string;
+  imported_by: string;
+  imported_at: string;
+  lines: number;
+  applied: number;
+  review: number;
+  duplicates: number;
+  outgoing: number;
+}
+
+/** An incoming line of a statement, kept once per bank transaction id: applied to a payment, or for review (never applied). */
+export interface StatementLineTable {
+  id: string;
+  import_id: string;
+  line_no: number;
+  bank_txn_id: string;
+  booked_on: string;
+  amount_vnd: number;
+  description: string;
+  reference: string | null;
+  payment_id: string | null;
+  /** `applied` or `review`. */
+  outcome: string;
+  /** For review: no_reference, unknown_reference, ambiguous, amount_mismatch, already_paid, not_open, other_method. */
+  reason: string | null;
+  handled_at: string | null;
+  handled_by: string | null;
+  handled_note: string | null;
 }

@@ -33,8 +33,10 @@ test('the report arithmetic: carried over, the grand total, pending and overdue 
     received: { before: 10, within: 6 }, settled_early: { before: 3, within: 1 }, settled_on_time: { before: 2, within: 2 },
     settled_late: { before: 1, within: 1 }, due: { before: 9, within: 5 }, due_kept: { before: 5, within: 3 }, due_held: { before: 1, within: 0 },
     receivedWithin: { online: 2, direct: 3, postal: 1 }, satisfactionWithin: { very_satisfied: 3, satisfied: 1, dissatisfied: 1 },
+    paymentsWithin: { paid_total: 4, paid_online: 3 }, returnedPostalWithin: 2,
   };
   const r = summarise(s);
+  assert.deepEqual(r.returned, { postal: 2 }, 'results returned by post, counted apart from the table');
   assert.deepEqual(r.received, { online: 2, direct: 3, postal: 1, carriedOver: 4, total: 6, grandTotal: 10 }, 'the grand total is the carried over and the newly received');
   assert.deepEqual(r.settled, { early: 1, onTime: 2, late: 1, total: 4 });
   assert.deepEqual(r.pending, { withinDeadline: 3, overdue: 3, total: 6 }, '16 received − 10 settled; 14 due − 8 kept − 2 late − 1 held');
@@ -45,6 +47,8 @@ test('the report arithmetic: carried over, the grand total, pending and overdue 
   assert.equal(none.onlineShare, 0);
   assert.equal(none.onTimeRate, 0);
   assert.equal(none.satisfaction.satisfiedShare, 0);
+  assert.deepEqual(r.payments, { paidTotal: 4, paidOnline: 3, onlineShare: 3 / 4 });
+  assert.deepEqual(none.payments, { paidTotal: 0, paidOnline: 0, onlineShare: 0 });
 });
 
 test('a withdrawal after acceptance is settled on time, even after the due day; the due day counts as kept from the day it was withdrawn', () => {
@@ -104,4 +108,18 @@ test('satisfaction: the five-level score maps onto the three levels; older daily
   assert.deepEqual([1, 2, 3, 4, 5].map(satisfactionOfScore), ['dissatisfied', 'dissatisfied', 'satisfied', 'satisfied', 'very_satisfied']);
   assert.deepEqual(['satisfaction_very_satisfied', 'satisfaction_dissatisfied', 'rating_5', 'rating_3', 'rating_1', 'received', 'satisfaction_other'].map(satisfactionOfMeasure),
     ['very_satisfied', 'dissatisfied', 'very_satisfied', 'satisfied', 'dissatisfied', null, null]);
+});
+
+test('payments: a dossier counts once in paid_total on its first settled payment and once in paid_online on its first online one; later payments and refunds move nothing', async () => {
+  const { paymentContributions, paymentStatChanges } = await import('./stats.ts');
+  // 2026-05-11T18:00Z is 12 May in Vietnam (UTC+7).
+  const due = { method: null, paidAt: null };
+  const cash = { method: 'cash', paidAt: '2026-05-11T18:00:00Z' };
+  const qr = { method: 'vietqr', paidAt: '2026-05-13T02:00:00Z' };
+  assert.deepEqual(paymentContributions([due]), []);
+  assert.deepEqual(paymentContributions([cash]), [{ day: '2026-05-12', measure: 'paid_total', delta: 1 }]);
+  assert.deepEqual(paymentContributions([cash, qr]), [{ day: '2026-05-12', measure: 'paid_total', delta: 1 }, { day: '2026-05-13', measure: 'paid_online', delta: 1 }]);
+  assert.deepEqual(paymentStatChanges([due], [{ method: 'vnpay', paidAt: '2026-05-12T03:00:00Z' }]), [{ day: '2026-05-12', measure: 'paid_total', delta: 1 }, { day: '2026-05-12', measure: 'paid_online', delta: 1 }]);
+  assert.deepEqual(paymentStatChanges([cash, due], [cash, qr]), [{ day: '2026-05-13', measure: 'paid_online', delta: 1 }], 'the second payment adds only its online count');
+  assert.deepEqual(paymentStatChanges([cash, qr], [cash, qr]), []);
 });

@@ -40,7 +40,19 @@ export type Satisfaction = (typeof satisfactionLevels)[number];
 export const satisfactionMeasures = ['satisfaction_very_satisfied', 'satisfaction_satisfied', 'satisfaction_dissatisfied'] as const;
 /** The five-level scores counted before the three-level scale (read, never written: `motcua stats rebuild` rewrites them). */
 export const ratingMeasures = ['rating_1', 'rating_2', 'rating_3', 'rating_4', 'rating_5'] as const;
-export type Measure = TableMeasure | typeof deskMeasure | (typeof satisfactionMeasures)[number] | (typeof ratingMeasures)[number];
+/**
+ * Payments (docs/domain.md §5.3, the online-payment indicator): a dossier counts once in `paid_total`
+ * on the Vietnam day its first payment was settled (any method), and once in `paid_online` on the day
+ * its first payment was settled online (VNPay or VietQR). Refunds do not undo either.
+ */
+export const paymentMeasures = ['paid_total', 'paid_online'] as const;
+export const onlinePaymentMethods: readonly string[] = ['vnpay', 'vietqr'];
+/**
+ * Results returned by post (docs/domain.md §5.2, §9): +1 on the Vietnam day of a `return_result`
+ * taken by the `postal` actor (a delivered outbound shipment, or postal staff handing the result over).
+ */
+export const returnedPostalMeasure = 'returned_postal';
+export type Measure = TableMeasure | typeof deskMeasure | (typeof satisfactionMeasures)[number] | (typeof ratingMeasures)[number] | (typeof paymentMeasures)[number] | typeof returnedPostalMeasure;
 
 export function isSatisfaction(v: unknown): v is Satisfaction {
   return typeof v === 'string' && (satisfactionLevels as readonly string[]).includes(v);
@@ -101,6 +113,34 @@ export function holdIntervals(log: ReadonlyArray<{ at: string; from: string | nu
 }
 
 export type StatDelta = { day: string; measure: Measure; delta: number };
+
+/** A dossier's payment as the figures see it: how and when it was settled (null: not settled). */
+export type PaymentFact = { method: string | null; paidAt: string | null };
+
+/** What a dossier's payments add: `paid_total` on the day of its first settled payment, `paid_online` on the day of its first one settled online. */
+export function paymentContributions(payments: readonly PaymentFact[]): StatDelta[] {
+  const paid = payments.filter((p) => p.paidAt).map((p) => ({ online: onlinePaymentMethods.includes(p.method ?? ''), day: vietnamDay(new Date(p.paidAt!)) }));
+  const first = (xs: typeof paid) => xs.reduce<string | null>((m, p) => (m === null || p.day < m ? p.day : m), null);
+  const out: StatDelta[] = [];
+  const total = first(paid);
+  if (total) out.push({ day: total, measure: 'paid_total', delta: 1 });
+  const online = first(paid.filter((p) => p.online));
+  if (online) out.push({ day: online, measure: 'paid_online', delta: 1 });
+  return out;
+}
+
+/** The change to the payment measures when a dossier's payments go from one state to another. */
+export function paymentStatChanges(before: readonly PaymentFact[], after: readonly PaymentFact[]): StatDelta[] {
+  const sum = new Map<string, StatDelta>();
+  for (const [sign, list] of [[-1, before], [1, after]] as const) {
+    for (const c of paymentContributions(list)) {
+      const key = `${c.day}|${c.measure}`;
+      const d = sum.get(key) ?? sum.set(key, { ...c, delta: 0 }).get(key)!;
+      d.delta += sign;
+    }
+  }
+  return [...sum.values()].filter((d) => d.delta !== 0);
+}
 
 /**
  * What the figures need to know of a dossier at a moment: when it was accepted, its due time, when
@@ -165,6 +205,8 @@ export function statChanges(before: StatFacts, after: StatFacts): StatDelta[] {
 export type MeasureSums = Record<TableMeasure, { before: number; within: number }> & {
   receivedWithin: Record<'online' | 'direct' | 'postal', number>;
   satisfactionWithin: Record<Satisfaction, number>;
+  paymentsWithin: Record<(typeof paymentMeasures)[number], number>;
+  returnedPostalWithin: number;
 };
 
 export function emptySums(): MeasureSums {
@@ -172,6 +214,8 @@ export function emptySums(): MeasureSums {
     ...(Object.fromEntries(measures.map((m) => [m, { before: 0, within: 0 }])) as Record<TableMeasure, { before: number; within: number }>),
     receivedWithin: { online: 0, direct: 0, postal: 0 },
     satisfactionWithin: { very_satisfied: 0, satisfied: 0, dissatisfied: 0 },
+    paymentsWithin: { paid_total: 0, paid_online: 0 },
+    returnedPostalWithin: 0,
   };
 }
 
@@ -181,6 +225,14 @@ export function addSums(s: MeasureSums, r: { measure: string; channel: string; b
   const level = satisfactionOfMeasure(r.measure);
   if (level) {
     s.satisfactionWithin[level] += within;
+    return;
+  }
+  if ((paymentMeasures as readonly string[]).includes(r.measure)) {
+    s.paymentsWithin[r.measure as (typeof paymentMeasures)[number]] += within;
+    return;
+  }
+  if (r.measure === returnedPostalMeasure) {
+    s.returnedPostalWithin += within;
     return;
   }
   if (!(measures as readonly string[]).includes(r.measure)) return;
@@ -199,7 +251,13 @@ export type Summary = {
   onlineShare: number;
   onTimeRate: number;
   satisfaction: SatisfactionCounts;
+  /** Dossiers whose (first) payment was settled in the period, and online (docs/domain.md §5.3). Added in issue 12. */
+  payments: PaymentCounts;
+  /** Results returned by post in the period (the postal channel's other way). Added in issue 12. */
+  returned: { postal: number };
 };
+
+export type PaymentCounts = { paidTotal: number; paidOnline: number; onlineShare: number };
 
 /** Ratings per level, their total, and the share satisfied (very satisfied + satisfied), 0 without ratings. */
 export function satisfactionCounts(n: Record<Satisfaction, number>): SatisfactionCounts {
@@ -225,5 +283,11 @@ export function summarise(s: MeasureSums): Summary {
     onlineShare: received.total ? received.online / received.total : 0,
     onTimeRate: settled.total ? (settled.early + settled.onTime) / settled.total : 0,
     satisfaction: satisfactionCounts(s.satisfactionWithin),
+    payments: {
+      paidTotal: s.paymentsWithin.paid_total,
+      paidOnline: s.paymentsWithin.paid_online,
+      onlineShare: s.paymentsWithin.paid_total ? Math.min(1, s.paymentsWithin.paid_online / s.paymentsWithin.paid_total) : 0,
+    },
+    returned: { postal: s.returnedPostalWithin },
   };
 }

@@ -17,6 +17,7 @@ import { createServices, type Services, type Settings } from '../services.ts';
 import { testKeys } from '../keys.ts';
 import type { SessionLimits } from '../domain/accounts.ts';
 import type { StandInView } from '../modules/sync/sync.service.ts';
+import type { SigningSettings } from '../modules/office/office.signing.ts';
 
 export const testDialect = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
 
@@ -80,7 +81,7 @@ export function fixedClock(iso = '2026-11-29T03:00:00.000Z'): Clock & { set(iso:
   return { now: () => new Date(now), set: (v: string) => void (now = new Date(v)) };
 }
 
-export async function createTestContext(opts: { demo?: boolean; uploads?: UploadLimits; settings?: Settings; /** A database the test opened itself (a file, to read its bytes); closed with the context. */ handle?: DbHandle; /** The public URL (https makes cookies Secure with __Host- names). */ publicUrl?: string; /** Session lifetimes; by default timeTravelSessions. */ sessionLimits?: SessionLimits; /** The national sync's stand-in receiver shown on its admin page (the sync itself is on only with `settings.nationalSync`). */ syncStandIn?: StandInView } = {}): Promise<TestContext> {
+export async function createTestContext(opts: { demo?: boolean; uploads?: UploadLimits; settings?: Settings; /** A database the test opened itself (a file, to read its bytes); closed with the context. */ handle?: DbHandle; /** The public URL (https makes cookies Secure with __Host- names). */ publicUrl?: string; /** Session lifetimes; by default timeTravelSessions. */ sessionLimits?: SessionLimits; /** The national sync's stand-in receiver shown on its admin page (the sync itself is on only with `settings.nationalSync`). */ syncStandIn?: StandInView; /** The PKCS#12 certificate results are signed with; by default the demo certificate. */ signing?: SigningSettings } = {}): Promise<TestContext> {
   const publicUrl = opts.publicUrl ?? 'http://localhost:3000';
   const handle = opts.handle ?? await freshDatabase();
   await migrateToLatest(handle.db);
@@ -88,7 +89,7 @@ export async function createTestContext(opts: { demo?: boolean; uploads?: Upload
   if (opts.demo !== false) await seedDemo(handle.db, clock.now());
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-files-'));
   const storage = new LocalDiskStorage(filesDir);
-  const services = createServices(handle, clock, { storage, uploads: opts.uploads ?? { maxFileBytes: 20 << 20, maxDossierBytes: 60 << 20 }, publicUrl, settings: opts.settings, keys: testKeys(), sessionLimits: opts.sessionLimits ?? timeTravelSessions, syncStandIn: opts.syncStandIn });
+  const services = createServices(handle, clock, { storage, uploads: opts.uploads ?? { maxFileBytes: 20 << 20, maxDossierBytes: 60 << 20 }, publicUrl, settings: opts.settings, keys: testKeys(), sessionLimits: opts.sessionLimits ?? timeTravelSessions, syncStandIn: opts.syncStandIn, signing: opts.signing });
   await services.catalog.load();
   const app = await buildApp({ services, logger: false, publicUrl });
   await app.ready();

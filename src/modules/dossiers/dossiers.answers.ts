@@ -63,8 +63,12 @@ export async function checkAnswers(
   let kept: Record<string, unknown>;
   if (opts.lenientDelivery) {
     const method = typeof delivery.method === 'string' ? delivery.method : undefined;
-    const address = typeof delivery.address === 'string' ? delivery.address.trim().slice(0, 300) : '';
-    const d: Record<string, string> = {};
+    // A postal address is { line, areaCode } (docs/domain.md §9); an older free-text one is kept as text.
+    const a = delivery.address && typeof delivery.address === 'object' ? (delivery.address as Record<string, unknown>) : null;
+    const address = a
+      ? { line: typeof a.line === 'string' ? a.line.trim().slice(0, 200) : '', areaCode: typeof a.areaCode === 'string' ? a.areaCode.trim().slice(0, 10) : '' }
+      : typeof delivery.address === 'string' ? delivery.address.trim().slice(0, 300) : '';
+    const d: Record<string, unknown> = {};
     if (method && deliveryMethods.includes(method as DeliveryMethod)) d.method = method;
     if (address) d.address = address;
     if (d.method === 'postal' && !address) other['delivery.address'] = { key: 'required' };

@@ -85,7 +85,10 @@ export class DraftsService {
   async saveAnswers(user: SessionUser, id: string, posted: Record<string, unknown>): Promise<Record<string, FieldProblem>> {
     const row = await this.dossiers.own(user, id);
     if (row.status !== 'draft') fail('invalid_transition');
-    const delivery = { method: posted['delivery.method'], address: posted['delivery.address'] };
+    const line = posted['delivery.address.line'];
+    const area = posted['delivery.address.areaCode'];
+    const structured = (typeof line === 'string' && line.trim()) || (typeof area === 'string' && area.trim()) ? { line, areaCode: area } : undefined;
+    const delivery = { method: posted['delivery.method'], address: structured ?? posted['delivery.address'] };
     const checked = await this.dossiers.checkAnswers(row.procedure_id, posted, delivery, { final: false, lenientDelivery: true });
     const ok = await q.updateDossier(this.db, id, row.revision, {
       applicant: checked.applicant, form: checked.form, delivery: checked.delivery, updated_at: this.clock.now().toISOString(),

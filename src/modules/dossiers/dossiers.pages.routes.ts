@@ -14,6 +14,7 @@ import { signInFirst } from '../../http/page-kit.ts';
 import { sendDocument, sendPage } from '../../http/reply.ts';
 import type { Services } from '../../services.ts';
 import { readAttachment } from './dossiers.routes.ts';
+import { addressValues, postalAddressFields, shipmentsSection } from '../postal/postal.pages.ts';
 
 export function dossiersPageRoutes(services: Services): FastifyPluginAsync {
   const { drafts, attachments, views, catalog, units } = services;
@@ -53,8 +54,9 @@ export function dossiersPageRoutes(services: Services): FastifyPluginAsync {
       const d = await views.get(user, req.params.id);
       if (d.status !== 'draft') return reply.redirect(`/ho-so/${d.id}/da-nop`, 303);
       const [p, form, areas] = await Promise.all([catalog.get(d.procedureId), catalog.formDefinition(d.procedureId), units.currentCommunes(demoProvinceArea())]);
-      const values = Object.keys(state.values).length ? state.values : { ...d.form, applicant: d.applicant, 'delivery.method': (d.delivery as { method?: string }).method, 'delivery.address': (d.delivery as { address?: string }).address };
-      return show(reply, answersPage(pageContext(req, reply), d, p, form, areas, vietnamDay(services.clock.now()), { ...state, values }), status);
+      const values = Object.keys(state.values).length ? state.values : { ...d.form, applicant: d.applicant, 'delivery.method': (d.delivery as { method?: string }).method, ...addressValues((d.delivery as { address?: unknown }).address) };
+      const postalAddress = postalAddressFields(req.lang, services.postal.network, d.receivingUnitId ?? d.unitId, values, state.errors);
+      return show(reply, answersPage(pageContext(req, reply), d, p, form, areas, vietnamDay(services.clock.now()), { ...state, values }, postalAddress), status);
     }
 
     app.get<{ Params: { id: string } }>('/ho-so/:id/khai', hide, async (req, reply) => {
@@ -66,6 +68,8 @@ export function dossiersPageRoutes(services: Services): FastifyPluginAsync {
       const posted = { ...(req.body as Record<string, unknown>) };
       delete posted[csrfField];
       const problems = await drafts.saveAnswers(requireUser(req), req.params.id, posted);
+      // "Show its communes": the answers are kept and the page comes back with the province's communes.
+      if (posted.show === 'communes') return answers(req, reply, { values: posted, errors: {} });
       if (Object.keys(problems).length) return answers(req, reply, { values: posted, errors: fieldErrorMessages(req.lang, problems) }, 400);
       return reply.redirect(`/ho-so/${req.params.id}/dinh-kem`, 303);
     });
@@ -120,7 +124,7 @@ export function dossiersPageRoutes(services: Services): FastifyPluginAsync {
       if (!req.user) return signInFirst(req, reply);
       const d = await views.get(req.user, req.params.id);
       if (!d.code) return reply.redirect(`/ho-so/${d.id}/khai`, 303);
-      return show(reply, donePage(pageContext(req, reply), d));
+      return show(reply, donePage(pageContext(req, reply), d, shipmentsSection(req.lang, await services.postal.forDossier(req.user, d.id))));
     });
 
     app.get<{ Params: { id: string } }>('/ho-so/:id/giay-xac-nhan.pdf', hide, async (req, reply) => {

@@ -42,7 +42,7 @@ export function startPage(ctx: PageContext, p: ProcedureDetail, units: Array<{ i
 
 export type AnswersState = { values: Record<string, unknown>; errors: Record<string, string>; saved?: boolean };
 
-export function answersPage(ctx: PageContext, d: DossierView, p: ProcedureDetail, form: FormDefinition, areas: Area[], today: string, state: AnswersState): Html {
+export function answersPage(ctx: PageContext, d: DossierView, p: ProcedureDetail, form: FormDefinition, areas: Area[], today: string, state: AnswersState, postalAddress?: Html): Html {
   const m = messages(ctx.lang).filing;
   const method = String(state.values['delivery.method'] ?? (d.delivery as { method?: string }).method ?? '');
   const errors = Object.keys(state.errors).length > 0;
@@ -66,7 +66,7 @@ export function answersPage(ctx: PageContext, d: DossierView, p: ProcedureDetail
       <label class="choice-label" for="delivery.method${i ? `-${i + 1}` : ''}">${m.deliveryMethods[k]}</label></div>`)}
     </fieldset>
   </div>
-  ${p.postal.return
+  ${p.postal.return && postalAddress ? postalAddress : p.postal.return
     ? textField(ctx.lang, { name: 'delivery.address', label: m.deliveryAddress, value: String(state.values['delivery.address'] ?? (d.delivery as { address?: string }).address ?? ''), error: state.errors['delivery.address'], autocomplete: 'street-address' })
     : ''}
   <button class="button" type="submit">${m.saveContinue}</button>
@@ -147,18 +147,20 @@ ${form.sections.map(
   });
 }
 
-export function donePage(ctx: PageContext, d: DossierView): Html {
+export function donePage(ctx: PageContext, d: DossierView, shipments: Html | '' = ''): Html {
   const m = messages(ctx.lang).filing;
   return page({
     ctx,
     title: m.doneTitle,
     body: html`${confirmationPanel(m.doneTitle, m.yourCode, d.code)}
 <p>${format(m.trackingKey, { key: d.trackingKey ?? '' })}</p>
+${shipments}
 <h2>${m.whatNext}</h2>
 <p>${m.next1}</p>
 <p>${m.next2}</p>
 <ul class="list">
   <li><a href="/ho-so/${d.id}/giay-xac-nhan.pdf">${m.acknowledgement}</a></li>
+  <li><a href="/ho-so/${d.id}/thanh-toan">${messages(ctx.lang).pay.title}</a></li>
   <li><a href="/tra-cuu/${encodeURIComponent(d.code ?? '')}?key=${d.trackingKey ?? ''}">${m.track}</a></li>
   <li><a href="/ho-so">${m.myDossiers}</a></li>
 </ul>`,
@@ -178,7 +180,8 @@ ${items.length === 0 ? html`<p>${f.myDossiersEmpty}</p>` : ''}
   <h2 class="result-title">${procedureName(d.procedureId)}</h2>
   <p class="result-meta">${d.code ? html`<strong>${d.code}</strong> · ` : ''}<span class="badge">${m.statuses[d.status]}</span></p>
   ${d.supplementDueAt ? html`<p>${f.supplementDueAt}: ${vietnamTime(d.supplementDueAt, ctx.lang)}</p>` : ''}
-  ${d.status === 'draft' ? html`<p><a href="/ho-so/${d.id}/khai">${f.continueDraft}</a></p>` : html`<p><a href="/ho-so/${d.id}/giay-xac-nhan.pdf">${f.acknowledgement}</a>${d.acceptedAt ? html` · <a href="/ho-so/${d.id}/giay-tiep-nhan.pdf">${f.receipt}</a>` : ''}</p>`}
+  ${d.status === 'draft' ? html`<p><a href="/ho-so/${d.id}/khai">${f.continueDraft}</a></p>` : html`<p><a href="/ho-so/${d.id}/giay-xac-nhan.pdf">${f.acknowledgement}</a>${d.acceptedAt ? html` · <a href="/ho-so/${d.id}/giay-tiep-nhan.pdf">${f.receipt}</a>` : ''} · <a href="/ho-so/${d.id}/thanh-toan">${m.pay.title}</a></p>`}
+  ${(d.status === 'resolved' || d.status === 'returned') && d.results.length ? html`<p class="hint">${f.downloadResultNote}</p><ul class="plain-list">${d.results.map((r) => html`<li><a href="/api/v1/dossiers/${d.id}/results/${r.n}" download>${format(f.downloadResult, { code: r.code })}</a></li>`)}</ul>` : ''}
   ${d.status === 'returned' ? html`<p><a href="/ho-so/${d.id}/danh-gia">${m.feedback.rate}</a></p>` : ''}
   <details><summary>${f.timeline}</summary>
     <ol class="timeline">${d.history.map((h) => html`<li><span class="hint">${vietnamTime(h.at, ctx.lang)}</span> ${f.actions[h.action as keyof typeof f.actions] ?? h.action} — ${m.statuses[h.status]}</li>`)}</ol>

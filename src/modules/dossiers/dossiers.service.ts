@@ -292,6 +292,11 @@ export class DossiersService {
     return q.listResults(this.db, id);
   }
 
+  /** A dossier's full row (practice ones too), in the caller's transaction when given (payments, the postal service). */
+  find(id: string, db: Db = this.db): Promise<q.DossierRecord | undefined> {
+    return q.findDossier(db, id, this.sealer);
+  }
+
   /** A dossier's columns without its personal data, for reports (the national sync), by id or code; in the caller's transaction when given. */
   reported(by: { id: string } | { code: string }, db: Db = this.db): Promise<q.ReportedDossier | undefined> {
     return q.reportedDossier(db, by);

@@ -124,6 +124,21 @@ export const templates = {
       sms: 'Một Cửa: dossier {code}: {status}. {trackingUrl}',
     },
   },
+  // Each change of a shipment of the public postal service (docs/domain.md §9): the dossier to the desk, the result to the applicant.
+  shipment_status_changed: {
+    vi: {
+      subject: 'Hồ sơ {code}: bưu gửi {status}',
+      text: 'Xin chào {name},\n\nBưu gửi của hồ sơ {code} (thủ tục “{procedure}”) có trạng thái mới: {status}.\n'
+        + 'Chiều: {direction}. Số hiệu bưu gửi: {tracking}.' + signature.vi,
+      sms: 'Một Cửa: hồ sơ {code}: bưu gửi {status}. Số hiệu: {tracking}',
+    },
+    en: {
+      subject: 'Dossier {code}: shipment {status}',
+      text: 'Hello {name},\n\nThe shipment of your dossier {code} (“{procedure}”) has a new status: {status}.\n'
+        + 'Direction: {direction}. Tracking number: {tracking}.' + signature.en,
+      sms: 'Một Cửa: dossier {code}: shipment {status}. Tracking: {tracking}',
+    },
+  },
 } satisfies Record<string, Template>;
 
 export type TemplateKey = keyof typeof templates;

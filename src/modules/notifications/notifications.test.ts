@@ -63,6 +63,9 @@ const longest: Record<string, string> = {
   procedure: 'Cấp giấy chứng nhận quyền sử dụng đất lần đầu',
   status: 'Đã có kết quả, chờ trả kết quả',
   trackingUrl: 'https://dichvucong.tiengiang.gov.vn/ho-so/000.00.22.H58-261129-0001'.padEnd(70, '1'),
+  // A shipment of the postal service: its direction, and a tracking number at its longest (40).
+  direction: 'Kết quả gửi đến người nộp',
+  tracking: 'EK123456789VN'.padEnd(40, '9'),
   // A handler's daily reminder: counts up to four digits, the queue's address as long as a tracking link.
   overdue: '1234',
   dueSoon: '1234',

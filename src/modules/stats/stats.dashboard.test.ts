@@ -76,6 +76,9 @@ before(async () => {
   await count('2026-11-25', 'my-tho-phuong-5', 'dang-ky-khai-sinh', 'online', 'rating_4', 1);
   await count('2026-11-25', 'my-tho-phuong-5', 'dang-ky-khai-sinh', 'online', 'rating_2', 1);
   await count('2026-12-12', 'go-cong-phuong-1', 'dang-ky-khai-sinh', 'online', 'rating_1', 1);
+  // Payments (docs/domain.md §5.3): four dossiers paid at the department, three of them online.
+  await count('2026-12-08', 'so-y-te', provincePartial, 'national_portal', 'paid_total', 4);
+  await count('2026-12-08', 'so-y-te', provincePartial, 'national_portal', 'paid_online', 3);
   at(morning('2026-12-21'));
 });
 after(() => ctx.close());
@@ -277,13 +280,19 @@ test('the report table shows the grand total and links to its exports by unit, b
   for (const link of links) assert.equal((await ctx.app.inject({ url: link })).statusCode, 200, link);
 });
 
-test('full-online share: among dossiers received for procedures of class full, the share received online; online payments have no figure yet', async () => {
+test('full-online share: among dossiers received for procedures of class full, the share received online; the online-payment share from the dossiers paid', async () => {
   const html = await pageOf(period);
   // Class full: A, C (marital status; counter, post), B, D (birth, online), Gò Công's 4 online + 1 counter.
   const full = indicator(html, 'fullOnlineShare');
   assert.equal(full.value, share(6 / 9));
   assert.equal(full.details[0], '6 / 9 hồ sơ của thủ tục trực tuyến toàn trình');
-  assert.equal(indicator(html, 'onlinePaymentShare').value, 'Chưa có số liệu');
+  const paid = indicator(html, 'onlinePaymentShare');
+  assert.equal(paid.value, share(3 / 4));
+  assert.equal(paid.details[0], '3 / 4 hồ sơ đã thanh toán trong kỳ');
+  const summary = JSON.parse((await ctx.app.inject({ url: `/api/v1/stats/summary?${period}` })).body);
+  assert.deepEqual(summary.payments, { paidTotal: 4, paidOnline: 3, onlineShare: 0.75 }, 'the API gives the same inputs');
+  // A period with no payment: no figure, not 0 %.
+  assert.equal(indicator(await pageOf('from=2026-11-15&to=2026-11-30'), 'onlinePaymentShare').value, 'Chưa có số liệu');
   assert.match(html, /Tỷ lệ hồ sơ trực tuyến toàn trình: trong các hồ sơ tiếp nhận trong kỳ của những thủ tục được cung cấp trực tuyến toàn trình, tỷ lệ hồ sơ nộp trực tuyến\./);
   // At the province level only the partial procedure was used: nothing to divide.
   assert.equal(indicator(await pageOf(`${period}&level=province`), 'fullOnlineShare').value, 'Không có hồ sơ');
@@ -297,7 +306,7 @@ test('the service-index panel lists the five groups of Decision 766 with their p
     ['Công khai, minh bạch', '18 điểm'], ['Tiến độ giải quyết', '20 điểm'], ['Số hóa hồ sơ', '22 điểm'], ['Cung cấp dịch vụ công trực tuyến', '22 điểm'], ['Mức độ hài lòng', '18 điểm'],
   ]);
   assert.match(rows[2]![2]!, /^Chưa có số liệu/);
-  assert.match(rows[3]![2]!, /Tỷ lệ thanh toán trực tuyến: Chưa có số liệu/);
+  assert.match(rows[3]![2]!, new RegExp(`Tỷ lệ thanh toán trực tuyến: ${share(3 / 4).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   assert.match(rows[3]![2]!, /Thủ tục trực tuyến: 25 toàn trình, 52 một phần, trên 90 thủ tục/);
   assert.ok(!/\d+(,\d+)? \/ 100 điểm|tổng điểm/i.test(html), 'no invented score');
   assert.equal(loadTargets().serviceIndex.reduce((s, g) => s + g.points, 0), 100);

@@ -59,8 +59,8 @@ export type Dashboard = {
     onlineShare: { ratio: Ratio; target: number | null };
     /** Among dossiers received in the period for procedures of class `full`, the share received online. */
     fullOnlineShare: { ratio: Ratio };
-    /** Online payments do not exist yet: no figure. */
-    onlinePaymentShare: null;
+    /** Dossiers paid online (VNPay, VietQR) among the dossiers that paid in the period (docs/domain.md §5.3). */
+    onlinePaymentShare: { ratio: Ratio };
     onTimeRate: { ratio: Ratio; target: number | null };
     satisfaction: Ratings;
   };
@@ -218,7 +218,7 @@ export class DashboardService {
       indicators: {
         onlineShare: { ratio: ratio(summary.received.online, summary.received.total), target: one && targets.onlineShare[one] },
         fullOnlineShare: { ratio: full.onlineShare },
-        onlinePaymentShare: null,
+        onlinePaymentShare: { ratio: ratio(summary.payments.paidOnline, summary.payments.paidTotal) },
         onTimeRate: { ratio: ratio(summary.settled.early + summary.settled.onTime, summary.settled.total), target: one && targets.onTimeRate[one] },
         satisfaction: ratings,
       },

@@ -130,7 +130,7 @@ function figures(ctx: PageContext, catalog: CatalogService, d: Dashboard): Html 
   ${card('onlineShare', s.indicators.onlineShare, shareOr(ind.onlineShare.ratio), [format(s.indicators.ofReceived, { part: num(ind.onlineShare.ratio.part), whole: num(ind.onlineShare.ratio.whole) })],
     { value: ind.onlineShare.target, verdict: verdict(ind.onlineShare.ratio, ind.onlineShare.target), list: targetList('onlineShare') })}
   ${card('fullOnlineShare', s.indicators.fullOnlineShare, shareOr(ind.fullOnlineShare.ratio), [format(s.indicators.ofFullReceived, { part: num(ind.fullOnlineShare.ratio.part), whole: num(ind.fullOnlineShare.ratio.whole) })])}
-  ${card('onlinePaymentShare', s.indicators.onlinePaymentShare, s.noData, [s.indicators.paymentsLater])}
+  ${card('onlinePaymentShare', s.indicators.onlinePaymentShare, shareOr(ind.onlinePaymentShare.ratio, s.noData), [format(s.indicators.ofPaid, { part: num(ind.onlinePaymentShare.ratio.part), whole: num(ind.onlinePaymentShare.ratio.whole) })])}
   ${card('onTimeRate', s.indicators.onTimeRate, shareOr(ind.onTimeRate.ratio), [format(s.indicators.ofSettled, { part: num(ind.onTimeRate.ratio.part), whole: num(ind.onTimeRate.ratio.whole) })],
     { value: ind.onTimeRate.target, verdict: verdict(ind.onTimeRate.ratio, ind.onTimeRate.target), list: targetList('onTimeRate') })}
   ${card('satisfaction', s.indicators.satisfaction, shareOr(r.satisfied, s.satisfaction.none), [
@@ -285,7 +285,7 @@ ${stackedBarChart({
     onlineProvision: [
       `${s.indicators.onlineShare}: ${shareOr(ind.onlineShare.ratio)}`,
       `${s.indicators.fullOnlineShare}: ${shareOr(ind.fullOnlineShare.ratio)}`,
-      `${s.indicators.onlinePaymentShare}: ${s.noData}`,
+      `${s.indicators.onlinePaymentShare}: ${shareOr(ind.onlinePaymentShare.ratio, s.noData)}`,
       format(si.offer, { full: num(d.offer.full), partial: num(d.offer.partial), total: num(d.offer.total) }),
     ],
     satisfaction: [`${s.indicators.satisfaction}: ${shareOr(r.satisfied, sat.none)} (${format(s.indicators.ofRatings, { part: num(r.satisfied.part), whole: num(r.satisfied.whole) })})`],

@@ -184,6 +184,44 @@ export async function ratingsForStats(db: Db) {
     .execute();
 }
 
+/** Every result returned by the postal actor, with the keys the daily statistics count it under (practice dossiers aside). */
+export async function postalReturnsForStats(db: Db) {
+  return db
+    .selectFrom('dossier_actions')
+    .innerJoin('dossiers', 'dossiers.id', 'dossier_actions.dossier_id')
+    .select(['dossier_actions.at', 'dossiers.unit_id', 'dossiers.procedure_id', 'dossiers.channel'])
+    .where('dossier_actions.action', '=', 'return_result')
+    .where('dossier_actions.actor_role', '=', 'postal')
+    .where('dossiers.practice', '=', 0)
+    .execute();
+}
+
+/** Every settled payment with the keys the daily statistics count it under (practice dossiers aside): the payment measures of a rebuild. */
+export async function paymentsForStats(db: Db) {
+  return db
+    .selectFrom('payments')
+    .innerJoin('dossiers', 'dossiers.id', 'payments.dossier_id')
+    .select(['payments.dossier_id', 'payments.method', 'payments.paid_at', 'dossiers.unit_id', 'dossiers.procedure_id', 'dossiers.channel'])
+    .where('dossiers.practice', '=', 0)
+    .where('payments.paid_at', 'is not', null)
+    .execute();
+}
+
+/** The dossier a payment belongs to, with the keys its figures count under. */
+export async function dossierOfPayment(db: Db, paymentId: string) {
+  return db
+    .selectFrom('payments')
+    .innerJoin('dossiers', 'dossiers.id', 'payments.dossier_id')
+    .select(['dossiers.id', 'dossiers.unit_id', 'dossiers.procedure_id', 'dossiers.channel', 'dossiers.practice'])
+    .where('payments.id', '=', paymentId)
+    .executeTakeFirst();
+}
+
+/** A dossier's payments: how and when each was settled. */
+export async function paymentsOfDossier(db: Db, dossierId: string) {
+  return db.selectFrom('payments').select(['id', 'method', 'paid_at']).where('dossier_id', '=', dossierId).orderBy('id').execute();
+}
+
 /** Why the kept counts must be rebuilt (a migration's name), or null. */
 export async function rebuildNeeded(db: Db): Promise<string | null> {
   const row = await db.selectFrom('meta').select('value').where('key', '=', 'stats_rebuild_needed').executeTakeFirst();

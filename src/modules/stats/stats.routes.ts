@@ -29,7 +29,19 @@ const Satisfaction = Type.Object(
   },
   { description: 'Ratings given in the period on the national three-level scale (older five-level ratings mapped: 5 very satisfied, 3–4 satisfied, 1–2 dissatisfied)' },
 );
-const figures = { received: Received, settled: Settled, pending: Pending, onlineShare: Share, onTimeRate: Share, satisfaction: Satisfaction };
+const Payments = Type.Object(
+  {
+    paidTotal: Type.Integer({ minimum: 0, description: 'Dossiers whose first payment was settled in the period (any method)' }),
+    paidOnline: Type.Integer({ minimum: 0, description: 'Dossiers whose first online payment (VNPay or VietQR) was settled in the period' }),
+    onlineShare: Type.Number({ minimum: 0, maximum: 1, description: 'paidOnline / paidTotal; 0 when nothing was paid' }),
+  },
+  { description: 'Payments settled in the period, per dossier (docs/domain.md §5.3). Added in issue 12.' },
+);
+const Returned = Type.Object(
+  { postal: Type.Integer({ minimum: 0, description: 'Results returned by post in the period: return_result by the postal actor (a delivered outbound shipment, or postal staff handing it over)' }) },
+  { description: 'Results returned, by channel (docs/domain.md §5.2, §9). Added in issue 12.' },
+);
+const figures = { received: Received, settled: Settled, pending: Pending, onlineShare: Share, onTimeRate: Share, satisfaction: Satisfaction, payments: Payments, returned: Returned };
 
 const TableRow = Type.Object({
   key: Type.String({ description: 'by=unit: the unit’s id; by=field: the field’s key' }),

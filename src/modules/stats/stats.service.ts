@@ -5,6 +5,7 @@ import type { DossierTable, StatsDailyTable } from '../../db/schema.ts';
 import { covers } from '../../domain/roles.ts';
 import {
   addSums, channelGroup, contributions, deskMeasure, emptySums, holdIntervals, holdStatuses, satisfactionOfScore, isSatisfaction, statChanges, summarise,
+  paymentContributions, paymentStatChanges, returnedPostalMeasure,
   type Hold, type MeasureSums, type Satisfaction, type StatDelta, type StatFacts, type Summary,
 } from '../../domain/stats.ts';
 import { invalid, type FieldProblem } from '../../errors.ts';
@@ -66,6 +67,26 @@ export async function recordStatChanges(
 export async function recordRating(tx: Db, row: Pick<DossierTable, 'unit_id' | 'procedure_id' | 'channel' | 'practice'>, satisfaction: Satisfaction, at: Date): Promise<void> {
   if (row.practice) return;
   await q.addToDaily(tx, { unit_id: row.unit_id, procedure_id: row.procedure_id, channel: row.channel }, [{ day: vietnamDay(at), measure: `satisfaction_${satisfaction}`, delta: 1 }]);
+}
+
+/** A result returned by post (`return_result` by the postal actor) counts on its day under the dossier's unit, procedure and channel (practice dossiers never). */
+export async function recordPostalReturn(tx: Db, row: Pick<DossierTable, 'unit_id' | 'procedure_id' | 'channel' | 'practice'>, at: Date): Promise<void> {
+  if (row.practice) return;
+  await q.addToDaily(tx, { unit_id: row.unit_id, procedure_id: row.procedure_id, channel: row.channel }, [{ day: vietnamDay(at), measure: returnedPostalMeasure, delta: 1 }]);
+}
+
+/**
+ * A payment was just settled (its row already marked paid, in the caller's transaction): the dossier's
+ * payment measures move from what its payments added before (this one unpaid) to what they add now
+ * (docs/domain.md §5.3), under the dossier's unit, procedure and channel. Practice dossiers never count.
+ */
+export async function recordPaymentSettled(tx: Db, paymentId: string): Promise<void> {
+  const dossier = await q.dossierOfPayment(tx, paymentId);
+  if (!dossier || dossier.practice) return;
+  const after = (await q.paymentsOfDossier(tx, dossier.id)).map((p) => ({ id: p.id, method: p.method, paidAt: p.paid_at }));
+  const before = after.map((p) => (p.id === paymentId ? { ...p, paidAt: null } : p));
+  const changes = paymentStatChanges(before, after);
+  if (changes.length) await q.addToDaily(tx, { unit_id: dossier.unit_id, procedure_id: dossier.procedure_id, channel: dossier.channel }, changes);
 }
 
 export type SummaryQuery = { from?: string; to?: string; unitId?: string; level?: string; field?: string };
@@ -232,6 +253,15 @@ export async function rebuildStats(db: Db, progress?: (done: number, of: number)
     const level = isSatisfaction(r.satisfaction) ? r.satisfaction : satisfactionOfScore(r.score);
     add({ unit_id: r.unit_id, procedure_id: r.procedure_id, channel: r.channel }, { day: vietnamDay(new Date(r.created_at)), measure: `satisfaction_${level}`, delta: 1 });
   }
+  // Payments: each dossier's first settled payment, and its first settled online (§5.3).
+  const byDossier = new Map<string, { key: { unit_id: string; procedure_id: string; channel: string }; payments: Array<{ method: string | null; paidAt: string | null }> }>();
+  for (const p of await q.paymentsForStats(db)) {
+    const d = byDossier.get(p.dossier_id) ?? byDossier.set(p.dossier_id, { key: { unit_id: p.unit_id, procedure_id: p.procedure_id, channel: p.channel }, payments: [] }).get(p.dossier_id)!;
+    d.payments.push({ method: p.method, paidAt: p.paid_at });
+  }
+  for (const d of byDossier.values()) for (const c of paymentContributions(d.payments)) add(d.key, c);
+  // Results returned by post: each return_result the postal actor took (§5.2).
+  for (const r of await q.postalReturnsForStats(db)) add({ unit_id: r.unit_id, procedure_id: r.procedure_id, channel: r.channel }, { day: vietnamDay(new Date(r.at)), measure: returnedPostalMeasure, delta: 1 });
   const rows = [...counts.values()].filter((r) => r.n !== 0);
   await q.replaceDaily(db, rows);
   return { dossiers, rows: rows.length };
