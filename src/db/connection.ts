@@ -18,7 +18,7 @@ export type DbHandle = {
   close(): Promise<void>;
 };
 
-export type DbOptions = { databaseUrl: string | null; sqliteFile: string; poolSize?: number };
+export type DbOptions = { databaseUrl: string | null; sqliteFile: string; poolSize?: number; /** SQLite only: start from this serialized database (in memory), e.g. the tests' migrated and seeded template. */ sqliteImage?: Buffer };
 
 export function openDatabase(opts: DbOptions): DbHandle {
   if (opts.databaseUrl) {
@@ -37,8 +37,8 @@ export function openDatabase(opts: DbOptions): DbHandle {
       close: () => db.destroy(),
     };
   }
-  if (opts.sqliteFile !== ':memory:') fs.mkdirSync(path.dirname(opts.sqliteFile), { recursive: true });
-  const sqlite = new SQLite(opts.sqliteFile);
+  if (opts.sqliteFile !== ':memory:' && !opts.sqliteImage) fs.mkdirSync(path.dirname(opts.sqliteFile), { recursive: true });
+  const sqlite = opts.sqliteImage ? new SQLite(opts.sqliteImage) : new SQLite(opts.sqliteFile);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
@@ -49,7 +49,7 @@ export function openDatabase(opts: DbOptions): DbHandle {
   // 64 MB of page cache (the default is 2 MB): the queue's and the statistics' indexes stay in memory.
   sqlite.pragma('cache_size = -65536');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', location: opts.sqliteFile, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', location: opts.sqliteImage ? ':memory:' : opts.sqliteFile, close: () => db.destroy() };
 }
 
 /**
