@@ -182,8 +182,8 @@ test('audit verify exits 0 while the chain is intact, and 1 naming an entry chan
   assert.equal(motcua(['audit', 'verify']).code, 0);
   await handle.db.updateTable('audit_log').set({ data: '{"role":"province_admin","unitId":"my-tho"}' }).where('seq', '=', entry.seq).execute();
   const broken = motcua(['audit', 'verify']);
+  assert.equal(broken.stdout.trim(), `audit chain broken at entry ${entry.seq}: changed (its hash does not match its contents)`, broken.stderr);
   assert.equal(broken.code, 1);
-  assert.equal(broken.stdout.trim(), `audit chain broken at entry ${entry.seq}: changed (its hash does not match its contents)`);
   await handle.db.updateTable('audit_log').set({ data: entry.data }).where('seq', '=', entry.seq).execute();
   assert.equal(motcua(['audit', 'verify']).code, 0, 'put back, the chain is intact again');
   const wrong = motcua(['audit', 'check']);

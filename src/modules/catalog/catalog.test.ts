@@ -1,6 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createTestContext, type TestContext } from '../../testing/context.ts';
 
@@ -180,4 +184,16 @@ test('/healthz answers ok once the database answers, and /openapi.json documents
   JSON.stringify(body, (k, v) => (k === '$ref' && refs.add(v), v));
   assert.ok(refs.has('#/components/schemas/ProcedureSummary'));
   for (const ref of refs) assert.ok(body.components.schemas[ref.split('/').pop()!], `${ref} resolves`);
+});
+
+test('the whole /openapi.json is a valid OpenAPI 3.1 document for openapi-spec-validator, a tool we did not write', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-openapi-'));
+  try {
+    const file = path.join(dir, 'openapi.json');
+    fs.writeFileSync(file, JSON.stringify((await get('/openapi.json')).body));
+    const out = execFileSync('openapi-spec-validator', [file], { encoding: 'utf8' });
+    assert.match(out, /OK/, out);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
