@@ -105,3 +105,12 @@ test('VIETQR_*: all three or none; a bad BIN or account names its variable; unse
   ];
   for (const [env, variable] of cases) assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${variable}:`), variable);
 });
+
+test('POSTAL_OPERATOR_KEYS: one key per operator; the same key for two operators stops the start, naming the variable', () => {
+  assert.deepEqual(loadConfig({ POSTAL_OPERATOR_KEYS: 'vnpost:vnpost-key-0123456789, viettelpost:viettel-key-0123456789' }).postalOperatorKeys,
+    { vnpost: 'vnpost-key-0123456789', viettelpost: 'viettel-key-0123456789' });
+  assert.throws(
+    () => loadConfig({ POSTAL_OPERATOR_KEYS: 'vnpost:shared-key-0123456789,viettelpost:shared-key-0123456789' }),
+    (e: unknown) => e instanceof ConfigError && e.variable === 'POSTAL_OPERATOR_KEYS' && /vnpost and viettelpost/.test(e.message),
+  );
+});

@@ -145,6 +145,8 @@ export function loadConfig(env: Env = process.env): Config {
   for (const pair of (env.POSTAL_OPERATOR_KEYS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
     const [operator, key, extra] = pair.split(':');
     if (!operator || !key || extra !== undefined || key.length < 16 || !/^[a-z0-9_-]+$/.test(operator)) throw new ConfigError('POSTAL_OPERATOR_KEYS', 'expected operator:key pairs (operator in lowercase letters, digits, - or _; keys of at least 16 characters), separated by commas');
+    const holder = Object.keys(postalOperatorKeys).find((o) => postalOperatorKeys[o] === key && o !== operator);
+    if (holder) throw new ConfigError('POSTAL_OPERATOR_KEYS', `the same key is given for ${holder} and ${operator}: each operator needs its own key`);
     postalOperatorKeys[operator] = key;
   }
   const oidc = oidcSettings(env);

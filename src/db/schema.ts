@@ -779,7 +779,7 @@ export interface StatementLineTable {
   payment_id: string | null;
   /** `applied` or `review`. */
   outcome: string;
-  /** For review: no_reference, unknown_reference, ambiguous, amount_mismatch, already_paid, not_open, other_method. */
+  /** For review: no_reference, unknown_reference, ambiguous, amount_mismatch, already_paid, not_open. */
   reason: string | null;
   handled_at: string | null;
   handled_by: string | null;

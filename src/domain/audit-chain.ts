@@ -6,7 +6,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 export const genesisHash = '0'.repeat(64);
 
 /** What gets audited. Add a kind here before writing it, so the auditor's page can name it. */
-export const auditKinds = ['dossier_action', 'sign_in', 'sign_in_failed', 'role_granted', 'role_revoked', 'user_disabled', 'user_enabled', 'role_policy_changed', 'second_factor_changed', 'sessions_ended', 'user_created', 'calendar_changed', 'personal_data_export', 'deletion_request', 'personal_data_read', 'payment_settled', 'payment_refunded', 'payment_refund_note', 'statement_imported'] as const;
+export const auditKinds = ['dossier_action', 'sign_in', 'sign_in_failed', 'role_granted', 'role_revoked', 'user_disabled', 'user_enabled', 'role_policy_changed', 'second_factor_changed', 'sessions_ended', 'user_created', 'calendar_changed', 'personal_data_export', 'deletion_request', 'personal_data_read', 'payment_settled', 'payment_refunded', 'payment_refund_note', 'statement_imported', 'payment_duplicate'] as const;
 export type AuditKind = (typeof auditKinds)[number];
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue | undefined };

@@ -91,3 +91,17 @@ export function checkTariff(t: Tariff): Tariff {
 export function isOperatorToken(v: unknown, max = 64): v is string {
   return typeof v === 'string' && v.length > 0 && v.length <= max && /^[A-Za-z0-9._:-]+$/.test(v);
 }
+
+/**
+ * The time of an operator's event: a strict ISO 8601 UTC timestamp (`2026-11-29T08:30:00Z`,
+ * milliseconds allowed) naming a real instant; anything else (a bare date, an offset, a six-digit
+ * year, 30 February) is null.
+ */
+export function parseEventTime(v: unknown): Date | null {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(v)) return null;
+  const d = new Date(v);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 19) === v.slice(0, 19) ? d : null;
+}
+
+/** How far after now an operator's event may be dated (clocks drift): five minutes. */
+export const eventClockSkewMs = 5 * 60_000;

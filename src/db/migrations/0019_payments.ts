@@ -14,7 +14,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('purpose', 'text', (c) => c.notNull())
     // before_intake | before_processing | before_result
     .addColumn('stage', 'text', (c) => c.notNull())
-    .addColumn('amount_vnd', 'integer', (c) => c.notNull())
+    .addColumn('amount_vnd', 'bigint', (c) => c.notNull())
     // due | pending | paid | failed | refunded | cancelled (the dossier ended before it was paid)
     .addColumn('status', 'text', (c) => c.notNull())
     // null until paid or tried: vnpay | vietqr | cash
@@ -48,7 +48,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('payment_id', 'text', (c) => c.notNull())
     .addColumn('method', 'text', (c) => c.notNull())
     .addColumn('txn_ref', 'text', (c) => c.notNull().unique())
-    .addColumn('amount_vnd', 'integer', (c) => c.notNull())
+    .addColumn('amount_vnd', 'bigint', (c) => c.notNull())
     // pending | succeeded | failed | expired
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('lang', 'text', (c) => c.notNull())

@@ -28,14 +28,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('line_no', 'integer', (c) => c.notNull())
     .addColumn('bank_txn_id', 'text', (c) => c.notNull().unique())
     .addColumn('booked_on', 'text', (c) => c.notNull())
-    .addColumn('amount_vnd', 'integer', (c) => c.notNull())
+    .addColumn('amount_vnd', 'bigint', (c) => c.notNull())
     .addColumn('description', 'text', (c) => c.notNull())
     // The payment reference read from the description, and the payment it names (when one does).
     .addColumn('reference', 'text')
     .addColumn('payment_id', 'text')
     // applied | review
     .addColumn('outcome', 'text', (c) => c.notNull())
-    // Why a line is for review: no_reference | unknown_reference | ambiguous | amount_mismatch | already_paid | not_open | other_method
+    // Why a line is for review: no_reference | unknown_reference | ambiguous | amount_mismatch | already_paid | not_open
     .addColumn('reason', 'text')
     .addColumn('handled_at', 'text')
     .addColumn('handled_by', 'text')

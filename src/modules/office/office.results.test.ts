@@ -3,12 +3,15 @@
 // download a result, the first online download as the return, and verification by id (the public
 // page, with no applicant data) and by upload (API and page), where one changed byte is not authentic.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { TestContext } from '../../testing/context.ts';
 import { birthRegistration, communeUnit, signedInCitizen, signedInStaff } from '../../testing/fixtures.ts';
 import { attachResult, dossierAt, multipartFields, must, openDesk, resultFields, type Desk } from '../../testing/office.ts';
 import { PageBrowser } from '../../testing/page-browser.ts';
 import { attachRequiredDocuments, tinyPdf, tinyPng } from '../../testing/uploads.ts';
+import { checkPdfSignature } from './office.signing.cms.ts';
 
 let ctx: TestContext;
 let desk: Desk;
@@ -168,6 +171,25 @@ test('verification by upload: the signed file is valid, one changed byte or a ph
   assert.match(badPage.body, /Không xác thực được/);
   assert.match(badPage.body, /Bản sao không xác thực/);
   assert.doesNotMatch(badPage.body, /Văn bản xác thực/);
+});
+
+test('the verification page checks the stored file against its recorded SHA-256: one changed byte the signature does not cover is not authentic', async () => {
+  const d = await dossierAt(ctx, desk, 'resolved');
+  const [r] = (await dossier(d.id)).results;
+  assert.match((await ctx.app.inject({ url: `/xac-thuc/${r.code}` })).body, /Văn bản xác thực/);
+  const { storage_key: key } = await ctx.handle.db.selectFrom('dossier_results').select('storage_key').where('code', '=', r.code).executeTakeFirstOrThrow();
+  const stored = path.join(ctx.filesDir, ...key.split('/'));
+  const bytes = fs.readFileSync(stored);
+  // A byte of the signature's zero padding inside /Contents: outside the signed ranges, so the signature still holds.
+  const at = bytes.indexOf('0000>', bytes.indexOf('/Contents <'));
+  assert.ok(at > 0);
+  bytes[at] = '1'.charCodeAt(0);
+  assert.equal(checkPdfSignature(bytes).valid, true, 'the signature alone does not see this change');
+  fs.writeFileSync(stored, bytes);
+  const page = await ctx.app.inject({ url: `/xac-thuc/${r.code}` });
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /Không xác thực được/);
+  assert.doesNotMatch(page.body, /Văn bản xác thực/);
 });
 
 test('the OpenAPI document lists the verification route and the result fields', async () => {

@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Db } from '../../db/connection.ts';
 import { resultCode } from '../../domain/dossier-code.ts';
+import { decide } from '../../domain/dossier-status.ts';
 import { allowedForDocuments } from '../../domain/file-types.ts';
 import { checkResultFields, numberAndSymbol, type ResultInput, type ResultType } from '../../domain/results.ts';
 import type { Clock } from '../../domain/time.ts';
@@ -17,7 +18,7 @@ import { format, messages } from '../../i18n/index.ts';
 import type { SessionUser } from '../accounts/accounts.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import { limitStream, TooLargeError, type FileStorage } from '../files/files.storage.ts';
-import { stateOf, type DossiersService } from '../dossiers/dossiers.service.ts';
+import { stateOf, type DossierRecord, type DossiersService } from '../dossiers/dossiers.service.ts';
 import { storeUpload, type StoredUpload } from '../dossiers/dossiers.uploads.ts';
 import { checkPdfSignature } from './office.signing.cms.ts';
 import { ResultSigning, SigningError } from './office.signing.ts';
@@ -64,12 +65,23 @@ export class ResultsService {
   /** Stores an uploaded result file, once the caller may attach a result now; `attach` then records it. */
   async receive(user: SessionUser, id: string, file: { filename: string; stream: Readable }): Promise<StoredUpload> {
     const row = await this.dossiers.visible(user, id);
-    const { refusal } = this.dossiers.actorFor(user, row, 'attach_result');
+    const refusal = this.attachRefusal(user, row);
     if (refusal) {
       file.stream.resume();
       fail(refusal);
     }
     return storeUpload(this.storage, `results/${row.id}`, file, { allowed: allowedForDocuments, maxBytes: this.maxFileBytes });
+  }
+
+  /**
+   * Why the user may not attach a result now, or undefined: actorFor's refusal, and the engine's own
+   * check (the applicant acts as citizen, whom attach_result refuses), before anything is stored or signed.
+   */
+  private attachRefusal(user: SessionUser, row: DossierRecord): 'forbidden' | 'invalid_transition' | undefined {
+    const { actor, refusal } = this.dossiers.actorFor(user, row, 'attach_result');
+    if (refusal) return refusal;
+    const d = decide(row.state, 'attach_result', actor);
+    return d.ok ? undefined : d.reason;
   }
 
   async discard(stored: StoredUpload): Promise<void> {
@@ -85,7 +97,8 @@ export class ResultsService {
     let signedKey: string | null = null;
     try {
       const row = await this.dossiers.visible(user, id);
-      const { actor, refusal } = this.dossiers.actorFor(user, row, 'attach_result');
+      const { actor } = this.dossiers.actorFor(user, row, 'attach_result');
+      const refusal = this.attachRefusal(user, row);
       if (refusal) fail(refusal);
       const now = this.clock.now();
       const checked = checkResultFields(input, vietnamDay(now));
@@ -158,7 +171,6 @@ export class ResultsService {
     if (owner && row.status !== 'resolved' && row.status !== 'returned') fail('dossier_not_found');
     const result = (await this.dossiers.results(row.id)).find((r) => r.n === n);
     if (!result) fail('not_found');
-    const body = await this.storage.get(result.storage_key);
     let returned = false;
     if (owner && row.status === 'resolved' && result.signed_at && row.delivery?.method === 'online') {
       try {
@@ -171,17 +183,21 @@ export class ResultsService {
         if (!(err instanceof AppError) || (err.code !== 'conflict' && err.code !== 'invalid_transition')) throw err;
       }
     }
+    // Opened only now: a refused return above leaves no open file behind.
+    const body = await this.storage.get(result.storage_key);
     return { ...result, body, returned, staff: !owner };
   }
 
-  /** The public view of a result by its id; undefined for an unknown id. `valid`: the stored signed file's signature holds. */
+  /** The public view of a result by its id; undefined for an unknown id. `valid`: the stored signed file is the recorded one (SHA-256) and its signature holds. */
   async publicView(resultId: string): Promise<PublicResult | undefined> {
     const r = await resultByCode(this.db, resultId);
     if (!r) return undefined;
     let valid = false;
     if (r.signed_at) {
-      const check = checkPdfSignature(await readAll(await this.storage.get(r.storage_key)));
-      valid = check.valid && check.certSha256 === r.cert_sha256;
+      const bytes = await readAll(await this.storage.get(r.storage_key));
+      // The stored bytes must be the ones recorded (and shown) as well as carry a signature that holds.
+      const check = checkPdfSignature(bytes);
+      valid = check.valid && check.certSha256 === r.cert_sha256 && createHash('sha256').update(bytes).digest('hex') === r.sha256;
     }
     return view(r, valid);
   }

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { AesSealer } from '../../domain/sealed.ts';
 import type { TestContext } from '../../testing/context.ts';
@@ -78,6 +79,56 @@ test('a photo result is kept as it was, unsigned; a PDF that cannot be read is r
   assert.equal(fs.readdirSync(ctx.filesDir, { recursive: true }).length, before, 'neither the upload nor a signed copy is left');
   const view = await ctx.app.inject({ url: `/api/v1/dossiers/${d.id}`, headers: desk.approver.auth });
   assert.equal(view.json().results.length, 1);
+});
+
+test('a PDF that pdf-lib loads but cannot stamp or save (header only, garbage, truncated, no /Pages, a bad MediaBox) is a 400 on the file, and leaves nothing', async () => {
+  const d = await dossierAt(ctx, desk, 'in_process');
+  const { pdf: signed } = await signedResult();
+  const page = (box: string) => Buffer.from(tinyPdf.toString('latin1').replace('/MediaBox[0 0 595 842]', box), 'latin1');
+  const broken: Record<string, Buffer> = {
+    'header only': Buffer.from('%PDF-1.4\n'),
+    'header and garbage': Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from('đây không phải PDF << /Type ] 1 0 R obj\n'.repeat(20))]),
+    'a valid PDF cut at half': tinyPdf.subarray(0, Math.floor(tinyPdf.length / 2)),
+    'a signed PDF cut at half': signed.subarray(0, Math.floor(signed.length / 2)),
+    'no /Pages': Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'),
+    'a MediaBox of names': page('/MediaBox[/a /b /c /d]'),
+  };
+  // Files only: the dossier's results folder, made by the first upload, may stay behind empty.
+  const files = () => fs.readdirSync(ctx.filesDir, { recursive: true }).filter((f) => fs.statSync(path.join(ctx.filesDir, String(f))).isFile()).length;
+  const rows = async () => (await ctx.handle.db.selectFrom('dossier_results').select('id').where('dossier_id', '=', d.id).execute()).length;
+  const before = files();
+  for (const [name, bytes] of Object.entries(broken)) {
+    const refused = await attachResult(ctx, desk.approver, d.id, bytes);
+    assert.equal(refused.status, 400, `${name}: ${JSON.stringify(refused.body)}`);
+    assert.match(refused.body.error.fields.file, /Không đọc được tệp PDF này/, name);
+    assert.equal(await rows(), 0, `${name}: no result recorded`);
+    assert.equal(files(), before, `${name}: neither the upload nor a signed copy is left`);
+  }
+  // The same dossier still takes a good PDF afterwards.
+  assert.equal((await attachResult(ctx, desk.approver, d.id, tinyPdf)).status, 201);
+});
+
+test('the applicant posting a result is refused (403) before anything is stored or signed with the official key', async () => {
+  const d = await dossierAt(ctx, desk, 'in_process');
+  const signing = ctx.services.results.signing;
+  const original = signing.sign.bind(signing);
+  let signatures = 0;
+  signing.sign = (...args: Parameters<typeof original>) => {
+    signatures++;
+    return original(...args);
+  };
+  try {
+    const before = fs.readdirSync(ctx.filesDir, { recursive: true }).length;
+    const refused = await attachResult(ctx, d.citizen, d.id, tinyPdf);
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    assert.equal(signatures, 0, 'the signer was never called');
+    assert.equal(fs.readdirSync(ctx.filesDir, { recursive: true }).length, before, 'no file was written');
+    // An officer's result still goes through the same signer.
+    assert.equal((await attachResult(ctx, desk.approver, d.id, tinyPdf)).status, 201);
+    assert.equal(signatures, 1);
+  } finally {
+    signing.sign = original;
+  }
 });
 
 test('the demo certificate is made once, kept sealed in meta, and the next start signs with the same one', async () => {

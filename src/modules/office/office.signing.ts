@@ -13,6 +13,7 @@ import forge from 'node-forge';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { SignPdf } from '@signpdf/signpdf';
+import { SignPdfError } from '@signpdf/utils';
 import QRCode from 'qrcode';
 import type { Db } from '../../db/connection.ts';
 import type { Sealer } from '../../domain/sealed.ts';
@@ -149,12 +150,33 @@ export class ResultSigning {
     } catch {
       throw new SigningError('unreadable');
     }
+    // pdf-lib loads loosely: a truncated file, or one without /Root, /Pages or a MediaBox, loads and
+    // then fails here. Anything up to the saved, placeholder-carrying copy is the PDF's fault (400).
+    fontBytes ??= fs.readFileSync(fontFile);
+    let prepared: Buffer;
+    try {
+      prepared = await this.prepare(doc, stamp, cert, at, fontBytes);
+    } catch (err) {
+      throw err instanceof SigningError ? err : new SigningError(`unreadable: ${(err as Error)?.message ?? err}`);
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await new SignPdf().sign(prepared, new CmsSigner(cert.certDer, cert.key), at);
+    } catch (err) {
+      // SignPdf's own parse of the saved copy (its ByteRange) failing is the PDF's fault; the signer's (certificate, key) is ours.
+      if (err instanceof SignPdfError && err.type === SignPdfError.TYPE_PARSE) throw new SigningError(`unreadable: ${err.message}`);
+      throw err;
+    }
+    return { bytes, cert };
+  }
+
+  /** The stamp and the signature placeholder on the last page, saved. */
+  private async prepare(doc: PDFDocument, stamp: Stamp, cert: SigningCertificate, at: Date, fontData: Buffer): Promise<Buffer> {
     const pages = doc.getPages();
     const last = pages.at(-1);
     if (!last) throw new SigningError('no page');
     doc.registerFontkit(fontkit);
-    fontBytes ??= fs.readFileSync(fontFile);
-    const font = await doc.embedFont(fontBytes, { subset: true });
+    const font = await doc.embedFont(fontData, { subset: true });
     const size = 64;
     const { x: left, y: bottom } = last.getCropBox();
     const x = left + 24;
@@ -177,8 +199,6 @@ export class ResultSigning {
       reason: 'Ky so ket qua giai quyet thu tuc hanh chinh', contactInfo: '', name: fold(cert.signer).replace(/[^\x20-\x7e]/g, '').slice(0, 120), location: 'Viet Nam',
       signingTime: at, signatureLength: 16_384, appName: 'Mot Cua',
     });
-    const prepared = Buffer.from(await doc.save({ useObjectStreams: false }));
-    const bytes = await new SignPdf().sign(prepared, new CmsSigner(cert.certDer, cert.key), at);
-    return { bytes, cert };
+    return Buffer.from(await doc.save({ useObjectStreams: false }));
   }
 }

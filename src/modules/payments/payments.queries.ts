@@ -48,21 +48,27 @@ export async function listPayments(db: Db, f: { unitIds: string[]; status?: Paym
  * Marks a payment paid if it is still owed (due, pending, failed, or cancelled: money that arrives
  * for a dossier that ended is taken and owed back). True for the one caller that changed the row.
  */
-export async function markPaid(db: Db, id: string, set: { method: PaymentMethod; paid_at: string; paid_by: string | null; gateway_ref: string | null; receipt_series: string; receipt_no: string; refund_due: number }): Promise<boolean> {
+export async function markPaid(db: Db, id: string, set: { method: PaymentMethod; paid_at: string; paid_by: string | null; gateway_ref: string | null; receipt_series: string; receipt_no: string }): Promise<boolean> {
+  // refund_due from the row as this UPDATE finds it (not as read before): a refusal that cancelled
+  // it in between is seen here, so the money taken is owed back.
   const r = await db.updateTable('payments')
-    .set((eb) => ({ ...set, status: 'paid', updated_at: set.paid_at, revision: eb('revision', '+', 1) }))
+    .set((eb) => ({
+      ...set, status: 'paid', updated_at: set.paid_at, revision: eb('revision', '+', 1),
+      refund_due: eb.case().when('status', '=', 'cancelled').then(1).else(0).end(),
+    }))
     .where('id', '=', id)
     .where('status', 'in', ['due', 'pending', 'failed', 'cancelled'])
     .executeTakeFirst();
   return r.numUpdatedRows === 1n;
 }
 
-/** Changes a payment's status from one of `from`; false when it had moved on. */
-export async function moveStatus(db: Db, id: string, from: readonly PaymentStatus[], set: { status: PaymentStatus; method?: PaymentMethod | null; at: string }, revision?: number): Promise<boolean> {
+/** Changes a payment's status from one of `from` (and, when given, its method still `method`); false when it had moved on. */
+export async function moveStatus(db: Db, id: string, from: readonly PaymentStatus[], set: { status: PaymentStatus; method?: PaymentMethod | null; at: string }, revision?: number, method?: PaymentMethod): Promise<boolean> {
   let q = db.updateTable('payments')
     .set((eb) => ({ status: set.status, ...(set.method !== undefined ? { method: set.method } : {}), updated_at: set.at, revision: eb('revision', '+', 1) }))
     .where('id', '=', id).where('status', 'in', [...from]);
   if (revision !== undefined) q = q.where('revision', '=', revision);
+  if (method !== undefined) q = q.where('method', '=', method);
   const r = await q.executeTakeFirst();
   return r.numUpdatedRows === 1n;
 }
@@ -109,6 +115,14 @@ export async function finishAttempt(db: Db, id: string, set: { status: 'succeede
   const r = await db.updateTable('payment_attempts')
     .set({ status: set.status, finished_at: set.at, response_code: set.response_code ?? null, gateway_ref: set.gateway_ref ?? null })
     .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  return r.numUpdatedRows === 1n;
+}
+
+/** Marks an attempt still pending, or expired, succeeded; false when it had already succeeded or failed. */
+export async function succeedAttempt(db: Db, id: string, set: { at: string; response_code: string | null; gateway_ref: string | null }): Promise<boolean> {
+  const r = await db.updateTable('payment_attempts')
+    .set({ status: 'succeeded', finished_at: set.at, response_code: set.response_code, gateway_ref: set.gateway_ref })
+    .where('id', '=', id).where('status', 'in', ['pending', 'expired']).executeTakeFirst();
   return r.numUpdatedRows === 1n;
 }
 

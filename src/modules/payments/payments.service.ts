@@ -135,7 +135,10 @@ export class PaymentsService implements SyncRecorder {
       const at = change.at.toISOString();
       for (const p of await q.paymentsOf(tx, after.id)) {
         if (p.status === 'paid') await q.setRefundDue(tx, p.id, at);
-        else await q.moveStatus(tx, p.id, ['due', 'pending', 'failed'], { status: 'cancelled', at });
+        else if (!(await q.moveStatus(tx, p.id, ['due', 'pending', 'failed'], { status: 'cancelled', at }))) {
+          // Paid since it was read (a settlement racing the refusal): the money is owed back.
+          if ((await q.findPayment(tx, p.id))?.status === 'paid') await q.setRefundDue(tx, p.id, at);
+        }
       }
     }
   }
@@ -218,10 +221,30 @@ export class PaymentsService implements SyncRecorder {
     return stale.length;
   }
 
-  /** A failed or expired attempt fails its payment, unless another attempt of it is still open. */
+  /**
+   * A failed or expired VNPay attempt fails its payment, unless another attempt of it is still open
+   * or the payment is now pending by another method (VietQR started after the attempt).
+   */
   async failIfLatest(tx: Db, paymentId: string, now: Date): Promise<void> {
     const open = (await q.attemptsOf(tx, paymentId)).some((x) => x.status === 'pending');
-    if (!open) await q.moveStatus(tx, paymentId, ['pending'], { status: 'failed', at: now.toISOString() });
+    if (!open) await q.moveStatus(tx, paymentId, ['pending'], { status: 'failed', at: now.toISOString() }, undefined, 'vnpay');
+  }
+
+  /**
+   * A gateway attempt that succeeded for a payment already paid another way (another attempt, cash,
+   * a bank line): the money came twice. The attempt is marked succeeded, the payment's refund is
+   * flagged and an audit entry `payment_duplicate` kept. False when the attempt had already ended
+   * (a replay, or a concurrent confirmation of the same attempt): nothing is changed.
+   */
+  async recordDuplicate(tx: Db, p: q.PaymentRecord, a: q.AttemptRecord, g: { gatewayRef: string | null; responseCode: string | null; at: Date }): Promise<boolean> {
+    const at = g.at.toISOString();
+    if (!(await q.succeedAttempt(tx, a.id, { at, response_code: g.responseCode, gateway_ref: g.gatewayRef }))) return false;
+    await q.setRefundDue(tx, p.id, at);
+    await appendAudit(tx, {
+      at, kind: 'payment_duplicate', actorId: null, subject: `payment:${p.id}`,
+      data: { dossier: p.dossier_id, method: a.method, txnRef: a.txn_ref, gatewayRef: g.gatewayRef, amountVnd: a.amount_vnd },
+    }, this.auditKey);
+    return true;
   }
 
   // ---- settling ------------------------------------------------------------------------------------
@@ -238,7 +261,7 @@ export class PaymentsService implements SyncRecorder {
     // placeholder keeps the unique (series, number) pair free until then.
     const won = await q.markPaid(tx, p.id, {
       method: input.method, paid_at: at, paid_by: input.method === 'cash' ? input.by : null, gateway_ref: input.gatewayRef,
-      receipt_series: series, receipt_no: `pending-${p.id}`, refund_due: p.status === 'cancelled' ? 1 : 0,
+      receipt_series: series, receipt_no: `pending-${p.id}`,
     });
     if (!won) return 'already_paid';
     const receiptNo = receiptNumber(await q.nextReceiptNumber(tx, series, year));

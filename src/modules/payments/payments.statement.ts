@@ -1,6 +1,6 @@
 // Reconciling VietQR transfers with an imported bank statement (docs/domain.md §8.2). Each
 // incoming line names a payment by the reference in its description; a line that names exactly one
-// payment still owed by VietQR, for exactly its amount, is applied through PaymentsService.settle
+// payment still owed (whatever method was last started), for exactly its amount, is applied through PaymentsService.settle
 // (method vietqr, the bank transaction id as the gateway reference). Any other line is kept for
 // review and never applied, not even later: an officer marks it handled with a note. Each bank
 // transaction is kept once (a unique key), so a re-import, or two imports at once, apply nothing twice.
@@ -16,7 +16,7 @@ import * as q from './payments.statement.queries.ts';
 /** Who imports statements and works the review list: the province's administrators (the collection account is the province's). */
 export const statementRoles = ['province_admin'] as const;
 
-export type ReviewReason = 'no_reference' | 'unknown_reference' | 'ambiguous' | 'amount_mismatch' | 'already_paid' | 'not_open' | 'other_method';
+export type ReviewReason = 'no_reference' | 'unknown_reference' | 'ambiguous' | 'amount_mismatch' | 'already_paid' | 'not_open';
 export type LineOutcome = { line: StatementLine; outcome: 'applied' | 'review' | 'duplicate'; reason?: ReviewReason; reference?: string; paymentId?: string };
 export type ImportResult = { import: q.ImportRecord; outcomes: LineOutcome[] };
 
@@ -81,7 +81,6 @@ export class StatementService {
     const named = { reference: p.reference, paymentId: p.id };
     if (p.status === 'paid' || p.status === 'refunded') return { review: 'already_paid', ...named };
     if (!['due', 'pending', 'failed'].includes(p.status)) return { review: 'not_open', ...named };
-    if (p.method !== null && p.method !== 'vietqr') return { review: 'other_method', ...named };
     if (line.amountVnd !== p.amount_vnd) return { review: 'amount_mismatch', ...named };
     return { apply: p };
   }

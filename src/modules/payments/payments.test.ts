@@ -77,6 +77,27 @@ test('a double click on "pay" makes one attempt and one payment', async () => {
   assert.equal(audit.length, 1, 'paid once');
 });
 
+test('a VNPay success for a request paid meanwhile in cash is a second payment: recorded (00), its refund flagged, audited once; its replay answers 02', async () => {
+  const d = await paidDossier(ctx);
+  const { txnRef } = await startVnpay(ctx, d.citizen.auth, d.id, d.paymentId);
+  assert.equal(await ctx.services.payments.settle({ paymentId: d.paymentId, method: 'cash', amountVnd: 8000, gatewayRef: null, by: desk.reception.user.id, at: ctx.clock.now() }), 'paid');
+  const cash = await payment(d.paymentId);
+  assert.deepEqual([cash.status, cash.method, cash.refund_due], ['paid', 'cash', 0]);
+  assert.deepEqual(await ipn(ctx, ipnQuery(txnRef, 8000)), { RspCode: '00', Message: 'Confirm Success' });
+  const after = await payment(d.paymentId);
+  assert.deepEqual([after.status, after.method, after.receipt_no, after.refund_due], ['paid', 'cash', cash.receipt_no, 1], 'the cash receipt stands; the second payment is owed back');
+  const attempt = await ctx.handle.db.selectFrom('payment_attempts').selectAll().where('txn_ref', '=', txnRef).executeTakeFirstOrThrow();
+  assert.deepEqual([attempt.status, attempt.gateway_ref], ['succeeded', '14000001']);
+  const duplicates = () => ctx.handle.db.selectFrom('audit_log').selectAll().where('kind', '=', 'payment_duplicate').where('subject', '=', `payment:${d.paymentId}`).execute();
+  const entries = await duplicates();
+  assert.equal(entries.length, 1);
+  assert.deepEqual(JSON.parse(entries[0]!.data), { dossier: d.id, method: 'vnpay', txnRef, gatewayRef: '14000001', amountVnd: 8000 });
+  assert.equal((await ipn(ctx, ipnQuery(txnRef, 8000))).RspCode, '02', 'a replay of it');
+  assert.deepEqual(await payment(d.paymentId), after, 'a replay changes nothing');
+  assert.equal((await duplicates()).length, 1, 'audited once');
+  assert.ok((await ctx.services.payments.list({ unitIds: ['my-tho-phuong-5'], refundDue: true })).some((p) => p.id === d.paymentId), 'in the refund list');
+});
+
 test('a browser return with forged success parameters does not pay', async () => {
   const d = await paidDossier(ctx);
   const { txnRef } = await startVnpay(ctx, d.citizen.auth, d.id, d.paymentId);
@@ -133,6 +154,46 @@ test('a dossier paid in advance that is refused or withdrawn owes a refund; an u
   assert.deepEqual([(await payment(unpaid.paymentId)).status, (await payment(unpaid.paymentId)).refund_due], ['cancelled', 0]);
   const start = await ctx.app.inject({ method: 'POST', url: `/api/v1/dossiers/${unpaid.id}/payments/${unpaid.paymentId}/start`, headers: unpaid.citizen.auth, payload: { method: 'vnpay' } });
   assert.equal(start.json().error.code, 'payment_not_due');
+});
+
+test('a refusal racing a settlement: whichever commits first, the payment ends paid with its refund flagged', async () => {
+  const { moveStatus } = await import('./payments.queries.ts');
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // The refusal's cancel commits while a settlement that read the row before it waits (PostgreSQL:
+  // the settlement's conditional UPDATE sees the cancelled row; SQLite runs them one after the other).
+  const first = await paidDossier(ctx);
+  let settling!: Promise<string>;
+  await ctx.handle.db.transaction().execute(async (tx) => {
+    assert.ok(await moveStatus(tx, first.paymentId, ['due', 'pending', 'failed'], { status: 'cancelled', at: ctx.clock.now().toISOString() }));
+    settling = ctx.services.payments.settle({ paymentId: first.paymentId, method: 'cash', amountVnd: 8000, gatewayRef: null, by: desk.reception.user.id, at: ctx.clock.now() });
+    await sleep(150);
+  });
+  assert.equal(await settling, 'paid');
+  assert.deepEqual([(await payment(first.paymentId)).status, (await payment(first.paymentId)).refund_due], ['paid', 1]);
+  // The settlement commits while the refusal, which read the payment as still owed, waits.
+  const second = await paidDossier(ctx);
+  let refusing!: ReturnType<typeof act>;
+  await ctx.handle.db.transaction().execute(async (tx) => {
+    assert.equal(await ctx.services.payments.settle({ paymentId: second.paymentId, method: 'cash', amountVnd: 8000, gatewayRef: null, by: desk.reception.user.id, at: ctx.clock.now() }, tx), 'paid');
+    refusing = act(ctx, desk.reception, second.id, { action: 'refuse', note: 'Không thuộc thẩm quyền' });
+    await sleep(150);
+  });
+  assert.equal((await refusing).status, 200);
+  assert.equal((await ctx.services.dossiers.find(second.id))!.status, 'refused');
+  assert.deepEqual([(await payment(second.paymentId)).status, (await payment(second.paymentId)).refund_due], ['paid', 1]);
+});
+
+test('amounts beyond 32 bits: an obligation of 3,000,000,000 VND is asked and paid', async () => {
+  const d = await paidDossier(ctx);
+  await ctx.services.payments.settle({ paymentId: d.paymentId, method: 'cash', amountVnd: 8000, gatewayRef: null, by: desk.reception.user.id, at: ctx.clock.now() });
+  await must(ctx, desk.reception, d.id, { action: 'accept' });
+  await must(ctx, desk.reception, d.id, { action: 'transfer' });
+  const id = await ctx.services.payments.requestObligation(desk.specialist.user, d.id, { amountVnd: 3_000_000_000 });
+  assert.equal((await payment(id)).amount_vnd, 3_000_000_000);
+  const listed = await ctx.app.inject({ method: 'GET', url: `/api/v1/dossiers/${d.id}/payments`, headers: d.citizen.auth });
+  assert.ok((listed.json().items as Array<{ id: string; amountVnd: number }>).some((p) => p.id === id && p.amountVnd === 3_000_000_000));
+  assert.equal(await ctx.services.payments.settle({ paymentId: id, method: 'cash', amountVnd: 3_000_000_000, gatewayRef: null, by: desk.reception.user.id, at: ctx.clock.now() }), 'paid');
+  assert.equal((await ctx.services.dossiers.find(d.id))!.status, 'in_process');
 });
 
 test('a fee collected after: the result is not handed back until it is paid', async () => {

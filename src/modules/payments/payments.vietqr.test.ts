@@ -18,7 +18,7 @@ import { defaultSettings } from '../../services.ts';
 import { decodeVietQr, type VietQrPayee } from '../../domain/vietqr.ts';
 import { newReference } from '../../domain/fees.ts';
 import { vietnamDay } from '../../domain/time.ts';
-import { insertPayment } from './payments.queries.ts';
+import { insertAttempt, insertPayment } from './payments.queries.ts';
 import { vietQrPng, vietQrSvg } from './payments.vietqr.ts';
 
 const payee: VietQrPayee = { bankBin: '970415', accountNo: '113366668888', accountName: 'VAN PHONG UBND TINH (THU NGHIEM)' };
@@ -158,4 +158,23 @@ test('the applicant chooses VietQR on the pay page (a form, no JavaScript): the 
   // Another citizen: the dossier is not theirs.
   const stranger = await ctx.app.inject({ url: String(post.headers.location), headers: { cookie: `motcua_session=${(await signedInCitizen(ctx, 'Lê Văn Khác')).token}` } });
   assert.equal(stranger.statusCode, 404);
+});
+
+test('an old VNPay attempt that expires after the applicant switched to VietQR does not fail the payment', async () => {
+  const p = await request(60000);
+  const now = ctx.clock.now();
+  // The applicant first started VNPay (the payment pending by VNPay, one open attempt, as VnpayMethod.start leaves them)...
+  const row = (await ctx.services.payments.payment(p.id))!;
+  assert.ok(await ctx.handle.db.transaction().execute((tx) => ctx.services.payments.markPending(tx, row, 'vnpay', now)));
+  await insertAttempt(ctx.handle.db, {
+    id: randomUUID(), payment_id: p.id, method: 'vnpay', txn_ref: `${p.reference}A1`, amount_vnd: 60000, status: 'pending', lang: 'vi', ip: '127.0.0.1',
+    created_at: now.toISOString(), expires_at: new Date(now.getTime() + 60_000).toISOString(), finished_at: null, response_code: null, gateway_ref: null,
+  });
+  // ...then chose VietQR; the VNPay attempt times out later.
+  assert.equal((await start(p.id)).statusCode, 200);
+  assert.equal(await ctx.services.payments.expire(new Date(now.getTime() + 120_000)), 1);
+  const attempt = await ctx.handle.db.selectFrom('payment_attempts').selectAll().where('payment_id', '=', p.id).executeTakeFirstOrThrow();
+  assert.equal(attempt.status, 'expired');
+  const after = (await ctx.services.payments.payment(p.id))!;
+  assert.deepEqual([after.status, after.method], ['pending', 'vietqr'], 'still pending by VietQR');
 });

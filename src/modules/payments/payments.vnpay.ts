@@ -70,8 +70,9 @@ export class VnpayMethod implements PaymentMethod {
 
   /**
    * GET /api/v1/payments/vnpay/ipn: 97 for a bad signature (nothing read or changed), 01 for an
-   * unknown TxnRef, 04 for another amount, 02 when the attempt or its payment was already settled,
-   * 00 once recorded (paid, or the attempt failed), 99 for anything else.
+   * unknown TxnRef, 04 for another amount, 02 when the attempt was already confirmed (a replay),
+   * 00 once recorded (paid, the attempt failed, or a second payment of a request paid meanwhile
+   * another way: kept with its refund flagged), 99 for anything else.
    */
   async ipn(query: Record<string, unknown>): Promise<IpnAnswer> {
     try {
@@ -95,7 +96,13 @@ export class VnpayMethod implements PaymentMethod {
           return ipnCodes.confirmed;
         }
         const r = await this.payments.settle({ paymentId: payment.id, method: 'vnpay', amountVnd: o.amountVnd!, gatewayRef: o.transactionNo, by: null, at: now }, tx);
-        if (r === 'already_paid') return ipnCodes.alreadyConfirmed;
+        // Paid meanwhile another way (another attempt, cash, a bank line) while this attempt was
+        // open: the money came twice, so it is recorded and its refund flagged (00). An attempt
+        // already ended by a concurrent confirmation of the same IPN answers 02.
+        if (r === 'already_paid') {
+          const recorded = await this.payments.recordDuplicate(tx, payment, current, { gatewayRef: o.transactionNo, responseCode: o.responseCode, at: now });
+          return recorded ? ipnCodes.confirmed : ipnCodes.alreadyConfirmed;
+        }
         if (r === 'amount_mismatch') return ipnCodes.invalidAmount;
         if (r === 'not_found') return ipnCodes.notFound;
         if (current.status === 'pending') await q.finishAttempt(tx, current.id, { status: 'succeeded', at: now.toISOString(), response_code: o.responseCode, gateway_ref: o.transactionNo });

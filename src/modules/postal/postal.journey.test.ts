@@ -130,3 +130,61 @@ test(`postal staff at the commune work for the post office serving it; the unit'
   assert.equal((await ctx.app.inject({ url: '/api/v1/postal/shipments', headers: desk.reception.auth })).statusCode, 403, 'only postal staff');
   assert.equal(communeUnit, 'my-tho-phuong-5');
 });
+
+/** Postal intake of a dossier with its result by post, taken to resolved; its outbound shipment. */
+async function resolvedByPost(): Promise<{ id: string; outbound: { id: string; createdAt: string } }> {
+  const intake = await ctx.app.inject({ method: 'POST', url: '/api/v1/office/dossiers', headers: desk.postal.auth, payload: counterIntakeBody({ channel: 'postal', delivery: postalDelivery() }) });
+  assert.equal(intake.statusCode, 201, intake.body);
+  const { id } = intake.json() as { id: string };
+  await must(ctx, desk.reception, id, { action: 'transfer' });
+  assert.equal((await attachResult(desk.approver, id)).statusCode, 201);
+  await must(ctx, desk.approver, id, { action: 'resolve' });
+  const outbound = (await shipments(desk.reception, id)).find((s) => s.direction === 'outbound') as unknown as { id: string; createdAt: string };
+  assert.ok(outbound);
+  return { id, outbound };
+}
+
+test(`a result delivered while a before-result fee is owed: the event is kept (200), the dossier stays resolved and the desk is told (${testDialect})`, async () => {
+  const procedureId = counterIntakeBody().procedureId;
+  const version = await ctx.handle.db.selectFrom('procedure_versions').selectAll().where('procedure_id', '=', procedureId).orderBy('version', 'desc').executeTakeFirstOrThrow();
+  const content = JSON.parse(version.content);
+  content.fees = [{ kind: 'fixed', amountVnd: 8000, collect: 'after', note: null }];
+  await ctx.handle.db.updateTable('procedure_versions').set({ content: JSON.stringify(content) }).where('procedure_id', '=', procedureId).where('version', '=', version.version).execute();
+  try {
+    const { id, outbound } = await resolvedByPost();
+    const owed = await ctx.handle.db.selectFrom('payments').select(['id', 'stage', 'status', 'amount_vnd']).where('dossier_id', '=', id).executeTakeFirstOrThrow();
+    assert.equal(owed.stage, 'before_result', 'the fee is owed before the result');
+    const walked = await operator.walk(outbound.id, ['picked_up', 'in_transit', 'delivered'], 'EK000000042VN');
+    assert.deepEqual(walked.map((a) => a.status), [200, 200, 200], JSON.stringify(walked.map((a) => a.body)));
+    const [after] = (await shipments(desk.reception, id)).filter((s) => s.direction === 'outbound') as Array<{ status: string; events: Array<{ status: string }>; returnPending?: boolean }>;
+    assert.equal(after!.status, 'delivered');
+    assert.deepEqual(after!.events.map((e) => e.status), ['picked_up', 'in_transit', 'delivered']);
+    assert.equal(after!.returnPending, true, 'flagged for the desk');
+    assert.equal((await ctx.services.dossiers.find(id))!.status, 'resolved', 'not returned while the fee is owed');
+    const page = await ctx.app.inject({ url: `/can-bo/ho-so/${id}`, headers: { cookie: `motcua_session=${desk.reception.token}` } });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Bưu điện báo đã phát kết quả nhưng hồ sơ chưa được ghi nhận đã trả/);
+    // The desk collects the fee and returns the result itself.
+    await ctx.services.payments.settle({ paymentId: owed.id, method: 'cash', amountVnd: Number(owed.amount_vnd), gatewayRef: null, by: desk.reception.user!.id, at: ctx.clock.now() });
+    await must(ctx, desk.reception, id, { action: 'return_result', receivedBy: 'Nguyễn Thị Lan' });
+    assert.equal((await shipments(desk.reception, id)).find((s) => s.direction === 'outbound')!.status, 'delivered');
+  } finally {
+    await ctx.handle.db.updateTable('procedure_versions').set({ content: version.content }).where('procedure_id', '=', procedureId).where('version', '=', version.version).execute();
+  }
+});
+
+test(`the operator's time stays on the event; the dossier is returned at the time it is recorded (${testDialect})`, async () => {
+  const { id, outbound } = await resolvedByPost();
+  const created = Date.parse(outbound.createdAt);
+  ctx.clock.set(new Date(created + 3_600_000).toISOString());
+  const at = (min: number) => new Date(created + min * 60_000).toISOString();
+  for (const [status, min] of [['picked_up', 5], ['in_transit', 7], ['delivered', 10]] as const) {
+    const res = await operator.send(outbound.id, { status, at: at(min) });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+  }
+  const events = (await shipments(desk.reception, id)).find((s) => s.direction === 'outbound')!.events as Array<{ status: string; at: string }>;
+  assert.equal(events.at(-1)!.at, at(10));
+  const dossier = (await ctx.app.inject({ url: `/api/v1/dossiers/${id}`, headers: desk.reception.auth })).json();
+  assert.equal(dossier.status, 'returned');
+  assert.equal(dossier.returnedAt, ctx.clock.now().toISOString(), 'the time of recording, not the operator’s');
+});

@@ -17,6 +17,7 @@ export function shipmentsSection(lang: Lang, items: readonly ShipmentView[], opt
   return html`<section aria-labelledby="shipments-title">
 <h2 id="shipments-title">${m.shipmentsTitle}</h2>
 ${opts.desk && items.some((s) => s.trouble && s.direction === 'outbound') ? html`<div class="notice notice-warning" role="alert"><strong>${m.trouble}</strong></div>` : ''}
+${opts.desk && items.some((s) => s.returnPending) ? html`<div class="notice notice-warning" role="alert"><strong>${m.deliveredNotReturned}</strong></div>` : ''}
 ${items.map((s) => html`<dl class="summary-list">
   <div class="summary-row"><dt>${m.direction}</dt><dd>${m.directions[s.direction]}</dd></div>
   <div class="summary-row"><dt>${m.status}</dt><dd><strong>${m.statuses[s.status]}</strong></dd></div>

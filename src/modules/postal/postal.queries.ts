@@ -70,3 +70,15 @@ export async function setExclusions(db: Db, unitId: string, procedureIds: readon
     if (procedureIds.length) await tx.insertInto('postal_exclusions').values(procedureIds.map((procedure_id) => ({ unit_id: unitId, procedure_id, created_at: at, created_by: by }))).execute();
   });
 }
+
+/**
+ * A procedure version's postal rules, read through the caller's handle: the dossier engine's
+ * observer runs inside its transaction, and on SQLite that holds the only connection (the
+ * catalogue's own reads go through its pool handle and would wait on themselves).
+ */
+export async function postalRulesOf(db: Db, procedureId: string, version: number): Promise<{ submit: boolean; return: boolean } | null> {
+  const row = await db.selectFrom('procedure_versions').select('content').where('procedure_id', '=', procedureId).where('version', '=', version).executeTakeFirst();
+  if (!row) return null;
+  const postal = (JSON.parse(row.content) as { postal?: { submit?: unknown; return?: unknown } }).postal;
+  return { submit: postal?.submit === true, return: postal?.return === true };
+}

@@ -20,6 +20,7 @@ const Shipment = Type.Object({
   address: Type.Union([Type.Object({ line: Type.String(), areaCode: Type.String(), areaName: Type.String() }), Type.Null()], { description: 'The applicant’s delivery address (outbound); null inbound' }),
   status: StringEnum(shipmentStatuses), trouble: Type.Boolean({ description: 'failed or returned to sender: the desk must act' }),
   createdAt: Type.String(), updatedAt: Type.String(),
+  returnPending: Type.Optional(Type.Boolean({ description: 'Delivered, but the dossier could not be marked returned (a fee still owed): the desk must act' })),
   events: Type.Array(Type.Object({ status: StringEnum(shipmentStatuses), from: StringEnum(shipmentStatuses), at: Type.String(), source: Type.String(), note: Nullable(Type.String()) })),
 }, { $id: 'Shipment' });
 
@@ -52,7 +53,7 @@ export function postalRoutes(services: Services): FastifyPluginAsync {
         body: Type.Object({
           eventId: Type.String({ maxLength: 64, description: 'The operator’s id of this event' }),
           status: Type.String({ maxLength: 30 }),
-          at: Type.Optional(Type.String({ maxLength: 40, description: 'When it happened (ISO 8601); now by default' })),
+          at: Type.Optional(Type.String({ maxLength: 40, description: 'When it happened: ISO 8601 in UTC (2026-11-29T08:30:00Z), not before the shipment was created nor more than 5 minutes ahead (400 otherwise); now by default' })),
           trackingNumber: Type.Optional(Type.String({ maxLength: 40 })),
           note: Type.Optional(Type.String({ maxLength: 500 })),
         }),

@@ -4,15 +4,16 @@
 // events (idempotent, in order, a delivered result returning the dossier), what postal staff
 // record, each unit's excluded procedures, and the applicant's message at each change.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../../db/connection.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import {
-  checkPostalAddress, dossierActionFor, isOperatorToken, isShipmentStatus, mayMove, troubleStatuses,
+  checkPostalAddress, dossierActionFor, eventClockSkewMs, isOperatorToken, isShipmentStatus, mayMove, parseEventTime, troubleStatuses,
   type PostalAddress, type ShipmentDirection, type ShipmentStatus,
 } from '../../domain/postal.ts';
 import type { Clock } from '../../domain/time.ts';
 import type { Sealer } from '../../domain/sealed.ts';
-import { fail, invalid, type FieldProblem } from '../../errors.ts';
+import { AppError, fail, invalid, type FieldProblem } from '../../errors.ts';
 import { messages } from '../../i18n/index.ts';
 import type { SessionUser } from '../accounts/accounts.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
@@ -25,6 +26,8 @@ export type ShipmentView = {
   id: string; dossierId: string; direction: ShipmentDirection; operator: string; postOfficeId: string | null; postOfficeName: string | null;
   trackingNumber: string | null; feeVnd: number; feeConfirmed: boolean; address: (PostalAddress & { areaName: string }) | null;
   status: ShipmentStatus; trouble: boolean; createdAt: string; updatedAt: string;
+  /** Delivered, yet the dossier is not returned (its return was refused: a fee owed): the desk must act. */
+  returnPending?: boolean;
   events: Array<{ status: ShipmentStatus; from: ShipmentStatus; at: string; source: string; note: string | null }>;
 };
 
@@ -69,9 +72,10 @@ export class PostalService implements SyncRecorder {
   private async checkSubmission(tx: Db, d: DossierRecord): Promise<void> {
     const problems: Record<string, FieldProblem> = {};
     const units = [d.unit_id, d.receiving_unit_id ?? d.unit_id];
-    const detail = await this.catalog.get(d.procedure_id);
+    // Through tx, never this.db: on SQLite the transaction holds the only connection.
+    const rules = await q.postalRulesOf(tx, d.procedure_id, d.procedure_version);
     if (d.channel === 'postal') {
-      if (!detail.postal.submit) problems.procedureId = { key: 'postalSubmitNotAllowed' };
+      if (!rules?.submit) problems.procedureId = { key: 'postalSubmitNotAllowed' };
       else if (await this.excluded(units, d.procedure_id, tx)) problems.procedureId = { key: 'postalExcluded' };
     }
     if (d.delivery?.method === 'postal') {
@@ -122,11 +126,14 @@ export class PostalService implements SyncRecorder {
     if (!isOperatorToken(eventId)) problems.eventId = { key: eventId ? 'invalid' : 'required' };
     if (!isShipmentStatus(input.status)) problems.status = { key: input.status ? 'notAllowed' : 'required', params: { allowed: 'picked_up, in_transit, delivered, failed, returned_to_sender' } };
     if (input.trackingNumber !== undefined && !isOperatorToken(input.trackingNumber, 40)) problems.trackingNumber = { key: 'invalid' };
-    const at = input.at === undefined ? this.clock.now() : new Date(String(input.at));
-    if (Number.isNaN(at.getTime())) problems.at = { key: 'invalid' };
+    const now = this.clock.now();
+    const at = input.at === undefined ? now : parseEventTime(input.at);
+    if (!at) problems.at = { key: 'shipmentEventTime' };
     const shipment = typeof shipmentId === 'string' && shipmentId.length <= 64 ? await q.findShipment(this.db, shipmentId, this.sealer) : undefined;
     if (!shipment || shipment.operator !== operator) fail('not_found');
-    if (Object.keys(problems).length) throw invalid(problems);
+    if (at && at.getTime() < Date.parse(shipment.created_at)) problems.at = { key: 'shipmentEventTooEarly', params: { created: shipment.created_at } };
+    else if (at && at.getTime() > now.getTime() + eventClockSkewMs) problems.at = { key: 'shipmentEventInFuture' };
+    if (Object.keys(problems).length || !at) throw invalid(problems);
     try {
       return await this.move(shipment.id, { eventId: eventId as string, status: input.status as ShipmentStatus, at, source: 'operator', trackingNumber: input.trackingNumber as string | undefined, note: text(input.note, 500) || null });
     } catch (err) {
@@ -155,23 +162,43 @@ export class PostalService implements SyncRecorder {
       if (!(await q.moveShipment(tx, s.id, s.revision, { status: e.status, tracking_number: tracking, updated_at: now }))) fail('conflict');
       let d = await this.dossiers.find(s.dossier_id, tx);
       if (!d) fail('not_found');
-      if (dossierActionFor(s.direction as ShipmentDirection, e.status) === 'return_result' && d.status === 'resolved') {
-        d = await this.dossiers.applyAction(tx, d, {
-          action: 'return_result', actor: 'postal', userId: null, at: e.at,
-          data: { receivedBy: messages(d.lang === 'en' ? 'en' : 'vi').postal.receivedByPost, via: 'postal', shipmentId: s.id, trackingNumber: tracking },
-          set: { returned_at: e.at.toISOString() },
-        });
-      }
+      if (dossierActionFor(s.direction as ShipmentDirection, e.status) === 'return_result' && d.status === 'resolved') d = await this.tryReturn(tx, d, s.id, tracking);
       await this.tell(tx, d, { direction: s.direction, status: e.status, tracking_number: tracking }, e.at);
     });
     const after = await q.findShipment(this.db, shipmentId, this.sealer);
     return { shipment: (await this.views([after!]))[0]!, repeated };
   }
 
+  /**
+   * A delivered result returns the dossier, as `postal`, at the time it is recorded (the operator's
+   * `at` stays on the event). The return is tried under a savepoint: when it is refused (a
+   * before-result fee owed: `payment_due`, or any other refusal) the event and the shipment's status
+   * are kept, the dossier stays resolved and the desk sees the shipment flagged (`returnPending`).
+   */
+  private async tryReturn(tx: Db, d: DossierRecord, shipmentId: string, tracking: string | null): Promise<DossierRecord> {
+    const at = this.clock.now();
+    await sql`savepoint postal_return`.execute(tx);
+    try {
+      const next = await this.dossiers.applyAction(tx, d, {
+        action: 'return_result', actor: 'postal', userId: null, at,
+        data: { receivedBy: messages(d.lang === 'en' ? 'en' : 'vi').postal.receivedByPost, via: 'postal', shipmentId, trackingNumber: tracking },
+        set: { returned_at: at.toISOString() },
+      });
+      await sql`release savepoint postal_return`.execute(tx);
+      return next;
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      await sql`rollback to savepoint postal_return`.execute(tx);
+      await sql`release savepoint postal_return`.execute(tx);
+      return d;
+    }
+  }
+
   /** A dossier's shipments, for its applicant and for staff in scope (404 otherwise). */
   async forDossier(user: SessionUser, dossierId: string): Promise<ShipmentView[]> {
     const d = await this.dossiers.visible(user, dossierId);
-    return this.views(await q.shipmentsOf(this.db, d.id, this.sealer));
+    return (await this.views(await q.shipmentsOf(this.db, d.id, this.sealer)))
+      .map((v) => ({ ...v, returnPending: v.direction === 'outbound' && v.status === 'delivered' && d.status === 'resolved' }));
   }
 
   /** The post offices a member of staff works for: those serving a unit their postal grants cover (docs/domain.md §9). */

@@ -141,3 +141,48 @@ test(`the postal pages: postal staff list and record, others are refused; the ex
   assert.match(ex.body, /type="checkbox"/);
   assert.equal((await ctx.app.inject({ url: '/can-bo/buu-chinh/loai-tru', headers: await cookie(desk.postal) })).statusCode, 403);
 });
+
+test(`the submission check reads through the change's transaction: a cold catalogue cache does not wait on itself (${testDialect})`, async () => {
+  await ctx.services.catalog.load(); // empties the catalogue's caches, as a reload between the request and its transaction does
+  const d = (await ctx.services.dossiers.find(dossierId))!;
+  const change = { name: 'submit' as const, actorRole: 'reception' as const, note: null, at: ctx.clock.now(), data: {}, results: async () => [] };
+  const rolledBack = new Error('rolled back on purpose');
+  const run = ctx.handle.db.transaction().execute(async (tx) => {
+    await ctx.services.postal.record(tx, d, d, change);
+    throw rolledBack;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('the observer waited on its own connection')), 5000); });
+  try {
+    await assert.rejects(Promise.race([run, hang]), (err) => err === rolledBack);
+  } finally {
+    clearTimeout(timer);
+  }
+});
+
+test(`an event's time: only ISO 8601 in UTC, not before the shipment, not more than 5 minutes ahead; 400 on fields.at, nothing recorded (${testDialect})`, async () => {
+  const created = Date.parse((await ctx.handle.db.selectFrom('shipments').select('created_at').where('id', '=', shipmentId).executeTakeFirstOrThrow()).created_at);
+  const count = async () => (await ctx.handle.db.selectFrom('shipment_events').select('id').where('shipment_id', '=', shipmentId).execute()).length;
+  const n = await count();
+  const before = await shipmentRow();
+  const now = ctx.clock.now().getTime();
+  const bad: Array<[string, RegExp]> = [
+    ['+010000-01-01T00:00:00Z', /ISO 8601/], ['1970-01-01', /ISO 8601/], ['2026-11-29T08:30:00+07:00', /ISO 8601/],
+    ['2026-02-30T08:00:00Z', /ISO 8601/], ['yesterday', /ISO 8601/],
+    [new Date(created - 60_000).toISOString(), /before the shipment was created/],
+    [new Date(now + 6 * 60_000).toISOString(), /5 minutes/],
+  ];
+  for (const [at, message] of bad) {
+    const res = await event(shipmentId, vnpost, { eventId: `e-at-${at}`.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, 64), status: 'in_transit', at }, 'en');
+    assert.equal(res.statusCode, 400, `${at}: ${res.body}`);
+    assert.match(res.json().error.fields.at, message, at);
+  }
+  const vi = await event(shipmentId, vnpost, { eventId: 'e-at-vi', status: 'in_transit', at: '1970-01-01' });
+  assert.match(vi.json().error.fields.at, /ISO 8601, giờ UTC/);
+  assert.equal(await count(), n);
+  assert.deepEqual(await shipmentRow(), before);
+  const ok = await event(shipmentId, vnpost, { eventId: 'e-at-ok', status: 'in_transit', at: new Date(now + 4 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+  assert.equal(ok.statusCode, 200, ok.body);
+  const row = await ctx.handle.db.selectFrom('shipment_events').select('at').where('shipment_id', '=', shipmentId).where('event_id', '=', 'e-at-ok').executeTakeFirstOrThrow();
+  assert.equal(row.at, new Date(now + 4 * 60_000).toISOString().replace(/\.\d{3}Z$/, '.000Z'), 'the operator’s time, within the 5 minutes allowed');
+});
