@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -75,4 +75,21 @@ function withStatementCache(sqlite: SQLite.Database, size = 500): SQLite.Databas
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/**
+ * Runs `work` under a savepoint of the caller's transaction (SQLite and PostgreSQL alike): when it
+ * throws, what it wrote is undone, the transaction stays usable and the error is rethrown.
+ */
+export async function underSavepoint<T>(tx: Db, name: 'postal_return', work: () => Promise<T>): Promise<T> {
+  await sql.raw(`savepoint ${name}`).execute(tx);
+  try {
+    const value = await work();
+    await sql.raw(`release savepoint ${name}`).execute(tx);
+    return value;
+  } catch (err) {
+    await sql.raw(`rollback to savepoint ${name}`).execute(tx);
+    await sql.raw(`release savepoint ${name}`).execute(tx);
+    throw err;
+  }
 }

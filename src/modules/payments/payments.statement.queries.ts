@@ -35,6 +35,11 @@ export async function knownTxnIds(db: Db, ids: readonly string[]): Promise<Set<s
 }
 
 /** Keeps a line unless its bank transaction id is already kept (a concurrent import): true when this call kept it. */
+/** A line kept as applied whose payment turned out settled meanwhile: it goes to review instead. */
+export async function sendLineToReview(db: Db, id: string, reason: string): Promise<void> {
+  await db.updateTable('statement_lines').set({ outcome: 'review', reason }).where('id', '=', id).execute();
+}
+
 export async function insertLine(db: Db, row: Insertable<StatementLineTable>): Promise<boolean> {
   const r = await db.insertInto('statement_lines').values(row).onConflict((oc) => oc.column('bank_txn_id').doNothing()).executeTakeFirst();
   return r.numInsertedOrUpdatedRows === 1n;

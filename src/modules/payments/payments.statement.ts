@@ -102,7 +102,7 @@ export class StatementService {
         if (settled === 'paid') return { line, outcome: 'applied', reference: d.apply.reference, paymentId: d.apply.id };
         // Paid (or changed) between the read and the transaction: the line goes to review instead.
         const reason: ReviewReason = settled === 'already_paid' ? 'already_paid' : settled === 'amount_mismatch' ? 'amount_mismatch' : 'unknown_reference';
-        await tx.updateTable('statement_lines').set({ outcome: 'review', reason }).where('id', '=', lineId).execute();
+        await q.sendLineToReview(tx, lineId, reason);
         outcome = { line, outcome: 'review', reason, reference: d.apply.reference, paymentId: d.apply.id };
       } else {
         const kept = await q.insertLine(tx, { ...base, reference: d.reference ?? null, payment_id: d.paymentId ?? null, outcome: 'review', reason: d.review });

@@ -105,8 +105,7 @@ export class VnpayMethod implements PaymentMethod {
         }
         if (r === 'amount_mismatch') return ipnCodes.invalidAmount;
         if (r === 'not_found') return ipnCodes.notFound;
-        if (current.status === 'pending') await q.finishAttempt(tx, current.id, { status: 'succeeded', at: now.toISOString(), response_code: o.responseCode, gateway_ref: o.transactionNo });
-        else await tx.updateTable('payment_attempts').set({ status: 'succeeded', response_code: o.responseCode, gateway_ref: o.transactionNo }).where('id', '=', current.id).execute();
+        await q.succeedAttempt(tx, current.id, { at: now.toISOString(), response_code: o.responseCode, gateway_ref: o.transactionNo });
         return ipnCodes.confirmed;
       });
     } catch {

@@ -4,8 +4,7 @@
 // events (idempotent, in order, a delivered result returning the dossier), what postal staff
 // record, each unit's excluded procedures, and the applicant's message at each change.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import type { Db } from '../../db/connection.ts';
+import { underSavepoint, type Db } from '../../db/connection.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import {
   checkPostalAddress, dossierActionFor, eventClockSkewMs, isOperatorToken, isShipmentStatus, mayMove, parseEventTime, troubleStatuses,
@@ -177,19 +176,14 @@ export class PostalService implements SyncRecorder {
    */
   private async tryReturn(tx: Db, d: DossierRecord, shipmentId: string, tracking: string | null): Promise<DossierRecord> {
     const at = this.clock.now();
-    await sql`savepoint postal_return`.execute(tx);
     try {
-      const next = await this.dossiers.applyAction(tx, d, {
+      return await underSavepoint(tx, 'postal_return', () => this.dossiers.applyAction(tx, d, {
         action: 'return_result', actor: 'postal', userId: null, at,
         data: { receivedBy: messages(d.lang === 'en' ? 'en' : 'vi').postal.receivedByPost, via: 'postal', shipmentId, trackingNumber: tracking },
         set: { returned_at: at.toISOString() },
-      });
-      await sql`release savepoint postal_return`.execute(tx);
-      return next;
+      }));
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      await sql`rollback to savepoint postal_return`.execute(tx);
-      await sql`release savepoint postal_return`.execute(tx);
       return d;
     }
   }
